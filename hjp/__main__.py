@@ -1,0 +1,3 @@
+from hjp.cli import main
+
+main()

@@ -1,0 +1,156 @@
+"""Command-line interface: options → core call → reporter → exit code.
+
+Only this module imports typer. Heavy modules (pydantic, yaml, jinja2, docx, rich.table) are
+imported inside the command that needs them so that ``hjp --help`` stays fast.
+Exit codes (DESIGN §5): 0 clean, 1 findings, 2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from hjp import __version__
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from hjp.load import Ledger
+
+app = typer.Typer(
+    name="hjp",
+    help="何家畔镇安全生产台账工具：隐患、任务、演练台账的检查、逾期提醒和报告。",
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+LEDGER_HELP = "台账目录（默认取环境变量 HJP_LEDGER，否则 ./ledgers）"
+AS_OF_HELP = "按哪一天计算，格式 YYYY-MM-DD（默认今天，北京时间）"
+
+
+class DiagFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def fail(message: str, code: int = 2) -> "typer.Exit":
+    """Print a Chinese error to stderr and return the Exit to raise."""
+    sys.stderr.write(f"hjp: 错误：{message}\n")
+    return typer.Exit(code)
+
+
+def ledger_option() -> Path:
+    return typer.Option(Path("ledgers"), "--ledger", envvar="HJP_LEDGER", help=LEDGER_HELP, show_default=False)
+
+
+def parse_as_of(value: Optional[str]) -> "date | None":
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"--as-of 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
+
+
+def open_ledger(path: Path, *, cache: bool = True) -> "Ledger":
+    from hjp.load import LedgerNotFound, load_ledger
+
+    try:
+        return load_ledger(path, cache=cache and not os.environ.get("HJP_NO_CACHE"))
+    except LedgerNotFound as exc:
+        raise fail(str(exc)) from None
+
+
+def ledger_today(ledger: "Ledger") -> "date":
+    from hjp.clock import DEFAULT_TZ, today
+
+    return today(ledger.town.timezone if ledger.town else DEFAULT_TZ)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"hjp {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出"),
+) -> None:
+    """何家畔镇安全生产台账工具：隐患、任务、演练台账的检查、逾期提醒和报告。"""
+
+
+@app.command()
+def validate(
+    ledger: Path = ledger_option(),
+    fmt: DiagFormat = typer.Option(DiagFormat.text, "--format", help="输出格式：text、json 或 github"),
+) -> None:
+    """检查台账的每个文件，一次列出全部问题（文件:行:列: 级别 代码: 说明）。
+
+    有错误时退出码为 1；只有警告时为 0。
+
+    示例：hjp validate --ledger ledgers
+    """
+    from hjp.output import DIAGNOSTIC_REPORTERS, summary_line
+    from hjp.rules import RuleContext, validate as run_validation
+
+    led = open_ledger(ledger)
+    diags = run_validation(led, RuleContext(as_of=ledger_today(led)))
+    DIAGNOSTIC_REPORTERS[fmt.value](diags, sys.stdout)
+    if fmt is DiagFormat.text:
+        records = len(led.locs) + len(led.duplicates)
+        sys.stdout.write(summary_line(diags, len(led.files), records) + "\n")
+    raise typer.Exit(1 if any(d.severity.value == "error" for d in diags) else 0)
+
+
+@app.command()
+def schemas(
+    check: bool = typer.Option(False, "--check", help="只检查 schemas/ 是否过期，不写文件（过期时退出码 1）"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出目录（默认本仓库的 schemas/）"),
+) -> None:
+    """由数据模型重新生成 schemas/*.schema.json（编辑器据此边输入边检查）。
+
+    示例：hjp schemas --check
+    """
+    from hjp import schemagen
+    from hjp.resources import schemas_dir
+
+    target = out or schemas_dir()
+    if check:
+        names = schemagen.stale(target)
+        for name in names:
+            sys.stdout.write(f"{target / name}: 已过期，请运行 hjp schemas 重新生成\n")
+        raise typer.Exit(1 if names else 0)
+    for name in schemagen.write(target):
+        sys.stdout.write(f"已更新 {target / name}\n")
+
+
+def main() -> None:
+    """Entry point: never shows a traceback to the clerk (HJP_DEBUG=1 shows it to a developer)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("hjp: 已中断\n")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - last line of defence
+        if os.environ.get("HJP_DEBUG"):
+            raise
+        sys.stderr.write(f"hjp: 内部错误（{type(exc).__name__}: {exc}）。请设置 HJP_DEBUG=1 重试并报告此问题。\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

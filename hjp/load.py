@@ -1,0 +1,309 @@
+"""Ledger directory → validated models, with every record's file and line.
+
+``load_ledger`` reads ``town.yaml``, ``tasks.yaml`` and ``villages/<slug>/*.yaml``; each file goes
+through ``yamlread`` (bytes → values with marks) and the pydantic models, one record at a time so
+that one bad record never hides the others. Problems are returned as diagnostics, never raised;
+only a missing ledger directory raises ``LedgerNotFound`` (a usage error, exit 2).
+Parsed files are kept in a content-addressed cache (``cache.py``) so unchanged files are not re-read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from hjp import model as m
+from hjp.diagnostics import Diagnostic, error, warning
+from hjp.schema_errors import did_you_mean, translate
+from hjp.yamlread import MDict, Parsed, parse_bytes
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+VILLAGE_FILES = ("village", "units", "hazards", "drills", "tasks")
+
+
+class LedgerNotFound(Exception):
+    """The ledger directory or its town.yaml does not exist (usage error)."""
+
+
+@dataclass(slots=True)
+class Loc:
+    """Where a record stands: display path, 1-based line/col, village slug, its fields' marks."""
+
+    path: str
+    line: int
+    col: int
+    village: str | None
+    marks: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    def field(self, name: str) -> tuple[int, int]:
+        """1-based (line, col) of a field's value; the record's own position when absent."""
+        mark = self.marks.get(name)
+        if mark is None:
+            return self.line, self.col
+        return mark[2] + 1, mark[3] + 1
+
+
+@dataclass(slots=True)
+class FileResult:
+    """One record file, validated: the good records, where each stands, and the problems."""
+
+    records: list[Any] = field(default_factory=list)
+    locs: list[Loc] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class VillageLedger:
+    slug: str
+    village: m.Village | None = None
+    units: list[m.Unit] = field(default_factory=list)
+    hazards: list[m.Hazard] = field(default_factory=list)
+    drills: list[m.Drill] = field(default_factory=list)
+    tasks: list[m.Task] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.village.name if self.village else self.slug
+
+
+@dataclass
+class Ledger:
+    root: Path
+    repo_root: Path
+    display_root: str
+    town: m.Town | None
+    tasks: list[m.Task] = field(default_factory=list)
+    villages: dict[str, VillageLedger] = field(default_factory=dict)
+    locs: dict[str, Loc] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    duplicates: list[tuple[str, Loc, Loc]] = field(default_factory=list)  # (id, again, first)
+    # id(record object) -> Loc: exact even when two records share an ID
+    where: dict[int, Loc] = field(default_factory=dict)
+
+    def loc_of(self, record: Any) -> Loc:
+        return self.where[id(record)]
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.root, self.display_root)
+
+    def hazards(self) -> Iterator[tuple[str, m.Hazard]]:
+        for slug, v in self.villages.items():
+            for h in v.hazards:
+                yield slug, h
+
+    def drills(self) -> Iterator[tuple[str, m.Drill]]:
+        for slug, v in self.villages.items():
+            for d in v.drills:
+                yield slug, d
+
+    def units(self) -> Iterator[tuple[str, m.Unit]]:
+        for slug, v in self.villages.items():
+            for u in v.units:
+                yield slug, u
+
+    def all_tasks(self) -> Iterator[tuple[str | None, m.Task]]:
+        for t in self.tasks:
+            yield None, t
+        for slug, v in self.villages.items():
+            for t in v.tasks:
+                yield slug, t
+
+    def record(self, record_id: str) -> Any:
+        """The record with this ID (voided ones included), or None."""
+        loc = self.locs.get(record_id)
+        if loc is None:
+            return None
+        pool: list[Any]
+        prefix = record_id[:2]
+        if loc.village is None:
+            pool = self.tasks
+        else:
+            v = self.villages[loc.village]
+            pool = {"DW": v.units, "YH": v.hazards, "YL": v.drills, "RW": v.tasks}.get(prefix, [])
+        return next((r for r in pool if r.id == record_id), None)
+
+
+def display_path(path: Path, root: Path, display_root: str) -> str:
+    """Path relative to the current directory, or as given when outside it."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else \
+            os.path.join(display_root, os.path.relpath(path, root))
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def find_repo_root(root: Path) -> Path:
+    """The git work tree holding the ledger, else the ledger directory's parent."""
+    for p in [root, *root.parents]:
+        if (p / ".git").exists():
+            return p
+    return root.parent
+
+
+def _validate_one(cls: type[BaseModel], item: Any, display: str, text: str | None,
+                  prefix: tuple, record: str | None) -> tuple[Any, list[Diagnostic]]:
+    try:
+        return cls.model_validate(item), []
+    except ValidationError as exc:
+        return None, translate(exc.errors(include_url=False), cls, item, display, record, text, prefix=prefix)
+
+
+def validate_record_file(parsed: Parsed, kind: str, display: str, village: str | None) -> FileResult:
+    """Validated records of one units/hazards/drills/tasks file."""
+    result = FileResult(diagnostics=list(parsed.diagnostics))
+    data = parsed.data
+    if data is None:
+        return result
+    _container, top, rec_cls, _prefix = m.RECORD_FILES[kind]
+    if not isinstance(data, MDict):
+        result.diagnostics.append(error(
+            "HJP009", f"文件顶层应为映射 {top}:，而不是{_kind_of(data)}；请在第一行写 {top}: 并把记录缩进写在它下面",
+            display, getattr(data, "line", 0) + 1, 1))
+        return result
+    for key in data:
+        if key != top:
+            kl, kc, _, _ = data.mark(key)
+            result.diagnostics.append(error(
+                "HJP101", f"未知的顶层键 {key}{did_you_mean(str(key), [top]) or f'；此文件只能有 {top}:'}",
+                display, kl + 1, kc + 1))
+    items = data.get(top)
+    if items is None:
+        return result
+    if not isinstance(items, list):
+        _, _, vl, vc = data.mark(top)
+        result.diagnostics.append(error("HJP009", f"{top}: 下应为记录列表（每条以 - 开头），而不是{_kind_of(items)}",
+                                        display, vl + 1, vc + 1))
+        return result
+    text = parsed.text
+    for i, item in enumerate(items):
+        line, col = items.marks[i]
+        if not isinstance(item, MDict):
+            result.diagnostics.append(error("HJP009", f"第 {i + 1} 条记录应为“键: 值”映射，而不是{_kind_of(item)}",
+                                            display, line + 1, col + 1))
+            continue
+        rid = item.get("id") if isinstance(item.get("id"), str) else None
+        rec, diags = _validate_one(rec_cls, item, display, text, (), rid)
+        result.diagnostics.extend(diags)
+        if rec is not None:
+            result.records.append(rec)
+            result.locs.append(Loc(display, item.line + 1, item.col + 1, village, item.marks))
+    return result
+
+
+def validate_single(parsed: Parsed, cls: type[BaseModel], display: str) -> tuple[Any, list[Diagnostic]]:
+    """town.yaml / village.yaml: one mapping."""
+    diags = list(parsed.diagnostics)
+    data = parsed.data
+    if data is None:
+        if not diags:
+            diags.append(error("HJP009", "文件是空的；请按 ledgers/README.md 填写", display))
+        return None, diags
+    if not isinstance(data, MDict):
+        diags.append(error("HJP009", f"文件顶层应为“键: 值”映射，而不是{_kind_of(data)}", display,
+                           getattr(data, "line", 0) + 1, 1))
+        return None, diags
+    obj, more = _validate_one(cls, data, display, parsed.text, (), None)
+    return obj, diags + more
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射"
+    if value is None:
+        return "空值"
+    return f"单个值 {value!r}"
+
+
+def read_file(path: Path, display: str) -> Parsed:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Parsed(None, [error("HJP001", f"无法读取文件（{exc.strerror}）", display)])
+    return parse_bytes(raw, display)
+
+
+def _village_dirs(root: Path) -> list[Path]:
+    vdir = root / "villages"
+    if not vdir.is_dir():
+        return []
+    return sorted(p for p in vdir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | None = None) -> Ledger:
+    """Read and validate the whole ledger (rules are run separately, see ``hjp.rules``)."""
+    from hjp.cache import FileCache
+
+    given = str(root)
+    root = Path(root)
+    if not root.is_dir():
+        raise LedgerNotFound(f"找不到台账目录 {given}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER")
+    town_path = root / "town.yaml"
+    if not town_path.is_file():
+        raise LedgerNotFound(f"{given} 里没有 town.yaml，不是台账目录；请用 --ledger 指定台账目录")
+    ledger = Ledger(root=root, repo_root=find_repo_root(root.resolve()), display_root=given, town=None)
+    fc = FileCache(root) if cache else None
+
+    disp = ledger.display(town_path)
+    town, diags = validate_single(read_file(town_path, disp), m.Town, disp)
+    ledger.town = town
+    ledger.diagnostics.extend(diags)
+    ledger.files.append(town_path)
+
+    def record_file(path: Path, kind: str, village: str | None) -> FileResult:
+        ledger.files.append(path)
+        display = ledger.display(path)
+        if fc is not None:
+            return fc.get_or_build(path, display, kind, village)
+        return validate_record_file(read_file(path, display), kind, display, village)
+
+    def absorb(res: FileResult, into: list[Any]) -> None:
+        ledger.diagnostics.extend(res.diagnostics)
+        into.extend(res.records)
+        for rec, loc in zip(res.records, res.locs):
+            ledger.where[id(rec)] = loc
+            first = ledger.locs.setdefault(rec.id, loc)
+            if first is not loc:
+                ledger.duplicates.append((rec.id, loc, first))
+
+    tasks_path = root / "tasks.yaml"
+    if tasks_path.is_file():
+        absorb(record_file(tasks_path, "tasks", None), ledger.tasks)
+
+    for vdir in _village_dirs(root):
+        slug = vdir.name
+        vl = VillageLedger(slug)
+        ledger.villages[slug] = vl
+        if not SLUG_RE.match(slug):
+            ledger.diagnostics.append(error(
+                "HJP011", f"村目录名 {slug} 须为小写 ASCII 字母、数字和 -（例如拼音 hejiapan）；请重命名目录",
+                ledger.display(vdir)))
+        vfile = vdir / "village.yaml"
+        if vfile.is_file():
+            ledger.files.append(vfile)
+            vdisp = ledger.display(vfile)
+            vl.village, diags = validate_single(read_file(vfile, vdisp), m.Village, vdisp)
+            ledger.diagnostics.extend(diags)
+        else:
+            ledger.diagnostics.append(error("HJP012", f"村目录 {slug} 缺少 village.yaml；请创建并写上 name: 村名",
+                                            ledger.display(vdir)))
+        for f in sorted(vdir.iterdir()):
+            if f.suffix in (".yaml", ".yml") and f.stem not in VILLAGE_FILES or f.suffix == ".yml":
+                ledger.diagnostics.append(warning(
+                    "HJP013", f"不认识的文件 {f.name}，不会被读取{did_you_mean(f.stem, list(VILLAGE_FILES)) or ''}"
+                    "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml",
+                    ledger.display(f)))
+        for kind in ("units", "hazards", "drills", "tasks"):
+            path = vdir / f"{kind}.yaml"
+            if path.is_file():
+                absorb(record_file(path, kind, slug), getattr(vl, kind))
+    if fc is not None:
+        fc.close()
+    return ledger

@@ -1,0 +1,1 @@
+"""Reports: view-models, Jinja rendering, Markdown and Word writers."""

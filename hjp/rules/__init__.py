@@ -1,0 +1,62 @@
+"""Validation rules over a loaded ledger.
+
+Each rule is a plain function ``(ledger, ctx) -> Iterable[Diagnostic]`` listed in ``RULES``; one
+module per family. A rule that crashes becomes an HJP900 diagnostic and the others still run.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable
+
+from hjp.diagnostics import Diagnostic, error
+from hjp.load import Ledger
+from hjp.rules import evidence, records, tasks, town
+
+Rule = Callable[[Ledger, "RuleContext"], Iterable[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    as_of: date  # "today": dates after it are flagged as possible typos
+    check_files: bool = True  # whether evidence files are looked for on disk
+
+
+RULES: list[Rule] = [
+    town.check_plan_and_phases,
+    records.check_duplicate_ids,
+    records.check_id_prefix,
+    records.check_sectors,
+    records.check_unit_refs,
+    records.check_hazard_five_measures,
+    records.check_hazard_dates,
+    records.check_hazard_closure,
+    records.check_reporter,
+    records.check_unit_dates,
+    records.check_future_dates,
+    tasks.check_task_shape,
+    tasks.check_task_fields_for_shape,
+    tasks.check_task_action,
+    tasks.check_task_period,
+    evidence.check_evidence_paths,
+]
+
+
+def run_rules(ledger: Ledger, ctx: RuleContext, rules: list[Rule] | None = None) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for rule in rules if rules is not None else RULES:
+        try:
+            out.extend(rule(ledger, ctx))
+        except Exception:  # a bug in one rule must not hide the others' findings
+            where = traceback.extract_tb(__import__("sys").exc_info()[2])[-1]
+            out.append(error("HJP900", f"检查 {rule.__name__} 出错（hjp 程序缺陷，请报告）：{where.filename}:{where.lineno}",
+                             ledger.display_root))
+    return out
+
+
+def validate(ledger: Ledger, ctx: RuleContext) -> list[Diagnostic]:
+    """Load-time and rule diagnostics together, sorted by file and line."""
+    diags = list(ledger.diagnostics) + run_rules(ledger, ctx)
+    return sorted(set(diags), key=lambda d: d.sort_key)

@@ -1,0 +1,147 @@
+"""Rules on units, hazards and drills: identity, references, 五定, dates and confidentiality."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Iterable
+
+from hjp.diagnostics import Diagnostic, error, warning
+from hjp.schema_errors import did_you_mean
+
+if TYPE_CHECKING:
+    from hjp.load import Ledger
+    from hjp.rules import RuleContext
+
+KIND_PREFIX = {"units": "DW", "hazards": "YH", "drills": "YL", "tasks": "RW"}
+KIND_NAME = {"DW": "生产经营单位", "YH": "隐患", "YL": "演练", "RW": "任务"}
+
+
+def _at(ledger: Ledger, record: Any, fld: str | None = None) -> dict[str, Any]:
+    """Keyword arguments placing a diagnostic at ``record``'s field (or the record itself)."""
+    loc = ledger.loc_of(record)
+    line, col = loc.field(fld) if fld else (loc.line, loc.col)
+    return {"path": loc.path, "line": line, "col": col, "record": record.id}
+
+
+def check_duplicate_ids(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    for rid, again, first in ledger.duplicates:
+        yield error("HJP201", f"编号 {rid} 重复：{first.path}:{first.line} 已经用过；编号须在整个台账中唯一，请改用新编号",
+                    again.path, again.line, again.col, rid)
+
+
+def check_id_prefix(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    for kind, prefix in KIND_PREFIX.items():
+        pools = [(None, ledger.tasks)] if kind == "tasks" else []
+        pools += [(slug, getattr(v, kind)) for slug, v in ledger.villages.items()]
+        for _slug, records in pools:
+            for r in records:
+                if not r.id.startswith(prefix + "-"):
+                    yield error("HJP218", f"{KIND_NAME[prefix]}的编号应以 {prefix}- 开头（现为 {r.id}，"
+                                          f"{KIND_NAME.get(r.id[:2], '其他')}的前缀）；请改正编号或把记录移到对应文件",
+                                **_at(ledger, r, "id"))
+
+
+def check_sectors(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    if ledger.town is None:
+        return
+    allowed = ledger.town.sectors
+    allowed_set = set(allowed)
+    for pool in (ledger.units(), ledger.hazards()):
+        for _slug, r in pool:
+            if r.sector not in allowed_set:
+                hint = did_you_mean(r.sector, allowed) or f"；可选：{'、'.join(allowed)}"
+                yield error("HJP216", f"sector（行业领域）的值 {r.sector} 不在词表中{hint}", **_at(ledger, r, "sector"))
+
+
+def check_unit_refs(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    for slug, v in ledger.villages.items():
+        ids = {u.id for u in v.units}
+        for r in [*v.hazards, *v.drills]:
+            if r.unit is not None and r.unit not in ids:
+                where = ledger.locs.get(r.unit)
+                extra = f"（它属于 {where.village or '镇级'}）" if where else ""
+                hint = did_you_mean(r.unit, sorted(ids)) or "；请先在本村 units.yaml 登记该单位"
+                yield error("HJP202", f"unit（所属单位）{r.unit} 不是本村 {slug} 的生产经营单位{extra}{hint}",
+                            **_at(ledger, r, "unit"))
+
+
+def check_hazard_five_measures(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    labels = {"measures": "定措施 measures", "funds": "定资金 funds", "contingency": "定预案 contingency"}
+    for _slug, h in ledger.hazards():
+        if h.level != "重大" or h.void is not None:
+            continue
+        missing = [labels[k] for k in labels if getattr(h.rectification, k) in (None, "")]
+        if missing:
+            yield error("HJP203", f"重大隐患须落实整改“五定”，缺少：{'、'.join(missing)}；请在 rectification 下补上",
+                        **_at(ledger, h, "rectification"))
+
+
+def check_hazard_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    for _slug, h in ledger.hazards():
+        if h.rectified_on is not None and h.rectified_on < h.found_on:
+            yield error("HJP204", f"整改完成日期 rectified_on {h.rectified_on} 早于发现日期 found_on {h.found_on}；"
+                                  "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "rectified_on"))
+        if h.closed_on is not None and h.rectified_on is not None and h.closed_on < h.rectified_on:
+            yield error("HJP204", f"销号日期 closed_on {h.closed_on} 早于整改完成日期 rectified_on {h.rectified_on}；"
+                                  "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "closed_on"))
+        elif h.closed_on is not None and h.closed_on < h.found_on:
+            yield error("HJP204", f"销号日期 closed_on {h.closed_on} 早于发现日期 found_on {h.found_on}",
+                        **_at(ledger, h, "closed_on"))
+
+
+def check_hazard_closure(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    for _slug, h in ledger.hazards():
+        if h.closed_on is None:
+            continue
+        if h.rectified_on is None:
+            yield error("HJP205", "已填销号日期 closed_on，但没有整改完成日期 rectified_on；须先整改、验收，再销号",
+                        **_at(ledger, h, "closed_on"))
+        if not h.verified_by:
+            yield error("HJP205", "已填销号日期 closed_on，但没有验收人 verified_by；销号前须经验收，请填写验收人",
+                        **_at(ledger, h, "closed_on"))
+
+
+def check_reporter(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    for _slug, h in ledger.hazards():
+        if h.reporter is not None and h.source != "举报":
+            yield error("HJP206", f"只有来源为 举报 的隐患才填写 reporter（举报人），此隐患来源为 {h.source}；"
+                                  "请删除 reporter 或把 source 改为 举报", **_at(ledger, h, "reporter"))
+
+
+def check_unit_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    for _slug, u in ledger.units():
+        if u.since is not None and u.closed_on is not None and u.closed_on < u.since:
+            yield error("HJP213", f"关闭退出日期 closed_on {u.closed_on} 早于开业日期 since {u.since}；请核对",
+                        **_at(ledger, u, "closed_on"))
+
+
+_FUTURE_FIELDS = {
+    "YH": ("found_on", "rectified_on", "closed_on"),
+    "YL": ("held_on",),
+    "RW": ("done_on",),
+}
+
+
+def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    today = ctx.as_of
+    pools: list[Iterable[tuple[str | None, Any]]] = [ledger.hazards(), ledger.drills(), ledger.all_tasks()]
+    for pool in pools:
+        for _slug, r in pool:
+            for fld in _FUTURE_FIELDS[r.id[:2]]:
+                d = getattr(r, fld)
+                if d is not None and d > today:
+                    yield _future(ledger, r, fld, d, today)
+            if r.id.startswith("RW"):
+                for i, ms in enumerate(r.milestones or []):
+                    if ms.done_on is not None and ms.done_on > today:
+                        yield _future(ledger, r, "milestones", ms.done_on, today, f"第 {i + 1} 个阶段目标的完成日期")
+                for entry in (*r.occurrences, *r.progress):
+                    if entry.date > today:
+                        yield _future(ledger, r, "occurrences" if entry in r.occurrences else "progress",
+                                      entry.date, today, "记录日期")
+
+
+def _future(ledger: Ledger, rid: Any, fld: str, d: date, today: date, label: str | None = None) -> Diagnostic:
+    what = label or fld
+    return warning("HJP217", f"{what} {d} 晚于今天 {today}，可能是笔误；在那天之前不计入统计",
+                   **_at(ledger, rid, fld))

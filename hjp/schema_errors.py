@@ -1,0 +1,144 @@
+"""Turns pydantic validation errors into Chinese diagnostics that point at the right YAML line."""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from hjp.diagnostics import Diagnostic, error
+from hjp.yamlread import MDict, MList
+
+
+def field_label(model_cls: type[BaseModel], loc: tuple) -> str:
+    """``deadline（定时限）``: the last named field of ``loc`` with its Chinese title."""
+    cls: Any = model_cls
+    label = "记录"
+    for part in loc:
+        if isinstance(part, int) or cls is None:
+            continue
+        info = getattr(cls, "model_fields", {}).get(part)
+        if info is None:
+            break
+        label = f"{part}（{info.title}）" if info.title else str(part)
+        cls = _model_in(info.annotation)
+    return label
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"；是不是要写 {close[0]}？" if close else ""
+
+
+def _allowed_fields(model_cls: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the (sub)model at ``loc`` (the path to the unknown key's parent)."""
+    cls: Any = model_cls
+    for part in loc:
+        if isinstance(part, int) or cls is None:
+            continue
+        info = getattr(cls, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        cls = _model_in(info.annotation)
+    return list(getattr(cls, "model_fields", {}) or [])
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def locate(data: Any, loc: tuple, *, key: bool = False) -> tuple[int, int]:
+    """0-based (line, col) of the node at ``loc`` inside ``data``; the deepest existing parent if absent."""
+    line, col = getattr(data, "line", 0), getattr(data, "col", 0)
+    node = data
+    for part in loc:
+        if isinstance(node, MDict) and part in node:
+            kl, kc, vl, vc = node.mark(part)
+            line, col = (kl, kc) if key else (vl, vc)
+            node = node[part]
+        elif isinstance(node, MList) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = node.marks[part]
+            node = node[part]
+        else:
+            break
+    return line, col
+
+
+def _raw_token(text: str | None, line: int, col: int) -> str | None:
+    if text is None:
+        return None
+    lines = text.splitlines()
+    if line >= len(lines):
+        return None
+    rest = lines[line][col:]
+    token = rest.split(" #", 1)[0].strip().rstrip(",]}").strip()
+    return token or None
+
+
+def _yaml11_hint(value: Any, raw: str | None) -> str:
+    shown = raw if raw is not None else str(value)
+    if isinstance(value, bool):
+        return f"YAML 1.1 把 {shown} 读成了布尔值 {str(value).lower()}；请加引号写成 \"{shown}\""
+    if value is None:
+        return f"{shown or '这里'} 被读成了空值；请填写内容，或加引号"
+    return f"{shown} 被读成了数字 {value!r}；请加引号写成 \"{shown}\""
+
+
+def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, path: str,
+              record: str | None, text: str | None, *, prefix: tuple = ()) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for err in exc_errors:
+        loc = tuple(err["loc"])
+        etype = err["type"]
+        name = next((p for p in reversed(loc) if isinstance(p, str)), None)
+        label = field_label(model_cls, loc)
+        value = err.get("input")
+        full = prefix + loc
+        if etype == "extra_forbidden":
+            line, col = locate(data, full, key=True)
+            allowed = _allowed_fields(model_cls, loc[:-1])
+            hint = did_you_mean(str(name), allowed)
+            msg = f"未知字段 {name}{hint or '；允许的字段：' + '、'.join(allowed)}"
+            out.append(error("HJP101", msg, path, line + 1, col + 1, record))
+            continue
+        line, col = locate(data, full)
+        if etype == "missing":
+            code, msg = "HJP102", f"缺少必填字段 {label}；请补上"
+        elif etype.startswith("hjp_date"):
+            code, msg = "HJP104", f"{label}：{err['msg']}"
+        elif etype == "literal_error":
+            expected = [str(v) for v in (err.get("ctx") or {}).get("expected", "").replace("'", "").split(" or ")]
+            expected = [e.strip() for part in expected for e in part.split(",") if e.strip()]
+            code = "HJP105"
+            msg = f"{label} 的值 {value} 不在允许的范围内（{'、'.join(expected)}）{did_you_mean(str(value), expected)}"
+        elif etype == "string_pattern_mismatch":
+            code, msg = "HJP106", (f"编号 {value} 格式不对：应为类别前缀 DW/YH/RW/YL 加 - 和字母数字，"
+                                   "例如 YH-2024-0001、RW-14、DW-hejiapan-03")
+        elif etype in ("greater_than_equal", "greater_than"):
+            code, msg = "HJP107", f"{label} 不能为负数（现为 {value}）"
+        elif etype == "string_type" and (isinstance(value, (bool, int, float)) or value is None):
+            code, msg = "HJP103", f"{label} 应为文字：{_yaml11_hint(value, _raw_token(text, line, col))}"
+        elif etype == "string_type":
+            code, msg = "HJP103", f"{label} 应为文字"
+        elif etype in ("int_type", "int_parsing", "int_from_float"):
+            code, msg = "HJP103", f"{label} 应为整数（现为 {value!r}）"
+        elif etype in ("float_type", "float_parsing"):
+            code, msg = "HJP103", f"{label} 应为数字（现为 {value!r}）"
+        elif etype in ("bool_type", "bool_parsing"):
+            code, msg = "HJP103", f"{label} 应为 true 或 false（现为 {value!r}）"
+        elif etype == "list_type":
+            code, msg = "HJP103", f"{label} 应为列表，例如 [张三, 李四] 或每行一个 - 项"
+        elif etype in ("model_type", "dict_type", "model_attributes_type"):
+            code, msg = "HJP103", f"{label} 应为“键: 值”形式的映射"
+        else:
+            code, msg = "HJP103", f"{label}：{err['msg']}"
+        out.append(error(code, msg, path, line + 1, col + 1, record))
+    return out
