@@ -19,7 +19,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from hjp.diagnostics import Diagnostic, error
 
 MAX_BYTES = 10 * 1024 * 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls except tab/LF/CR, DEL, and C1 controls (U+0085 NEL would also shift PyYAML's line count).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -88,6 +89,11 @@ class _Builder:
         if isinstance(node, ScalarNode):
             tag = node.tag
             if tag == _STR or tag == _TIMESTAMP:
+                # Only double-quoted scalars can smuggle control characters in as escapes ("\a").
+                if node.style == '"' and _CONTROL.search(node.value):
+                    ch = _CONTROL.search(node.value).group()
+                    raise YamlProblem("HJP008", f"文字中含有控制字符 U+{ord(ch):04X}（转义写法，会损坏 Word 文件）；请删除",
+                                      node.start_mark.line, node.start_mark.column)
                 return node.value
             if tag == _INT:
                 return self._ctor.construct_yaml_int(node)
@@ -188,6 +194,9 @@ _PROBLEMS = [
     ("expected <block end>, but found", "HJP004", "缩进不一致；同一层的键和列表项 - 要左对齐"),
     ("expected a single document", "HJP004", "文件里有多个 YAML 文档（---）；一个文件只能有一个"),
     ("found unacceptable character", "HJP008", "文件含有不可见的控制字符；请删除"),
+    ("found a tab character", "HJP005", "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格"),
+    ("did not find expected key", "HJP004", "缩进不一致，或上一行缺少冒号“:”；同一层的键要左对齐"),
+    ("exceeded maximum nesting depth", "HJP004", "嵌套层次过深；请检查括号 [ { 是否多写了"),
 ]
 
 
