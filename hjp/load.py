@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from hjp import model as m
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.schema_errors import did_you_mean, translate
-from hjp.yamlread import MDict, Parsed, parse_bytes
+from hjp.yamlread import MDict, MList, Parsed, parse_bytes
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VILLAGE_FILES = ("village", "units", "hazards", "drills", "tasks")
@@ -39,6 +39,9 @@ class Loc:
     col: int
     village: str | None
     marks: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    # 1-based positions inside list-valued fields, e.g. ("evidence", 1) or
+    # ("milestones", 0, "done_on"); None when the record has no such lists (the common case).
+    items: dict[tuple, tuple[int, int]] | None = None
 
     def field(self, name: str) -> tuple[int, int]:
         """1-based (line, col) of a field's value; the record's own position when absent."""
@@ -46,6 +49,38 @@ class Loc:
         if mark is None:
             return self.line, self.col
         return mark[2] + 1, mark[3] + 1
+
+    def at(self, *path: str | int) -> tuple[int, int]:
+        """1-based (line, col) of a node inside a list-valued field; the field's when unknown."""
+        if self.items:
+            for n in range(len(path), 1, -1):
+                pos = self.items.get(path[:n])
+                if pos is not None:
+                    return pos
+        return self.field(str(path[0]))
+
+
+_LIST_FIELDS = ("evidence", "milestones", "occurrences", "progress")
+
+
+def list_item_marks(item: MDict) -> dict[tuple, tuple[int, int]] | None:
+    """Positions of the items of a record's list fields (evidence, milestones, progress...)."""
+    out: dict[tuple, tuple[int, int]] = {}
+    for key in _LIST_FIELDS:  # a few lookups per record: cheap even for 100,000 hazards
+        value = item.get(key)
+        if not isinstance(value, MList):
+            continue
+        for i, (line, col) in enumerate(value.marks):
+            out[(key, i)] = (line + 1, col + 1)
+            entry = value[i]
+            if isinstance(entry, MDict):
+                for sub, sub_value in entry.items():
+                    _, _, vl, vc = entry.mark(sub)
+                    out[(key, i, sub)] = (vl + 1, vc + 1)
+                    if isinstance(sub_value, MList):
+                        for j, (sl, sc) in enumerate(sub_value.marks):
+                            out[(key, i, sub, j)] = (sl + 1, sc + 1)
+    return out or None
 
 
 @dataclass(slots=True)
@@ -77,6 +112,7 @@ class Ledger:
     repo_root: Path
     display_root: str
     town: m.Town | None
+    town_data: Any = None  # town.yaml as read (MDict with marks), so town rules can point at a phase's line
     tasks: list[m.Task] = field(default_factory=list)
     villages: dict[str, VillageLedger] = field(default_factory=dict)
     locs: dict[str, Loc] = field(default_factory=dict)
@@ -192,7 +228,7 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
         result.diagnostics.extend(diags)
         if rec is not None:
             result.records.append(rec)
-            result.locs.append(Loc(display, item.line + 1, item.col + 1, village, item.marks))
+            result.locs.append(Loc(display, item.line + 1, item.col + 1, village, item.marks, list_item_marks(item)))
     return result
 
 
@@ -252,7 +288,9 @@ def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | Non
     fc = FileCache(root) if cache else None
 
     disp = ledger.display(town_path)
-    town, diags = validate_single(read_file(town_path, disp), m.Town, disp)
+    town_parsed = read_file(town_path, disp)
+    ledger.town_data = town_parsed.data
+    town, diags = validate_single(town_parsed, m.Town, disp)
     ledger.town = town
     ledger.diagnostics.extend(diags)
     ledger.files.append(town_path)

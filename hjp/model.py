@@ -165,7 +165,7 @@ class Rectification(_Model):
 
     owner: str = _text("定责任人", "整改责任人（所有隐患必填）")
     measures: str | None = _text("定措施", "整改措施（重大隐患必填）", default=None)
-    funds: float | None = _text("定资金", "整改资金，单位：元（重大隐患必填）", default=None, ge=0)
+    funds: float | None = _text("定资金", "整改资金，单位：元（重大隐患必填）", default=None, ge=0, allow_inf_nan=False)
     deadline: Date = _text("定时限", "整改期限（所有隐患必填）")
     contingency: str | None = _text("定预案", "整改期间的防范措施和应急预案（重大隐患必填）", default=None)
 

@@ -72,6 +72,18 @@ def locate(data: Any, loc: tuple, *, key: bool = False) -> tuple[int, int]:
     return line, col
 
 
+def _node_at(data: Any, loc: tuple) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
 def _raw_token(text: str | None, line: int, col: int) -> str | None:
     if text is None:
         return None
@@ -109,6 +121,23 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
             msg = f"未知字段 {name}{hint or '；允许的字段：' + '、'.join(allowed)}"
             out.append(error("HJP101", msg, path, line + 1, col + 1, record))
             continue
+        if etype == "invalid_key":
+            # a YAML key read as null (~) or a number: pydantic's loc holds str(key), so find it by value
+            node = _node_at(data, prefix + loc[:-1])
+            line, col = locate(data, prefix + loc[:-1])
+            if isinstance(node, MDict) and value in node.marks:
+                line, col = node.mark(value)[:2]
+            allowed = _allowed_fields(model_cls, loc[:-1])
+            what = "空值" if value is None else f"数字 {value!r}"
+            msg = f"未知字段：这个键被读成了{what}，不是字段名；允许的字段：{'、'.join(allowed)}"
+            out.append(error("HJP101", msg, path, line + 1, col + 1, record))
+            continue
+        if loc and loc[-1] == "[key]":
+            # a mapping key of the wrong type, e.g. actions: {一: ...}; point at the key itself
+            line, col = locate(data, full[:-1], key=True)
+            out.append(error("HJP103", f"{label} 的键 {value} 应为整数编号，例如 1: 安全生产责任落实行动",
+                             path, line + 1, col + 1, record))
+            continue
         line, col = locate(data, full)
         if etype == "missing":
             code, msg = "HJP102", f"缺少必填字段 {label}；请补上"
@@ -122,6 +151,8 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
         elif etype == "string_pattern_mismatch":
             code, msg = "HJP106", (f"编号 {value} 格式不对：应为类别前缀 DW/YH/RW/YL 加 - 和字母数字，"
                                    "例如 YH-2024-0001、RW-14、DW-hejiapan-03")
+        elif etype == "finite_number":
+            code, msg = "HJP103", f"{label} 应为有限的数字（现为 {value!r}）"
         elif etype in ("greater_than_equal", "greater_than"):
             code, msg = "HJP107", f"{label} 不能为负数（现为 {value}）"
         elif etype == "string_type" and (isinstance(value, (bool, int, float)) or value is None):
@@ -135,7 +166,7 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
         elif etype in ("bool_type", "bool_parsing"):
             code, msg = "HJP103", f"{label} 应为 true 或 false（现为 {value!r}）"
         elif etype == "list_type":
-            code, msg = "HJP103", f"{label} 应为列表，例如 [张三, 李四] 或每行一个 - 项"
+            code, msg = "HJP103", f"{label} 应为列表，例如 [甲, 乙]，或每行写一个“- 项”"
         elif etype in ("model_type", "dict_type", "model_attributes_type"):
             code, msg = "HJP103", f"{label} 应为“键: 值”形式的映射"
         else:

@@ -7,20 +7,26 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
-from hjp.rules.records import _at
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
     from hjp.rules import RuleContext
 
 
-def _paths(record: Any) -> Iterable[tuple[str, str]]:
-    for p in record.evidence:
-        yield "evidence", p
+def _paths(record: Any) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    """Each evidence path with where it stands: ("evidence", i) or ("progress", i, "evidence", j)."""
+    for i, p in enumerate(record.evidence):
+        yield ("evidence", i), p
     for name in ("milestones", "occurrences", "progress"):
-        for entry in getattr(record, name, None) or []:
-            for p in entry.evidence:
-                yield name, p
+        for i, entry in enumerate(getattr(record, name, None) or []):
+            for j, p in enumerate(entry.evidence):
+                yield (name, i, "evidence", j), p
+
+
+def _at_item(ledger: Ledger, record: Any, where: tuple[str | int, ...]) -> dict[str, Any]:
+    loc = ledger.loc_of(record)
+    line, col = loc.at(*where)
+    return {"path": loc.path, "line": line, "col": col, "record": record.id}
 
 
 def escapes(path: str) -> bool:
@@ -39,10 +45,10 @@ def check_evidence_paths(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnosti
     pools: list[Iterable[tuple[str | None, Any]]] = [ledger.hazards(), ledger.drills(), ledger.all_tasks()]
     for pool in pools:
         for _slug, r in pool:
-            for fld, p in _paths(r):
+            for where, p in _paths(r):
                 if escapes(p):
                     yield error("HJP207", f"佐证材料路径 {p} 须是仓库内的相对路径（例如 evidence/{r.id}/验收单.jpg），"
-                                          "不能是绝对路径或用 .. 跳出仓库", **_at(ledger, r, fld))
+                                          "不能是绝对路径或用 .. 跳出仓库", **_at_item(ledger, r, where))
                     continue
                 if not ctx.check_files:
                     continue
@@ -53,7 +59,7 @@ def check_evidence_paths(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnosti
                     inside = False
                 if not inside:
                     yield error("HJP207", f"佐证材料路径 {p} 经符号链接指向仓库之外；请把文件放进仓库",
-                                **_at(ledger, r, fld))
+                                **_at_item(ledger, r, where))
                 elif not target.exists():
                     yield warning("HJP208", f"佐证材料 {p} 不存在；请把文件放到仓库的这个位置，或改正路径",
-                                  **_at(ledger, r, fld))
+                                  **_at_item(ledger, r, where))

@@ -85,8 +85,8 @@ def check_hazard_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]
             yield error("HJP204", f"销号日期 closed_on {h.closed_on} 早于整改完成日期 rectified_on {h.rectified_on}；"
                                   "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "closed_on"))
         elif h.closed_on is not None and h.closed_on < h.found_on:
-            yield error("HJP204", f"销号日期 closed_on {h.closed_on} 早于发现日期 found_on {h.found_on}",
-                        **_at(ledger, h, "closed_on"))
+            yield error("HJP204", f"销号日期 closed_on {h.closed_on} 早于发现日期 found_on {h.found_on}；"
+                                  "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "closed_on"))
 
 
 def check_hazard_closure(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -120,6 +120,8 @@ _FUTURE_FIELDS = {
     "YL": ("held_on",),
     "RW": ("done_on",),
 }
+_FUTURE_LABELS = {"found_on": "发现日期", "rectified_on": "整改完成日期", "closed_on": "销号日期",
+                  "held_on": "演练实施日期", "done_on": "完成日期"}
 
 
 def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -127,21 +129,24 @@ def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]
     pools: list[Iterable[tuple[str | None, Any]]] = [ledger.hazards(), ledger.drills(), ledger.all_tasks()]
     for pool in pools:
         for _slug, r in pool:
+            loc = ledger.loc_of(r)
             for fld in _FUTURE_FIELDS[r.id[:2]]:
                 d = getattr(r, fld)
                 if d is not None and d > today:
-                    yield _future(ledger, r, fld, d, today)
-            if r.id.startswith("RW"):
-                for i, ms in enumerate(r.milestones or []):
-                    if ms.done_on is not None and ms.done_on > today:
-                        yield _future(ledger, r, "milestones", ms.done_on, today, f"第 {i + 1} 个阶段目标的完成日期")
-                for entry in (*r.occurrences, *r.progress):
+                    yield _future(loc, r.id, f"{_FUTURE_LABELS[fld]} {fld}", d, today, loc.field(fld))
+            if not r.id.startswith("RW"):
+                continue
+            for i, ms in enumerate(r.milestones or []):
+                if ms.done_on is not None and ms.done_on > today:
+                    yield _future(loc, r.id, f"第 {i + 1} 个阶段目标的完成日期 done_on", ms.done_on, today,
+                                  loc.at("milestones", i, "done_on"))
+            for name, label in (("occurrences", "落实记录"), ("progress", "进展记录")):
+                for i, entry in enumerate(getattr(r, name)):
                     if entry.date > today:
-                        yield _future(ledger, r, "occurrences" if entry in r.occurrences else "progress",
-                                      entry.date, today, "记录日期")
+                        yield _future(loc, r.id, f"第 {i + 1} 条{label}的日期 date", entry.date, today,
+                                      loc.at(name, i, "date"))
 
 
-def _future(ledger: Ledger, rid: Any, fld: str, d: date, today: date, label: str | None = None) -> Diagnostic:
-    what = label or fld
+def _future(loc: Any, rid: str, what: str, d: date, today: date, pos: tuple[int, int]) -> Diagnostic:
     return warning("HJP217", f"{what} {d} 晚于今天 {today}，可能是笔误；在那天之前不计入统计",
-                   **_at(ledger, rid, fld))
+                   loc.path, pos[0], pos[1], rid)

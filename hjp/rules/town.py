@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error
+from hjp.schema_errors import locate
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
@@ -16,12 +17,21 @@ def check_plan_and_phases(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnost
     if town is None:
         return
     path = ledger.display(ledger.root / "town.yaml")
+    data = ledger.town_data
+
+    def at(*loc: str | int) -> dict[str, int]:
+        # town.yaml validated, so every node named here exists in the data read from it
+        line, col = locate(data, loc)
+        return {"line": line + 1, "col": col + 1}
+
     plan = town.plan
     if plan.start > plan.end:
-        yield error("HJP215", f"方案起始日期 {plan.start} 晚于截止日期 {plan.end}；请检查 plan.start 和 plan.end", path)
-    for p in town.phases:
+        yield error("HJP215", f"方案起始日期 plan.start {plan.start} 晚于截止日期 plan.end {plan.end}；请核对",
+                    path, **at("plan", "start"))
+    for i, p in enumerate(town.phases):
         if p.start > p.end:
-            yield error("HJP215", f"阶段 {p.name} 的开始日期 {p.start} 晚于结束日期 {p.end}", path)
+            yield error("HJP215", f"阶段 {p.name} 的开始日期 start {p.start} 晚于结束日期 end {p.end}；请核对",
+                        path, **at("phases", i, "start"))
         elif p.start < plan.start or p.end > plan.end:
             yield error("HJP215", f"阶段 {p.name}（{p.start} 至 {p.end}）超出了方案期限 {plan.start} 至 {plan.end}；"
-                                  "请核对阶段日期", path)
+                                  "请核对阶段日期或 plan 的 start、end", path, **at("phases", i))
