@@ -136,6 +136,45 @@ def schemas(
         sys.stdout.write(f"已更新 {target / name}\n")
 
 
+@app.command()
+def demo(
+    directory: Path = typer.Argument(..., help="要生成的台账目录（须不存在或为空）", show_default=False),
+    villages: int = typer.Option(12, "--villages", help="行政村个数（1–200）"),
+    hazards: int = typer.Option(600, "--hazards", help="隐患总条数（最多 100000 余条，按村平均分配）"),
+    seed: int = typer.Option(1, "--seed", help="随机种子：同一种子生成的台账完全相同"),
+) -> None:
+    """生成一套示例台账（合成数据）：村、生产经营单位、各种状态的隐患、演练、任务，可直接试用各命令。
+
+    数据截至 2026-11-30，与今天的日期无关；同一种子每次生成的内容完全相同。
+
+    示例：hjp demo /tmp/demo && hjp overdue --ledger /tmp/demo
+    """
+    from hjp.demo import DemoError, generate
+
+    progress = None
+    bar = None
+    if sys.stdout.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        task = bar.add_task("正在生成隐患", total=max(hazards, 1))
+
+        def progress(n: int) -> None:
+            bar.advance(task, n)
+
+        bar.start()
+    try:
+        stats = generate(directory, villages=villages, hazards=hazards, seed=seed, progress=progress)
+    except DemoError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    sys.stdout.write(f"已生成示例台账 {directory}：{stats.villages} 个村、{stats.units} 个生产经营单位、"
+                     f"{stats.hazards} 条隐患、{stats.drills} 次演练、{stats.tasks} 项任务（种子 {seed}）。\n"
+                     f"试试：hjp overdue --ledger {directory} --as-of 2026-11-30\n")
+
+
 def main() -> None:
     """Entry point: never shows a traceback to the clerk (HJP_DEBUG=1 shows it to a developer)."""
     try:

@@ -1,0 +1,659 @@
+"""Synthetic demo ledger: realistic, valid and deterministic for a seed (``hjp demo``).
+
+Tests, golden files and benchmarks build on it, so its output for a given seed must stay stable:
+``tests/unit/test_demo.py`` pins a digest. Change the generator only on purpose, and then update
+the pinned digest and tell whoever keeps golden files built from it.
+
+Dates never depend on today: the data describes the plan period up to ``ANCHOR`` (2026-11-30),
+and every date on which something *happened* (found, rectified, closed, held, done, occurrences,
+progress) is at most ``DATA_END``, a week earlier, so that ``hjp validate`` run in the last days of
+November 2026 does not warn about dates in the future. Which items are overdue is the deadlines
+engine's business, as of whatever date it is asked about; the states are shaped so that, as of
+``ANCHOR``, every bucket (overdue, due soon, stale, awaiting closure) has members.
+
+YAML is written as text by a small emitter (an order of magnitude faster than ``yaml.dump``).
+Strings are written plain only when YAML 1.1 cannot misread them (they start with a CJK character
+and hold no indicator characters); anything else is double-quoted, and a test reads every file
+back with PyYAML to the intended values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+ANCHOR = date(2026, 11, 30)  # the demo data "as of" this day
+DATA_END = ANCHOR - timedelta(days=7)  # nothing has happened later than this
+PLAN_START = date(2024, 3, 31)
+PLAN_END = date(2026, 12, 31)
+WORK_START = date(2024, 4, 1)  # first day of 集中攻坚阶段: village records begin here
+
+MAX_VILLAGES = 200
+# One village's hazards.yaml holds ~380 bytes a hazard; the loader refuses files over 10 MB.
+MAX_HAZARDS_PER_VILLAGE = 20_000
+
+DEFAULT_VILLAGES = 12
+DEFAULT_HAZARDS = 600
+DEFAULT_SEED = 1
+
+
+class DemoError(Exception):
+    """Bad arguments or an unusable target directory (usage error, exit 2)."""
+
+
+# --------------------------------------------------------------------------- YAML text emitter
+
+# Plain only if it starts with a non-ASCII letter-like character (never a YAML indicator) and holds
+# nothing that could end or restructure a scalar in block or flow context.
+_PLAIN = re.compile(r"[\u3400-\u9fff\uff08\u201c\u300a][^\x00-\x1f\x7f:#,\[\]{}\"'\\\u0085\u2028\u2029\ufeff]*")
+_ID_LIKE = re.compile(r"[A-Z]{2}(-[A-Za-z0-9]+)+|[a-z]+")
+# YAML 1.1 words PyYAML (or another 1.1 reader) turns into booleans or null.
+_WORDS_1_1 = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+def scalar(value: Any) -> str:
+    """One scalar as YAML text that PyYAML (YAML 1.1) reads back to exactly ``value``."""
+    if isinstance(value, str):
+        if (_PLAIN.fullmatch(value) or _ID_LIKE.fullmatch(value) and value not in _WORDS_1_1) \
+                and not value.endswith(" "):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, date)):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    raise TypeError(f"demo emitter: unsupported scalar {value!r}")  # a generator bug, not user input
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return scalar(value)
+
+
+# Mappings written inline, like a clerk would: `void: {date: …, reason: …}`.
+_FLOW_KEYS = frozenset({"void", "supervision"})
+
+
+def _emit_mapping(d: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None) -> None:
+    prefix = first_prefix if first_prefix is not None else indent
+    for k, v in d.items():
+        if isinstance(v, dict) and k not in _FLOW_KEYS:
+            out.append(f"{prefix}{k}:\n")
+            _emit_mapping(v, indent + "  ", out)
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            out.append(f"{prefix}{k}:\n")
+            for item in v:
+                out.append(f"{indent}  - {_flow(item)}\n")
+        elif isinstance(v, str) and "\n" in v:
+            out.append(f"{prefix}{k}: {scalar(v)}\n")
+        else:
+            out.append(f"{prefix}{k}: {_flow(v)}\n")
+        prefix = indent
+
+
+def dump_records(top: str, records: Iterable[dict[str, Any]], header: str) -> str:
+    """A record file (``top:`` then a block list of records), as text."""
+    out = [header, f"{top}:\n"]
+    empty = True
+    for rec in records:
+        empty = False
+        _emit_mapping(rec, "    ", out, first_prefix="  - ")
+        out.append("\n")
+    if empty:
+        out[-1] = f"{top}: []\n"
+    return "".join(out)
+
+
+def dump_mapping(d: dict[str, Any], header: str) -> str:
+    out = [header]
+    _emit_mapping(d, "", out)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+VILLAGES = [
+    ("hejiapan", "何家畔村"), ("zhangjuyuan", "张举塬村"), ("huangzhai", "黄寨村"), ("beimao", "北峁村"),
+    ("anziping", "安子坪村"), ("maojiayuan", "毛家塬村"), ("wangjiagou", "王家沟村"), ("lijiazhuang", "李家庄村"),
+    ("xiaoyuan", "肖塬村"), ("dongzhuang", "东庄村"), ("xigou", "西沟村"), ("nanyuan", "南塬村"),
+    ("baimapu", "白马铺村"), ("liujiahe", "刘家河村"), ("zhaojiawan", "赵家湾村"), ("sunjiaping", "孙家坪村"),
+    ("majiayuan", "马家塬村"), ("gaojiamao", "高家峁村"), ("chenjiagou", "陈家沟村"), ("yangjiazhuang", "杨家庄村"),
+    ("shijiaping", "石家坪村"), ("lujiawan", "路家湾村"), ("fengjiayuan", "冯家塬村"), ("zhoujiazhai", "周家寨村"),
+]
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯董程曹袁邓许傅沈彭吕苏卢蒋蔡贾丁魏薛叶余潘杜夏汪田任姜范石姚谭邹金郝白崔康毛秦史侯孟段雷"
+GIVEN = "建国志强海军红梅秀英玉兰文杰振华小平永刚晓东丽娟桂芳国庆明亮俊峰雪艳春燕宏伟淑珍德胜金花宝山彩霞立新爱民兴旺"
+
+# sector -> (weight, unit name patterns, hazards [(title, location, measures)])
+SECTORS: dict[str, tuple[int, list[str], list[tuple[str, str, str]]]] = {
+    "餐饮燃气": (4, ["{s}家饭馆", "{v}农家乐", "{s}记面馆"], [
+        ("液化气钢瓶与灶具间距不足", "后厨", "调整钢瓶位置，与灶具保持1米以上距离"),
+        ("未安装可燃气体报警装置", "后厨", "安装可燃气体报警装置并联动切断阀"),
+        ("燃气软管老化开裂", "后厨", "更换金属波纹管并检查接口"),
+        ("液化气钢瓶存放在地下室", "储藏间", "将钢瓶移出地下室，设置专用气瓶间")]),
+    "工贸": (4, ["{v}砖厂", "{s}氏面粉加工厂", "{v}农机修理部"], [
+        ("设备传动部位无防护罩", "生产车间", "加装防护罩并张贴警示标志"),
+        ("配电柜前未铺绝缘垫", "配电室", "铺设绝缘垫，配电室上锁管理"),
+        ("安全出口堆放杂物", "车间出口", "清理杂物，保持安全出口畅通")]),
+    "消防": (4, ["{v}便民超市", "{v}小学", "{v}卫生室"], [
+        ("疏散通道被占用", "一楼走廊", "清理通道，落实每日防火巡查"),
+        ("应急照明损坏", "楼梯间", "更换应急照明灯和疏散指示标志"),
+        ("电动自行车在楼道内充电", "楼道", "设置集中充电点，楼道内禁止充电"),
+        ("灭火器过期未更换", "营业厅", "更换灭火器并建立检查记录")]),
+    "建筑施工": (2, ["{v}安置房项目部", "{s}氏建筑工程队"], [
+        ("脚手架连墙件缺失", "外架", "按方案补设连墙件并验收"),
+        ("临边防护栏杆不全", "二层楼面", "补齐临边防护栏杆和挡脚板"),
+        ("施工用电未做到一机一闸一漏", "配电箱", "整改配电箱，做到一机一闸一漏一箱")]),
+    "危险化学品": (1, ["{v}加油站"], [
+        ("卸油区静电接地装置失效", "卸油区", "更换静电接地装置并检测"),
+        ("油罐区可燃气体报警器未定期检测", "油罐区", "委托有资质单位检测报警器")]),
+    "石油天然气": (1, ["{v}天然气集输站"], [
+        ("集输管线标志桩缺失", "集输管线", "补设管线标志桩和警示牌")]),
+    "城镇燃气": (1, ["{v}液化气供应站"], [
+        ("气瓶充装台账不全", "充装区", "完善充装台账，逐瓶登记"),
+        ("燃气管道穿越处无保护套管", "管道", "加装保护套管")]),
+    "交通运输": (1, ["{v}运输队", "{s}氏货运部"], [
+        ("车辆超期未年检", "停车场", "车辆停运，完成年检后恢复运营"),
+        ("驾驶员未参加安全教育", "运输队", "组织驾驶员参加安全教育并考核")]),
+    "特种设备": (1, ["{v}养殖场锅炉房"], [
+        ("锅炉安全阀超期未校验", "锅炉房", "校验安全阀并出具报告"),
+        ("叉车司机无证作业", "仓库", "停止无证作业，组织取证")]),
+    "粉尘涉爆": (1, ["{s}氏木制品加工厂"], [
+        ("除尘系统未设泄爆装置", "除尘器", "加装泄爆装置并做好接地"),
+        ("车间积尘未及时清扫", "加工车间", "落实每班清扫制度")]),
+    "烟花爆竹": (1, ["{v}烟花爆竹零售点"], [
+        ("零售点超量储存", "店面", "清理超量产品，按限量储存"),
+        ("店内未设禁火标志", "店面", "设置禁止烟火标志并配备灭火器")]),
+    "有限空间": (1, ["{v}污水处理站"], [
+        ("有限空间作业未配备检测仪器", "污水井", "配备气体检测仪，先通风、再检测、后作业"),
+        ("有限空间未设警示标志", "沼气池", "设置有限空间警示标志")]),
+    "文体旅游": (1, ["{v}乡村旅游点"], [
+        ("游乐设施未定期检验", "游乐区", "停用设施，检验合格后使用"),
+        ("观景步道护栏松动", "观景步道", "加固护栏并设置警示牌")]),
+    "水利": (1, ["{v}水库管理站"], [
+        ("溢洪道堵塞", "溢洪道", "清理溢洪道，汛前完成疏通")]),
+}
+# Hazards that belong to no unit: village roads, self-built houses, public places.
+PUBLIC_HAZARDS: dict[str, list[tuple[str, str, str]]] = {
+    "道路交通": [("急弯路段缺少警示标志", "村道", "设置急弯警示标志和减速带"),
+                 ("临水临崖路段无防护栏", "村道", "增设波形护栏")],
+    "自建房": [("经营性自建房墙体开裂", "临街门面房", "停止经营，委托鉴定后加固"),
+               ("自建房擅自加层", "民房", "拆除违规加层部分")],
+    "水利": [("塘坝无安全警示标志", "塘坝", "设置防溺水警示牌")],
+    "其他": [("电线私拉乱接", "村民院内", "规范线路敷设，加装漏电保护器")],
+}
+CONTINGENCY = ["整改期间停止相关作业，设专人看守", "整改期间设置警戒区，落实每日巡查", "整改期间停业整顿，制定应急处置方案"]
+REPORTERS = ["匿名群众", "村民", "从业人员"]
+VOID_REASONS = ["重复录入", "录入错误，不属于本村", "误录，经核实不构成隐患"]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _day(rng: random.Random, lo: date, hi: date) -> date:
+    if hi <= lo:
+        return lo
+    return date.fromordinal(rng.randint(lo.toordinal(), hi.toordinal()))
+
+
+# --------------------------------------------------------------------------- town
+
+TOWN_YAML = """\
+# hjp demo 示例台账（合成数据，非真实台账）。方案、阶段和行动取自何政发〔2024〕100号。
+name: 何家畔镇
+county: 合水县
+timezone: Asia/Shanghai
+plan:
+  title: 何家畔镇安全生产治本攻坚三年行动实施方案（2024-2026年）
+  doc_no: 何政发〔2024〕100号
+  issued_on: 2024-03-31
+  start: 2024-03-31
+  end: 2026-12-31
+phases:
+  - {name: 动员部署阶段, start: 2024-03-31, end: 2024-03-31}
+  - {name: 集中攻坚阶段, start: 2024-04-01, end: 2025-12-31}
+  - {name: 治本提升阶段, start: 2026-01-01, end: 2026-09-30}
+  - {name: 自查总结阶段, start: 2026-10-01, end: 2026-12-31}
+actions:
+  1: 安全生产责任落实行动
+  2: 生产经营单位主要负责人安全教育培训行动
+  3: 重大事故隐患判定标准贯彻落实提升行动
+  4: 重大事故隐患动态清零行动
+  5: 安全科技支撑和工程治理行动
+  6: 生产经营单位从业人员安全素质能力提升行动
+  7: 生产经营单位安全管理体系建设行动
+  8: 安全生产精准执法和帮扶行动
+  9: 基层应急能力提升行动
+  10: 全民安全素质提升行动
+people:
+  - {name: 赵宝平, role: 签发人}
+  - {name: 张志瑞, role: 牵头领导}
+  - {name: 马建昭, role: 牵头领导}
+  - {name: 任振基, role: 牵头领导}
+  - {name: 赵辉, role: 牵头领导}
+"""
+
+
+def _town_tasks() -> list[dict[str, Any]]:
+    d = date.fromisoformat
+    quarters = [d(x) for x in ("2024-06-20", "2024-09-18", "2024-12-16", "2025-03-21", "2025-06-19",
+                               "2025-12-18", "2026-03-20", "2026-06-18", "2026-09-17")]  # 2025Q3 missed
+    return [
+        {"id": "RW-1", "title": "牢固树立安全发展理念", "action": 1, "ref": "二（一）1", "lead": ["张志瑞"],
+         "owners": ["应急办", "各分管领导"], "ongoing": True,
+         "progress": [{"date": d("2024-05-10"), "note": "召开安全生产专题培训会1次，参训58人"},
+                      {"date": d("2025-06-12"), "note": "组织镇村干部专题学习"},
+                      {"date": d("2026-09-25"), "note": "开展领导干部安全管理能力培训"}]},
+        {"id": "RW-8-2", "title": "生产经营单位主要负责人每季度带队检查至少1次", "action": 4, "ref": "二（四）8",
+         "lead": ["张志瑞"], "owners": ["各分管领导"], "every": "quarter", "start": WORK_START,
+         "occurrences": [{"date": q, "note": "汇总各单位主要负责人带队检查记录"} for q in quarters]},
+        {"id": "RW-8-3", "title": "生产经营单位主要负责人每年至少组织开展1次疏散逃生演练", "action": 4,
+         "ref": "二（四）8", "lead": ["张志瑞"], "owners": ["各分管领导"], "every": "year", "start": WORK_START,
+         "occurrences": [{"date": d("2024-11-28"), "note": "汇总全镇疏散逃生演练开展情况"},
+                         {"date": d("2025-11-26"), "note": "汇总全镇疏散逃生演练开展情况"}]},
+        {"id": "RW-10", "title": "建立健全重大事故隐患统计分析机制和督办制度", "action": 4, "ref": "二（四）10",
+         "lead": ["张志瑞"], "owners": ["应急办"], "deadline": d("2024-12-31"), "done_on": d("2024-12-20")},
+        {"id": "RW-14", "title": "加快淘汰一批不具备安全生产条件的生产经营单位", "action": 5, "ref": "二（五）14",
+         "lead": ["张志瑞"], "owners": ["各分管领导"],
+         "milestones": [{"due": d("2024-12-31"), "what": "建立改造提升一批、整合重组一批、关闭退出一批",
+                         "done_on": d("2024-12-26")},
+                        {"due": d("2025-12-31"), "what": "推动变型拖拉机全部淘汰退出"},
+                        {"due": d("2026-12-31"), "what": "基本解决“小散乱”问题"}]},
+        {"id": "RW-16", "title": "着力整治群众身边的突出安全隐患", "action": 5, "ref": "二（五）16",
+         "lead": ["张志瑞", "赵辉"], "owners": ["各分管领导"], "deadline": d("2025-12-31")},
+        {"id": "RW-27", "title": "建立应急预案演练机制", "action": 9, "ref": "二（九）27", "lead": ["张志瑞"],
+         "owners": ["应急办"], "every": "month", "start": d("2026-01-01"), "end": d("2026-12-31"),
+         "occurrences": [{"date": date(2026, m, 25), "note": "检查各村演练计划落实情况"}
+                         for m in range(1, 11) if m != 4]},
+        {"id": "RW-2024-1", "title": "印发《何家畔镇安全生产治本攻坚三年行动实施方案（2024-2026年）》方案",
+         "ref": "附件1", "lead": [], "owners": ["应急办"], "deadline": d("2024-04-02"), "done_on": d("2024-03-31")},
+        {"id": "RW-BG-1", "title": "集中攻坚阶段工作总结", "ref": "四（五）", "lead": [], "owners": ["应急办"],
+         "deadline": d("2025-12-15"), "done_on": d("2025-12-12")},
+        {"id": "RW-BG-2", "title": "治本提升阶段工作总结", "ref": "四（五）", "lead": [], "owners": ["应急办"],
+         "deadline": d("2026-09-15"), "done_on": d("2026-09-14")},
+        {"id": "RW-BG-3", "title": "自查总结报告", "ref": "四（五）", "lead": [], "owners": ["应急办"],
+         "deadline": d("2026-12-15")},
+        {"id": "RW-BG-9", "title": "自查总结报告（重复录入）", "ref": "四（五）", "lead": [], "owners": ["应急办"],
+         "deadline": d("2026-12-15"), "void": {"date": d("2026-10-09"), "reason": "重复录入，以 RW-BG-3 为准"}},
+    ]
+
+
+# --------------------------------------------------------------------------- villages
+
+
+@dataclass
+class DemoStats:
+    villages: int = 0
+    units: int = 0
+    hazards: int = 0
+    drills: int = 0
+    tasks: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class _Counters:
+    hazard: dict[int, int] = field(default_factory=dict)
+    drill: dict[int, int] = field(default_factory=dict)
+
+    def next(self, table: dict[int, int], year: int) -> int:
+        table[year] = table.get(year, 0) + 1
+        return table[year]
+
+
+def _village_names(n: int) -> list[tuple[str, str]]:
+    out = []
+    for i in range(n):
+        slug, name = VILLAGES[i % len(VILLAGES)]
+        k = i // len(VILLAGES)
+        out.append((slug, name) if k == 0 else (f"{slug}{k + 1}", f"{name[:-1]}{k + 1}组"))
+    return out
+
+
+def _sector_table() -> tuple[list[str], list[int]]:
+    names = list(SECTORS)
+    return names, [SECTORS[s][0] for s in names]
+
+
+def _units(rng: random.Random, slug: str, vname: str, count: int) -> list[dict[str, Any]]:
+    names, weights = _sector_table()
+    short = vname[:-1]
+    units: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for i in range(count):
+        sector = rng.choices(names, weights)[0]
+        pattern = rng.choice(SECTORS[sector][1])
+        name = pattern.format(v=short, s=rng.choice(SURNAMES))
+        if name in used:
+            name = f"{name}{i + 1}号"
+        used.add(name)
+        u: dict[str, Any] = {"id": f"DW-{slug}-{i + 1:02d}", "name": name, "sector": sector,
+                             "principal": _person(rng)}
+        if rng.random() < 0.7:
+            u["phone"] = f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}"
+        r = rng.random()
+        if r < 0.65:
+            u["since"] = _day(rng, date(2008, 1, 1), date(2024, 3, 1))
+        elif r < 0.92:
+            u["since"] = _day(rng, WORK_START, date(2026, 6, 30))
+        start = max(u.get("since", WORK_START), WORK_START) + timedelta(days=30)
+        if start < DATA_END and rng.random() < 0.08:
+            u["closed_on"] = _day(rng, start, DATA_END)
+            u["notes"] = "已关闭退出"
+        if sector in ("水利", "石油天然气") and rng.random() < 0.5:
+            u["drill_required"] = False
+        units.append(u)
+    if count >= 4 and rng.random() < 0.35:  # a unit registered twice, then voided
+        dup = dict(units[0])
+        dup["id"] = f"DW-{slug}-{count + 1:02d}"
+        dup.pop("notes", None)
+        dup["void"] = {"date": _day(rng, WORK_START, DATA_END), "reason": f"重复登记，以 {units[0]['id']} 为准"}
+        units.append(dup)
+    return units
+
+
+def _operating(u: dict[str, Any], day: date) -> bool:
+    return u.get("void") is None and u.get("since", date.min) <= day and \
+        ("closed_on" not in u or u["closed_on"] > day)
+
+
+def _hazards(rng: random.Random, vname: str, count: int, units: list[dict[str, Any]], head: str,
+             cadres: list[str], counters: _Counters) -> list[dict[str, Any]]:
+    lo, hi = WORK_START.toordinal(), DATA_END.toordinal()
+    # Recent months carry more open hazards, as in a live ledger.
+    found = sorted(date.fromordinal(min(hi, lo + int((hi - lo + 1) * rng.random() ** 0.8))) for _ in range(count))
+    live_units = [u for u in units if u.get("void") is None]
+    public = list(PUBLIC_HAZARDS)
+    out: list[dict[str, Any]] = []
+    rand, choice = rng.random, rng.choice
+    for f in found:
+        unit = choice(live_units) if live_units and rand() < 0.8 else None
+        if unit is not None and not _operating(unit, f):
+            unit = None
+        if unit is not None:
+            sector = unit["sector"]
+            title, location, measures = choice(SECTORS[sector][2])
+        else:
+            sector = choice(public)
+            title, location, measures = choice(PUBLIC_HAZARDS[sector])
+        major = rand() < 0.06
+        h: dict[str, Any] = {"id": f"YH-{f.year}-{counters.next(counters.hazard, f.year):04d}", "title": title}
+        if unit is not None:
+            h["unit"] = unit["id"]
+        h["location"] = location
+        h["sector"] = sector
+        h["level"] = "重大" if major else "一般"
+        r = rand()
+        source = "自查" if r < 0.45 else "检查" if r < 0.72 else "举报" if r < 0.82 else "督查" if r < 0.93 else "其他"
+        h["source"] = source
+        h["found_on"] = f
+        if rand() < 0.6:
+            h["found_by"] = choice(cadres)
+        if source == "举报":
+            h["reporter"] = choice(REPORTERS) if rand() < 0.5 else _person(rng)
+        owner = unit["principal"] if unit is not None else head
+        limit = choice((15, 30, 60, 90, 120)) if major else choice((3, 7, 10, 15, 15, 30, 30, 45))
+        deadline = f + timedelta(days=limit)
+        rect: dict[str, Any] = {"owner": owner}
+        if major or rand() < 0.4:
+            rect["measures"] = measures
+        if major or rand() < 0.2:
+            rect["funds"] = rng.randint(5, 5000) * 100 if major else rng.randint(1, 50) * 100
+        rect["deadline"] = deadline
+        if major:
+            rect["contingency"] = choice(CONTINGENCY)
+        h["rectification"] = rect
+        if major and rand() < 0.7:
+            lvl = choice(("镇级", "县级", "县级", "市级"))
+            h["supervision"] = {"level": lvl, "since": min(f + timedelta(days=rng.randint(0, 5)), DATA_END)}
+        age = (DATA_END - f).days
+        r = rand()
+        p_closed, p_rectified = (0.93, 0.04) if age > 180 else (0.7, 0.12) if age > 45 else (0.25, 0.25)
+        if rand() < 0.012:
+            h["void"] = {"date": min(f + timedelta(days=rng.randint(0, 10)), DATA_END), "reason": choice(VOID_REASONS)}
+        elif r < p_closed + p_rectified:
+            late = rand() < 0.12
+            took = rng.randint(limit + 1, limit + 40) if late else rng.randint(0, limit)
+            rectified = min(f + timedelta(days=took), DATA_END)
+            h["rectified_on"] = rectified
+            if r < p_closed:
+                h["verified_by"] = choice(cadres)
+                h["closed_on"] = min(rectified + timedelta(days=rng.randint(0, 20)), DATA_END)
+        if rand() < 0.05:
+            h["notes"] = "已纳入村级隐患排查台账，定期回头看"
+        out.append(h)
+    return out
+
+
+def _drills(rng: random.Random, vname: str, units: list[dict[str, Any]], head: str, cadres: list[str],
+            counters: _Counters) -> list[dict[str, Any]]:
+    pending: list[tuple[date, dict[str, Any]]] = []
+    for year in (2024, 2025, 2026):
+        first = date(year, 5, 1) if year == 2024 else date(year, 3, 1)
+        for u in units:
+            if u.get("drill_required") is False or not _operating(u, date(year, 12, 31)):
+                continue
+            planned = _day(rng, first, date(year, 12, 10))
+            d: dict[str, Any] = {"title": f"{u['name']}疏散逃生演练", "kind": "疏散逃生", "unit": u["id"],
+                                 "planned_on": planned}
+            held = planned + timedelta(days=rng.randint(-5, 12))
+            if held <= DATA_END and held.year == year and rng.random() < 0.88:
+                d["held_on"] = held
+                d["participants"] = rng.randint(6, 120)
+            d["organizer"] = u["principal"]
+            d["scenario"] = rng.choice(("模拟营业场所起火，组织人员疏散", "模拟燃气泄漏，切断气源并疏散", "模拟地震，组织人员避险撤离"))
+            pending.append((planned, d))
+        for kind, title, scenario in (("桌面", "防汛应急桌面推演", "模拟强降雨引发山洪，推演转移群众流程"),
+                                      ("专项", "森林草原火灾专项演练", "模拟山林起火，组织扑救和人员撤离"),
+                                      ("综合", "地质灾害综合应急演练", "模拟滑坡威胁村民住房，综合演练预警、转移和安置")):
+            if rng.random() < 0.6:
+                planned = _day(rng, first, date(year, 11, 30))
+                d = {"title": f"{vname}{title}", "kind": kind, "planned_on": planned}
+                if planned <= DATA_END and rng.random() < 0.85:
+                    d["held_on"] = min(planned + timedelta(days=rng.randint(0, 7)), DATA_END)
+                    d["participants"] = rng.randint(15, 300)
+                d["organizer"] = rng.choice((head, *cadres[:2]))
+                d["scenario"] = scenario
+                if "held_on" in d and rng.random() < 0.5:
+                    d["findings"] = "部分群众对转移路线不熟悉，需加强宣传"
+                pending.append((planned, d))
+    pending.sort(key=lambda p: p[0])
+    out = []
+    for planned, d in pending:
+        d = {"id": f"YL-{planned.year}-{counters.next(counters.drill, planned.year):04d}", **d}
+        out.append(d)
+    if out and rng.random() < 0.3:
+        src = out[0]
+        out.append({**src, "id": f"YL-{src['planned_on'].year}-{counters.next(counters.drill, src['planned_on'].year):04d}",
+                    "void": {"date": min(src["planned_on"] + timedelta(days=3), DATA_END),
+                             "reason": f"重复录入，以 {src['id']} 为准"}})
+    return out
+
+
+_EVERY = {"month": ("每月开展一次村级安全隐患排查", 12),
+          "quarter": ("每季度召开一次村级安全生产例会", 4),
+          "year": ("每年开展一次全村安全生产培训", 1)}
+
+
+def _periods_of(every: str, start: date, end: date) -> list[tuple[date, date]]:
+    """Calendar periods intersecting [start, end] (only to place demo occurrences)."""
+    out = []
+    y, mth = start.year, start.month
+    step = {"month": 1, "quarter": 3, "year": 12}[every]
+    if every == "quarter":
+        mth = (mth - 1) // 3 * 3 + 1
+    elif every == "year":
+        mth = 1
+    while date(y, mth, 1) <= end:
+        ny, nm = (y + (mth - 1 + step) // 12, (mth - 1 + step) % 12 + 1)
+        out.append((date(y, mth, 1), date(ny, nm, 1) - timedelta(days=1)))
+        y, mth = ny, nm
+    return out
+
+
+def _tasks(rng: random.Random, slug: str, vname: str, index: int, head: str, cadres: list[str]) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = []
+    n = 0
+
+    def new_id() -> str:
+        nonlocal n
+        n += 1
+        return f"RW-{slug}-{n}"
+
+    # one-off: done on time, and one coming due near the anchor
+    dl = _day(rng, date(2024, 6, 1), date(2025, 12, 31))
+    tasks.append({"id": new_id(), "title": f"完成{vname}“九小场所”消防安全隐患排查建档", "action": 5,
+                  "lead": [head], "owners": ["村两委"], "deadline": dl,
+                  **({"done_on": dl - timedelta(days=rng.randint(0, 20))} if rng.random() < 0.8 else {})})
+    tasks.append({"id": new_id(), "title": f"报送{vname}安全生产治本攻坚三年行动自查报告", "lead": [head],
+                  "owners": ["村两委"], "deadline": ANCHOR + timedelta(days=rng.randint(-3, 12))})
+    # milestones
+    ms = [{"due": date(2024, 12, 31), "what": "完成经营性自建房摸底排查"},
+          {"due": date(2025, 12, 31), "what": "存在安全隐患的自建房整治完成一半"},
+          {"due": date(2026, 12, 31), "what": "存在安全隐患的自建房整治全覆盖"}]
+    for m in ms:
+        if m["due"] < DATA_END and rng.random() < 0.8:
+            m["done_on"] = m["due"] - timedelta(days=rng.randint(0, 40))
+    tasks.append({"id": new_id(), "title": f"{vname}自建房安全专项整治", "action": 5, "lead": [head],
+                  "owners": ["村两委", "网格员"], "milestones": ms})
+    # recurring: every village has one of each rhythm, one of them on a narrower window
+    for k, every in enumerate(("month", "quarter", "year")):
+        title, _ = _EVERY[every]
+        t: dict[str, Any] = {"id": new_id(), "title": title, "action": 9 if every == "year" else 4,
+                             "lead": [head], "owners": [rng.choice(cadres)], "every": every}
+        start, end = WORK_START, PLAN_END
+        if (index + k) % 3 == 0:
+            start = date(2024, rng.choice((5, 7, 8)), 15)
+            t["start"] = start
+        if every == "month" and index % 2 == 1:
+            end = date(2026, 6, 30)
+            t["end"] = end
+        occ = []
+        for p_start, p_end in _periods_of(every, start, end):
+            lo = max(p_start, start)
+            hi = min(p_end, end, DATA_END)
+            if lo > hi or rng.random() < 0.07:
+                continue
+            occ.append({"date": _day(rng, lo, hi), "note": "已落实"})
+        t["occurrences"] = occ
+        tasks.append(t)
+    # ongoing, with progress; some villages let it go stale
+    prog = []
+    day = WORK_START + timedelta(days=rng.randint(10, 60))
+    stop = DATA_END - timedelta(days=rng.choice((20, 60, 100, 150)))
+    while day <= stop:
+        prog.append({"date": day, "note": "入户开展安全宣传，发放明白卡"})
+        day += timedelta(days=rng.randint(40, 95))
+    tasks.append({"id": new_id(), "title": "常态化开展安全生产宣传进村入户", "action": 10, "lead": [head],
+                  "owners": ["网格员"], "ongoing": True, "progress": prog})
+    if index % 5 == 2:
+        tasks.append({"id": new_id(), "title": "每月开展一次村级安全隐患排查（重复录入）", "lead": [head],
+                      "every": "month", "void": {"date": date(2024, 5, 6), "reason": f"重复录入，以 RW-{slug}-4 为准"}})
+    return tasks
+
+
+HEADER = "# hjp demo 示例台账（合成数据，非真实台账）\n"
+
+
+def generate(root: Path | str, *, villages: int = DEFAULT_VILLAGES, hazards: int = DEFAULT_HAZARDS,
+             seed: int = DEFAULT_SEED, progress: Callable[[int], None] | None = None) -> DemoStats:
+    """Write a demo ledger into ``root`` (which must not exist or be empty); atomic: all or nothing.
+
+    ``progress`` is called with the number of hazards just written.
+    """
+    root = Path(root)
+    if not 1 <= villages <= MAX_VILLAGES:
+        raise DemoError(f"--villages 应在 1 到 {MAX_VILLAGES} 之间（现为 {villages}）")
+    if hazards < 0:
+        raise DemoError(f"--hazards 不能为负数（现为 {hazards}）")
+    per_village = -(-hazards // villages)
+    if per_village > MAX_HAZARDS_PER_VILLAGE:
+        need = -(-hazards // MAX_HAZARDS_PER_VILLAGE)
+        raise DemoError(f"每个村最多 {MAX_HAZARDS_PER_VILLAGE} 条隐患（单个台账文件不能超过 10 MB）；"
+                        f"{hazards} 条隐患请至少用 --villages {need}")
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise DemoError(f"{root} 已存在且不是空目录；请换一个目录，或先删除它")
+    parent = root.resolve().parent
+    if not parent.is_dir():
+        raise DemoError(f"上级目录 {parent} 不存在；请先创建")
+    tmp = parent / f".{root.name}.hjp-demo-{os.getpid()}"
+    try:
+        stats = _write(tmp, villages=villages, hazards=hazards, seed=seed, progress=progress)
+        if root.exists():
+            root.rmdir()
+        os.replace(tmp, root)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DemoError(f"无法写入 {root}（{exc.strerror or exc}）") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    stats.files = [root / p.relative_to(tmp) for p in stats.files]
+    return stats
+
+
+def _write(root: Path, *, villages: int, hazards: int, seed: int,
+           progress: Callable[[int], None] | None) -> DemoStats:
+    stats = DemoStats()
+    root.mkdir()
+    for rel, data in _files(villages=villages, hazards=hazards, seed=seed):
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel == "town.yaml":
+            text = TOWN_YAML
+        elif rel.endswith("/village.yaml"):
+            text = dump_mapping(data, HEADER)
+            stats.villages += 1
+        else:
+            (top, records), = data.items()
+            text = dump_records(top, records, HEADER)
+            setattr(stats, top, getattr(stats, top) + len(records))
+            if top == "hazards" and progress is not None:
+                progress(len(records))
+        path.write_text(text, encoding="utf-8", newline="\n")
+        stats.files.append(path)
+    return stats
+
+
+def _files(*, villages: int, hazards: int, seed: int) -> Iterable[tuple[str, Any]]:
+    """(relative path, data) of every demo file, in writing order; town.yaml's data is None."""
+    yield "town.yaml", None
+    yield "tasks.yaml", {"tasks": _town_tasks()}
+    counters = _Counters()
+    base, extra = divmod(hazards, villages)
+    for i, (slug, vname) in enumerate(_village_names(villages)):
+        # One generator per village: adding villages leaves the earlier ones' people, units and
+        # dates alone (IDs are numbered across the town, so those shift with hazard counts).
+        rng = random.Random(f"{seed}:{i}")
+        head = _person(rng)
+        cadres = [_person(rng) for _ in range(6)]
+        village: dict[str, Any] = {"name": vname, "head": head,
+                                   "phone": f"0934-{rng.randint(0, 9_999_999):07d}"}
+        if i == 0:
+            village["notes"] = "镇政府驻地"
+        yield f"villages/{slug}/village.yaml", village
+        count = base + (1 if i < extra else 0)
+        units = _units(rng, slug, vname, 5 + rng.randint(0, 6) + count // 150)
+        yield f"villages/{slug}/units.yaml", {"units": units}
+        yield f"villages/{slug}/hazards.yaml", {"hazards": _hazards(rng, vname, count, units, head, cadres, counters)}
+        yield f"villages/{slug}/drills.yaml", {"drills": _drills(rng, vname, units, head, cadres, counters)}
+        yield f"villages/{slug}/tasks.yaml", {"tasks": _tasks(rng, slug, vname, i, head, cadres)}
+
+
+def intended(*, villages: int = DEFAULT_VILLAGES, hazards: int = DEFAULT_HAZARDS,
+             seed: int = DEFAULT_SEED) -> dict[str, Any]:
+    """The values each demo file is meant to hold (relative path → data), for round-trip tests."""
+    return {rel: data for rel, data in _files(villages=villages, hazards=hazards, seed=seed) if data is not None}
