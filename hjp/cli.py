@@ -140,7 +140,7 @@ def schemas(
 def demo(
     directory: Path = typer.Argument(..., help="要生成的台账目录（须不存在或为空）", show_default=False),
     villages: int = typer.Option(12, "--villages", help="行政村个数（1–200）"),
-    hazards: int = typer.Option(600, "--hazards", help="隐患总条数（最多 100000 余条，按村平均分配）"),
+    hazards: int = typer.Option(600, "--hazards", help="隐患总条数，按村平均分配（每村最多 20000 条）"),
     seed: int = typer.Option(1, "--seed", help="随机种子：同一种子生成的台账完全相同"),
 ) -> None:
     """生成一套示例台账（合成数据）：村、生产经营单位、各种状态的隐患、演练、任务，可直接试用各命令。
