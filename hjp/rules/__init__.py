@@ -6,6 +6,7 @@ module per family. A rule that crashes becomes an HJP900 diagnostic and the othe
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,8 @@ from typing import Callable, Iterable
 from hjp.diagnostics import Diagnostic, error
 from hjp.load import Ledger
 from hjp.rules import evidence, records, tasks, town
+
+_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 Rule = Callable[[Ledger, "RuleContext"], Iterable[Diagnostic]]
 
@@ -49,9 +52,15 @@ def run_rules(ledger: Ledger, ctx: RuleContext, rules: list[Rule] | None = None)
     for rule in rules if rules is not None else RULES:
         try:
             out.extend(rule(ledger, ctx))
-        except Exception:  # a bug in one rule must not hide the others' findings
-            where = traceback.extract_tb(__import__("sys").exc_info()[2])[-1]
-            out.append(error("HJP900", f"检查 {rule.__name__} 出错（hjp 程序缺陷，请报告）：{where.filename}:{where.lineno}",
+        except Exception as exc:  # a bug in one rule must not hide the others' findings
+            frames = traceback.extract_tb(exc.__traceback__)
+            # the innermost frame in hjp's own code (or the rule's module) says where the bug is
+            inner = frames[1:] or frames
+            where = ([f for f in inner if f.filename.startswith(_PKG_DIR)] or inner)[-1]
+            filename = where.filename
+            if filename.startswith(_PKG_DIR):
+                filename = os.path.relpath(filename, os.path.dirname(_PKG_DIR))
+            out.append(error("HJP900", f"检查 {rule.__name__} 出错（hjp 程序缺陷，请报告）：{filename}:{where.lineno}",
                              ledger.display_root))
     return out
 

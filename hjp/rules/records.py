@@ -115,10 +115,11 @@ def check_unit_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
                         **_at(ledger, u, "closed_on"))
 
 
+# by record type, not ID prefix: a hazard mistakenly numbered YL-... is still a hazard (HJP218)
 _FUTURE_FIELDS = {
-    "YH": ("found_on", "rectified_on", "closed_on"),
-    "YL": ("held_on",),
-    "RW": ("done_on",),
+    "Hazard": ("found_on", "rectified_on", "closed_on"),
+    "Drill": ("held_on",),
+    "Task": ("done_on",),
 }
 _FUTURE_LABELS = {"found_on": "发现日期", "rectified_on": "整改完成日期", "closed_on": "销号日期",
                   "held_on": "演练实施日期", "done_on": "完成日期"}
@@ -130,11 +131,12 @@ def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]
     for pool in pools:
         for _slug, r in pool:
             loc = ledger.loc_of(r)
-            for fld in _FUTURE_FIELDS[r.id[:2]]:
+            kind = type(r).__name__
+            for fld in _FUTURE_FIELDS[kind]:
                 d = getattr(r, fld)
                 if d is not None and d > today:
                     yield _future(loc, r.id, f"{_FUTURE_LABELS[fld]} {fld}", d, today, loc.field(fld))
-            if not r.id.startswith("RW"):
+            if kind != "Task":
                 continue
             for i, ms in enumerate(r.milestones or []):
                 if ms.done_on is not None and ms.done_on > today:
