@@ -219,7 +219,7 @@ def test_hjp211_fields_that_do_not_fit_the_shape(make_ledger, diagnostics_of):
         f"{T}:3:48: error HJP211: 只有一次性任务（deadline）才有 done_on（完成日期）；周期性任务用 occurrences 记录每次落实",
         f"{T}:4:77: error HJP211: 只有一次性任务（deadline）才有 done_on（完成日期）；"
         "阶段目标的完成日期写在各 milestones 项的 done_on 下",
-        f"{T}:5:54: error HJP211: start（开始日期）只用于周期性和长期坚持的任务；请删除",
+        f"{T}:5:55: error HJP211: start（开始日期）只用于周期性和长期坚持的任务；请删除",
     ]
 
 
