@@ -534,10 +534,12 @@ def _tasks(rng: random.Random, slug: str, vname: str, index: int, head: str, cad
         title, _ = _EVERY[every]
         t: dict[str, Any] = {"id": new_id(), "title": title, "action": 9 if every == "year" else 4,
                              "lead": [head], "owners": [rng.choice(cadres)], "every": every}
+        # Always an explicit start: by default a recurring task starts with the plan (2024-03-31),
+        # which would owe the March 2024 period of a task that really began in April.
         start, end = WORK_START, PLAN_END
         if (index + k) % 3 == 0:
             start = date(2024, rng.choice((5, 7, 8)), 15)
-            t["start"] = start
+        t["start"] = start
         if every == "month" and index % 2 == 1:
             end = date(2026, 6, 30)
             t["end"] = end

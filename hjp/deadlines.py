@@ -1,0 +1,382 @@
+"""Deadline semantics (DESIGN §4, a contract): what is overdue, due soon, stale or awaiting closure.
+
+Pure date logic over a loaded ledger: every function takes the date ``as_of`` (D) explicitly and
+never asks the clock. Anything found, done, held, rectified, closed, opened or progressed after D
+has not happened yet as of D, so asking about a past date reproduces the past from today's files.
+Voided records count nowhere, whatever their void date: they were entered in error.
+
+The work is one pass over the records (plus the calendar periods of recurring tasks), so it stays
+a small fraction of loading the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from hjp.load import Ledger
+    from hjp.model import Drill, Hazard, Task, Town, Unit
+
+KINDS = ("hazard", "task", "milestone", "occurrence", "drill", "coverage")
+KIND_NAMES = {"hazard": "隐患", "task": "任务", "milestone": "阶段目标", "occurrence": "周期任务",
+              "drill": "演练", "coverage": "演练覆盖"}
+BUCKETS = ("overdue", "due_soon", "stale", "awaiting_closure")
+STALE_DAYS = 90  # an ongoing task with no progress for longer than this is stale
+CLOSURE_DAYS = 30  # a rectified hazard not closed within this many days awaits closure (待销号)
+EVACUATION = "疏散逃生"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One dated obligation that is not done as of D."""
+
+    key: str  # "YH-…", "RW-…#2", "RW-…@2025Q3" / "@2025-07" / "@2025", "DW-…@2025"
+    id: str  # the record's id (the unit's id for coverage)
+    kind: str  # one of KINDS
+    title: str
+    village: str | None
+    due: date
+    days: int  # (as_of - due).days; negative = days left
+    lead: list[str]
+    path: str | None = field(default=None, compare=False)  # where the record stands, for annotations
+    line: int | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "id": self.id, "kind": self.kind, "title": self.title, "village": self.village,
+                "due": self.due.isoformat(), "days": self.days, "lead": list(self.lead)}
+
+
+@dataclass
+class Findings:
+    as_of: date
+    overdue: list[Item] = field(default_factory=list)
+    due_soon: list[Item] = field(default_factory=list)
+    stale: list[Item] = field(default_factory=list)
+    awaiting_closure: list[Item] = field(default_factory=list)
+
+    def buckets(self) -> dict[str, list[Item]]:
+        return {name: getattr(self, name) for name in BUCKETS}
+
+    def __len__(self) -> int:
+        return sum(len(items) for items in self.buckets().values())
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"as_of": self.as_of.isoformat()}
+        for name, items in self.buckets().items():
+            out[name] = [i.to_json() for i in sorted(items, key=_order)]
+        return out
+
+
+def _order(item: Item) -> tuple[date, str]:
+    return item.due, item.key
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One calendar month, quarter or year of a recurring task."""
+
+    key_suffix: str  # "@2025-07", "@2025Q3", "@2025"
+    start: date
+    end: date  # the period's last day: its due date
+    label: str  # "2025年7月", "2025年第3季度", "2025年"
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    """Drill coverage of one unit in one calendar year of the plan."""
+
+    village: str
+    unit: str  # the unit's id
+    name: str
+    principal: str
+    year: int
+    owed: bool  # operating on 31 December of the year (as of D) and drill_required
+    held: tuple[str, ...]  # ids of its 疏散逃生 drills held in the year, on or before D
+
+    @property
+    def key(self) -> str:
+        return f"{self.unit}@{self.year}"
+
+    @property
+    def due(self) -> date:
+        return date(self.year, 12, 31)
+
+
+# --------------------------------------------------------------------------- periods and status
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    k = year * 12 + (month - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _period_of(every: str, day: date) -> Period:
+    """The calendar period of ``every`` holding ``day``."""
+    y = day.year
+    if every == "month":
+        m0, n, suffix, label = day.month, 1, f"@{y}-{day.month:02d}", f"{y}年{day.month}月"
+    elif every == "quarter":
+        q = (day.month - 1) // 3 + 1
+        m0, n, suffix, label = 3 * q - 2, 3, f"@{y}Q{q}", f"{y}年第{q}季度"
+    else:
+        m0, n, suffix, label = 1, 12, f"@{y}", f"{y}年"
+    ny, nm = _add_months(y, m0, n)
+    return Period(suffix, date(y, m0, 1), date(ny, nm, 1) - timedelta(days=1), label)
+
+
+def task_window(task: Task, town: Town | None) -> tuple[date | None, date | None]:
+    """[start, end] of a recurring or ongoing task: its own, else the plan's."""
+    plan = town.plan if town is not None else None
+    start = task.start or (plan.start if plan else None)
+    end = task.end or (plan.end if plan else None)
+    return start, end
+
+
+def periods(task: Task, town: Town | None) -> list[Period]:
+    """The calendar periods of a recurring task that intersect [start, end] (empty otherwise)."""
+    if task.every is None:
+        return []
+    start, end = task_window(task, town)
+    if start is None or end is None or start > end:
+        return []
+    out = []
+    p = _period_of(task.every, start)
+    while p.start <= end:
+        out.append(p)
+        p = _period_of(task.every, p.end + timedelta(days=1))
+    return out
+
+
+def hazard_status(h: Hazard, as_of: date) -> str | None:
+    """整改中 | 已整改待验收 | 已销号 | 已作废 as of the date; None for a hazard found after it."""
+    if h.found_on > as_of:
+        return None
+    if h.void is not None:
+        return "已作废"
+    if h.closed_on is not None and h.closed_on <= as_of:
+        return "已销号"
+    if h.rectified_on is not None and h.rectified_on <= as_of:
+        return "已整改待验收"
+    return "整改中"
+
+
+def _done(d: date | None, as_of: date) -> bool:
+    return d is not None and d <= as_of
+
+
+def _period_done(task: Task, as_of: date) -> set[str]:
+    """Key suffixes of the periods that have an occurrence dated inside them and on or before D."""
+    every = task.every
+    assert every is not None
+    return {_period_of(every, o.date).key_suffix for o in task.occurrences if o.date <= as_of}
+
+
+def task_status(task: Task, town: Town | None, as_of: date) -> str:
+    """已完成 | 未到期 | 已逾期 | 长期坚持 | 已作废, as of the date.
+
+    Milestones: 已逾期 if any milestone is overdue, 已完成 when all are done. Recurring: 已逾期 if a
+    past period was missed, 已完成 when every period up to the end is done, else 未到期.
+    """
+    if task.void is not None:
+        return "已作废"
+    shapes = task.shapes()
+    shape = shapes[0] if shapes else None  # an invalid multi-shape task: first shape wins
+    if shape == "ongoing" or shape is None:
+        return "长期坚持" if shape == "ongoing" else "未到期"
+    if shape == "deadline":
+        assert task.deadline is not None
+        if _done(task.done_on, as_of):
+            return "已完成"
+        return "已逾期" if task.deadline < as_of else "未到期"
+    if shape == "milestones":
+        ms = task.milestones or []
+        if any(not _done(m.done_on, as_of) and m.due < as_of for m in ms):
+            return "已逾期"
+        return "已完成" if all(_done(m.done_on, as_of) for m in ms) else "未到期"
+    done = _period_done(task, as_of)
+    ps = periods(task, town)
+    if any(p.end < as_of and p.key_suffix not in done for p in ps):
+        return "已逾期"
+    return "已完成" if all(p.key_suffix in done for p in ps) else "未到期"
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _operating(u: Unit, day: date, as_of: date) -> bool:
+    """Whether the unit is operating on ``day``, as far as is known on ``as_of``."""
+    if u.since is not None and (u.since > day or u.since > as_of):
+        return False  # not yet open on that day, or its opening has not happened as of D
+    return not (u.closed_on is not None and u.closed_on <= day and u.closed_on <= as_of)
+
+
+def _held_by_unit(ledger: Ledger, as_of: date) -> dict[tuple[str, str], dict[int, list[str]]]:
+    """(village, unit id) -> year -> ids of 疏散逃生 drills held that year, on or before D."""
+    out: dict[tuple[str, str], dict[int, list[str]]] = {}
+    for slug, d in ledger.drills():
+        if d.void is None and d.kind == EVACUATION and d.unit is not None and _done(d.held_on, as_of):
+            assert d.held_on is not None
+            out.setdefault((slug, d.unit), {}).setdefault(d.held_on.year, []).append(d.id)
+    return out
+
+
+def coverage(ledger: Ledger, as_of: date) -> list[CoverageRow]:
+    """Per (village, unit, year of the plan): whether a 疏散逃生 drill is owed, and which were held.
+
+    Voided units are left out; a unit not operating on 31 December of a year (as far as is known
+    on D), or exempt with ``drill_required: false``, gets a row with ``owed`` False.
+    """
+    return [row for row, _unit in _coverage_rows(ledger, as_of)]
+
+
+def _coverage_rows(ledger: Ledger, as_of: date) -> Iterable[tuple[CoverageRow, Unit]]:
+    town = ledger.town
+    if town is None:
+        return
+    years = range(town.plan.start.year, town.plan.end.year + 1)
+    held = _held_by_unit(ledger, as_of)
+    for slug, u in ledger.units():
+        if u.void is not None:
+            continue
+        by_year = held.get((slug, u.id), {})
+        for y in years:
+            owed = u.drill_required and _operating(u, date(y, 12, 31), as_of)
+            yield CoverageRow(slug, u.id, u.name, u.principal, y, owed, tuple(by_year.get(y, ()))), u
+
+
+# --------------------------------------------------------------------------- compute
+
+
+class _Sink:
+    """Sorts items into buckets as they are found; keeps the filters in one place."""
+
+    def __init__(self, ledger: Ledger, as_of: date, within: int, village: str | None, kinds: set[str] | None):
+        self.ledger = ledger
+        self.as_of = as_of
+        self.soon = as_of + timedelta(days=within)
+        self.village = village
+        self.kinds = kinds
+        self.findings = Findings(as_of)
+        self._where = ledger.where
+
+    def wants(self, kind: str, village: str | None) -> bool:
+        return (self.kinds is None or kind in self.kinds) and (self.village is None or village == self.village)
+
+    def _item(self, key: str, rid: str, kind: str, title: str, village: str | None, due: date,
+              lead: list[str], record: Any) -> Item:
+        loc = self._where.get(id(record))
+        return Item(key, rid, kind, title, village, due, (self.as_of - due).days, lead,
+                    loc.path if loc else None, loc.line if loc else None)
+
+    def due(self, key: str, rid: str, kind: str, title: str, village: str | None, due: date,
+            lead: list[str], record: Any) -> None:
+        """An obligation not done as of D: overdue, due soon, or (further off) not listed."""
+        if due < self.as_of:
+            self.findings.overdue.append(self._item(key, rid, kind, title, village, due, lead, record))
+        elif due <= self.soon:
+            self.findings.due_soon.append(self._item(key, rid, kind, title, village, due, lead, record))
+
+    def late(self, bucket: list[Item], key: str, rid: str, kind: str, title: str, village: str | None,
+             due: date, lead: list[str], record: Any) -> None:
+        if due < self.as_of:
+            bucket.append(self._item(key, rid, kind, title, village, due, lead, record))
+
+
+def compute(ledger: Ledger, *, as_of: date, within: int = 7, village: str | None = None,
+            kinds: set[str] | None = None) -> Findings:
+    """Everything overdue, due within ``within`` days, stale or awaiting closure as of ``as_of``.
+
+    ``village`` keeps only that village's items (town-level tasks have none); ``kinds`` keeps only
+    items of those kinds. Each list is sorted by due date, then key.
+    """
+    if within < 0:
+        raise ValueError("within must be >= 0")
+    sink = _Sink(ledger, as_of, within, village, kinds)
+    _hazards(sink, ledger.hazards())
+    _tasks(sink, ledger.all_tasks(), ledger.town)
+    _drills(sink, ledger.drills())
+    if kinds is None or "coverage" in kinds:
+        _coverage(sink, ledger)
+    f = sink.findings
+    for items in f.buckets().values():
+        items.sort(key=_order)
+    return f
+
+
+def _hazards(sink: _Sink, hazards: Iterable[tuple[str, Hazard]]) -> None:
+    if sink.kinds is not None and "hazard" not in sink.kinds:
+        return
+    as_of = sink.as_of
+    closure = timedelta(days=CLOSURE_DAYS)
+    awaiting = sink.findings.awaiting_closure
+    only = sink.village
+    for slug, h in hazards:
+        if only is not None and slug != only:
+            continue
+        if h.void is not None or h.found_on > as_of:
+            continue
+        rect = h.rectified_on
+        if rect is None or rect > as_of:
+            r = h.rectification
+            sink.due(h.id, h.id, "hazard", h.title, slug, r.deadline, [r.owner], h)
+        elif h.closed_on is None or h.closed_on > as_of:
+            # rectified (as of D) but not closed: 待销号 once more than CLOSURE_DAYS have passed
+            sink.late(awaiting, h.id, h.id, "hazard", h.title, slug, rect + closure, [h.rectification.owner], h)
+
+
+def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | None) -> None:
+    as_of = sink.as_of
+    stale_after = timedelta(days=STALE_DAYS)
+    plan_start = town.plan.start if town is not None else None
+    for slug, t in tasks:
+        if t.void is not None:
+            continue
+        shapes = t.shapes()
+        if len(shapes) != 1:
+            continue  # invalid (HJP209): its deadlines are not defined
+        shape = shapes[0]
+        lead = list(t.lead)
+        if shape == "deadline":
+            if sink.wants("task", slug) and not _done(t.done_on, as_of):
+                assert t.deadline is not None
+                sink.due(t.id, t.id, "task", t.title, slug, t.deadline, lead, t)
+        elif shape == "milestones":
+            if sink.wants("milestone", slug):
+                for n, m in enumerate(t.milestones or [], 1):
+                    if not _done(m.done_on, as_of):
+                        sink.due(f"{t.id}#{n}", t.id, "milestone", f"{t.title}：{m.what}", slug, m.due, lead, t)
+        elif shape == "every":
+            if sink.wants("occurrence", slug):
+                done = _period_done(t, as_of)
+                for p in periods(t, town):
+                    if p.start > sink.soon:
+                        break  # periods are in order: later ones end later still
+                    if p.key_suffix not in done:
+                        sink.due(t.id + p.key_suffix, t.id, "occurrence", f"{t.title}（{p.label}）", slug,
+                                 p.end, lead, t)
+        elif sink.wants("task", slug):  # ongoing: never overdue, stale after STALE_DAYS without progress
+            dates = [e.date for e in t.progress if e.date <= as_of]
+            last = max(dates) if dates else (t.start or plan_start)
+            if last is not None:
+                sink.late(sink.findings.stale, t.id, t.id, "task", t.title, slug, last + stale_after, lead, t)
+
+
+def _drills(sink: _Sink, drills: Iterable[tuple[str, Drill]]) -> None:
+    if sink.kinds is not None and "drill" not in sink.kinds:
+        return
+    as_of = sink.as_of
+    for slug, d in drills:
+        if d.void is not None or d.planned_on is None or _done(d.held_on, as_of):
+            continue
+        if sink.village is not None and slug != sink.village:
+            continue
+        sink.due(d.id, d.id, "drill", d.title, slug, d.planned_on, [d.organizer] if d.organizer else [], d)
+
+
+def _coverage(sink: _Sink, ledger: Ledger) -> None:
+    for row, u in _coverage_rows(ledger, sink.as_of):
+        if row.owed and not row.held and sink.wants("coverage", row.village):
+            sink.due(row.key, row.unit, "coverage", f"{row.name}{row.year}年度疏散逃生演练", row.village, row.due,
+                     [row.principal], u)
