@@ -1,0 +1,77 @@
+"""The hazard chart: found and closed per month (bars), open 重大 at each month's end (line), as PNG.
+
+matplotlib is imported only here and only when a chart is drawn (importing it costs ~0.9 s).
+Chinese labels need a CJK font: we look for one among the fonts matplotlib knows (Noto Sans CJK,
+WenQuanYi, SimHei, Microsoft YaHei, …). Without one, ``find_cjk_font`` returns None and the caller
+leaves the chart out rather than print boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Sequence
+
+from hjp.report.viewmodel import MonthPoint
+
+# Preferred families first; any font whose name says CJK/SC/Hei/Song follows.
+PREFERRED = (
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Noto Serif CJK SC", "Source Han Sans SC",
+    "Source Han Sans CN", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei",
+    "PingFang SC", "Heiti SC", "STHeiti", "SimSun", "FangSong", "Droid Sans Fallback", "AR PL UMing CN",
+)
+_HINTS = ("CJK", " SC", "Hei", "Song", "WenQuanYi", "YaHei", "Ming", "Kai", "Fang")
+
+
+def find_cjk_font() -> tuple[str, Path] | None:
+    """(family, file) of a font with Chinese glyphs, or None."""
+    from matplotlib import font_manager
+
+    by_name: dict[str, Path] = {}
+    for entry in font_manager.fontManager.ttflist:
+        by_name.setdefault(entry.name, Path(entry.fname))
+    for name in PREFERRED:
+        if name in by_name:
+            return name, by_name[name]
+    for name, path in sorted(by_name.items()):
+        if any(h in name for h in _HINTS):
+            return name, path
+    return None
+
+
+def render_png(points: Sequence[MonthPoint], *, title: str, font: tuple[str, Path]) -> bytes:
+    """The chart as PNG bytes (deterministic: no timestamp in the file)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    family, path = font
+    font_manager.fontManager.addfont(str(path))
+    prop = font_manager.FontProperties(fname=str(path))
+    months = [p.month for p in points]
+    x = list(range(len(points)))
+    fig = Figure(figsize=(8, 4.2), dpi=150)
+    ax = fig.add_subplot(1, 1, 1)
+    width = 0.4
+    ax.bar([i - width / 2 for i in x], [p.found for p in points], width, label="发现隐患", color="#4472c4")
+    ax.bar([i + width / 2 for i in x], [p.closed for p in points], width, label="销号隐患", color="#70ad47")
+    ax.set_ylabel("隐患（项/月）", fontproperties=prop)
+    ax2 = ax.twinx()
+    ax2.plot(x, [p.open_major for p in points], color="#c00000", marker="o", markersize=3, linewidth=1.5,
+             label="未销号重大隐患（月末）")
+    ax2.set_ylabel("未销号重大隐患（项）", fontproperties=prop)
+    top = max([p.open_major for p in points] + [1])
+    ax2.set_ylim(0, top * 1.2 + 1)
+    step = max(1, len(points) // 12)
+    ax.set_xticks(x[::step])
+    ax.set_xticklabels(months[::step], rotation=45, ha="right", fontproperties=prop, fontsize=8)
+    ax.set_title(title, fontproperties=prop)
+    handles = ax.get_legend_handles_labels()
+    handles2 = ax2.get_legend_handles_labels()
+    ax.legend(handles[0] + handles2[0], handles[1] + handles2[1], prop=prop, loc="upper left", fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()

@@ -1,0 +1,168 @@
+"""Jinja rendering of report templates into Markdown, in a sandbox.
+
+Every template, built-in or the ledger repository's own (``<repo>/templates/NAME.md.j2``, which
+overrides the built-in one), renders in a ``SandboxedEnvironment`` with ``StrictUndefined``: no
+access to Python internals, no file system beyond the two template folders. A template error becomes
+``TemplateError`` whose Chinese message names the template file and line.
+
+Filters escape ledger text for Markdown so that ``< & > | * _ #``, line breaks and long titles come
+out as written in both formats: ``md`` for running text, ``cell`` for table cells.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from hjp.resources import templates_dir
+
+SUFFIX = ".md.j2"
+CN_DIGITS = "〇一二三四五六七八九"
+
+# ASCII punctuation that means something to CommonMark/GFM inline parsing; backslash-escaping any
+# ASCII punctuation is always allowed, so escaping these keeps the text literal.
+_INLINE = re.compile(r"([\\`*_\[\]<>#|~&])")
+# Block starts that would turn a line into a heading, list, quote, rule or code block.
+_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+
+
+class TemplateError(Exception):
+    """A template could not be found, parsed or rendered (message in Chinese, with file and line)."""
+
+
+def cn_date(value: date | None, empty: str = "") -> str:
+    """2026-12-15 → 2026年12月15日 (GB/T 9704: dates written in full, months and days without zeros)."""
+    if value is None:
+        return empty
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for 一、 and （一） headings)."""
+    if n < 0 or n >= 100:
+        return str(n)
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def percent(value: float | None, empty: str = "无") -> str:
+    """0.8765 → 87.7%; None (nothing to divide) → 无."""
+    if value is None:
+        return empty
+    return f"{value * 100:.1f}%"
+
+
+def yuan(value: float | None, empty: str = "") -> str:
+    if value is None:
+        return empty
+    return f"{value:,.0f}元" if value == int(value) else f"{value:,.2f}元"
+
+
+def _clean(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def md_escape(value: Any) -> str:
+    """Ledger text for a Markdown paragraph: specials escaped, line breaks kept as hard breaks."""
+    lines = []
+    for line in _clean(value).split("\n"):
+        line = _INLINE.sub(r"\\\1", line)
+        line = _BLOCK_START.sub(lambda mt: mt.group(1) + "\\" + mt.group(2) if len(mt.group(2)) == 1
+                                else mt.group(1) + mt.group(2)[:-1] + "\\" + mt.group(2)[-1], line)
+        lines.append(line.strip() if line.strip() else "")
+    # A backslash at the end of a line is a hard break in CommonMark.
+    return "\\\n".join(x for x in lines if x)
+
+
+def cell_escape(value: Any, empty: str = "") -> str:
+    """Ledger text for a pipe-table cell: specials escaped, line breaks as <br> (the only raw HTML we emit)."""
+    text = _clean(value)
+    if not text.strip():
+        return empty
+    return "<br>".join(_INLINE.sub(r"\\\1", line).strip() for line in text.split("\n") if line.strip())
+
+
+def make_environment(extra_dir: Path | None = None) -> SandboxedEnvironment:
+    """The sandbox: the repository's own templates first, then the built-in ones."""
+    loaders: list[jinja2.BaseLoader] = []
+    if extra_dir is not None and extra_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(extra_dir), encoding="utf-8"))
+    loaders.append(jinja2.FileSystemLoader(str(templates_dir()), encoding="utf-8"))
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, autoescape=False,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(md=md_escape, cell=cell_escape, cn_date=cn_date, cn_number=cn_number,
+                       percent=percent, yuan=yuan)
+    return env
+
+
+def template_source(name: str, extra_dir: Path | None) -> Path | None:
+    """The file ``NAME.md.j2`` resolves to (the repository's own first), or None."""
+    for d in ([extra_dir] if extra_dir is not None else []) + [templates_dir()]:
+        p = d / f"{name}{SUFFIX}"
+        if p.is_file():
+            return p
+    return None
+
+
+def _error_line(exc: BaseException, filename: str | None) -> int | None:
+    """The template line an exception was raised from (jinja2 rewrites its traceback to point there)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.lineno
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if filename is not None and code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _explain(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        missing = re.search(r"'([^']+)' is undefined", str(exc))
+        attr = re.search(r"has no attribute '([^']+)'", str(exc))
+        if missing:
+            return f"没有名为 {missing.group(1)} 的数据项（可用的数据项见内置模板）"
+        if attr:
+            return f"数据项没有 {attr.group(1)} 这一项（可用的数据项见内置模板）"
+        return f"用到了不存在的数据项（{exc}）"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"模板试图访问不允许的内部属性（{exc}）；报告模板只能使用报告数据"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"找不到被引用的模板 {exc.name}"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"模板语法错误：{exc.message}"
+    return f"渲染出错（{type(exc).__name__}: {exc}）"
+
+
+def render(name: str, context: dict[str, Any], *, extra_dir: Path | None = None) -> str:
+    """Render ``NAME.md.j2`` with ``context``; raise TemplateError naming the file and line."""
+    env = make_environment(extra_dir)
+    source = template_source(name, extra_dir)
+    shown = str(source) if source else f"{name}{SUFFIX}"
+    try:
+        template = env.get_template(f"{name}{SUFFIX}")
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:
+        if exc.name == f"{name}{SUFFIX}":
+            raise TemplateError(f"找不到报告模板 {name}{SUFFIX}") from None
+        raise TemplateError(f"{shown}: {_explain(exc)}") from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        filename = getattr(exc, "filename", None) or (str(source) if source else None)
+        line = _error_line(exc, filename)
+        where = f"{filename or shown}:{line}" if line else (filename or shown)
+        raise TemplateError(f"{where}: {_explain(exc)}") from None
+    except RecursionError:
+        raise TemplateError(f"{shown}: 模板递归过深（是否互相 include？）") from None
+
