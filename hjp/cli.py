@@ -175,6 +175,109 @@ def demo(
                      f"试试：hjp overdue --ledger {directory} --as-of 2026-11-30\n")
 
 
+class ReportFormat(str, Enum):
+    md = "md"
+    docx = "docx"
+
+
+@app.command()
+def report(
+    name: Optional[str] = typer.Argument(None, help="报告名称：self-check、phase、hazards、overdue 或本仓库模板名",
+                                         show_default=False),
+    ledger: Path = ledger_option(),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
+    fmt: Optional[ReportFormat] = typer.Option(None, "--format", show_default=False,
+                                               help="md（Markdown）或 docx（Word）；默认按 -o 的扩展名，否则 md"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default=False,
+                                          help="输出文件（md 默认输出到屏幕；docx 默认写到当前目录 报告名-日期.docx）"),
+    phase: Optional[str] = typer.Option(None, "--phase", help="phase 报告的阶段名称，例如 集中攻坚阶段",
+                                        show_default=False),
+    village: Optional[str] = typer.Option(None, "--village", help="只统计一个村（村目录名，例如 hejiapan）",
+                                          show_default=False),
+    list_: bool = typer.Option(False, "--list", help="列出可用的报告并退出"),
+) -> None:
+    """由台账生成报告（Markdown 或 Word）：自查总结报告、阶段总结、隐患台账、逾期督办清单。
+
+    Word 文件按 GB/T 9704-2012 排版（A4、仿宋三号、页码“— 1 —”）。本仓库 templates/NAME.md.j2
+    可覆盖内置模板。图表另存为 PNG（写到 -o 文件旁边）并嵌入 Word。
+
+    示例：hjp report self-check --as-of 2026-12-15 --format docx -o 自查总结报告.docx
+    """
+    from hjp.report.reports import ReportError, available, produce, write_docx, write_text_atomic
+
+    if list_:
+        led = open_ledger(ledger) if ledger.is_dir() else None
+        for rname, title, where in available(led):
+            sys.stdout.write(f"{rname:<12} {title}（{where}）\n")
+        raise typer.Exit(0)
+    if not name:
+        raise fail("请指定报告名称，例如 hjp report self-check；hjp report --list 列出可用的报告")
+    day = parse_as_of(as_of)
+    fmt = fmt if fmt is not None or output is not None else ReportFormat.md
+    if output is not None:
+        suffix = output.suffix.lower()
+        if fmt is None:
+            fmt = ReportFormat.docx if suffix == ".docx" else ReportFormat.md
+        elif suffix in (".md", ".docx") and suffix[1:] != fmt.value:
+            raise fail(f"输出文件 {output} 的扩展名与 --format {fmt.value} 不一致")
+        if output.is_dir():
+            raise fail(f"{output} 是目录；-o 请写文件名，例如 {output / (name + '.' + fmt.value)}")
+        if not output.parent.is_dir():
+            raise fail(f"输出目录 {output.parent} 不存在；请先创建")
+    assert fmt is not None
+    led = open_ledger(ledger)
+    day = day or ledger_today(led)
+    errors = sum(1 for d in led.diagnostics if d.severity.value == "error")
+    if errors:
+        sys.stderr.write(f"hjp: 提示：台账有 {errors} 个错误，出错的记录未计入报告；运行 hjp validate 查看\n")
+
+    target = output
+    if fmt is ReportFormat.docx and target is None:
+        target = Path(f"{name}-{day.isoformat()}.docx")
+    chart_name = None
+    if fmt is ReportFormat.docx:
+        chart_name = "chart.png"
+    elif target is not None:
+        chart_name = f"{target.stem}-图表.png"
+
+    status = None
+    say = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        status = Console(stderr=True, markup=False, highlight=False).status("正在读取台账")
+        status.start()
+
+        def say(message: str) -> None:
+            status.update(message)
+
+    try:
+        produced = produce(led, name, as_of=day, phase=phase, village=village, chart_name=chart_name, progress=say)
+        if fmt is ReportFormat.docx:
+            assert target is not None
+            write_docx(produced, target, as_of=day, chart_name=chart_name, progress=say)
+        elif target is not None:
+            if produced.chart_png is not None and chart_name is not None:
+                write_text_atomic(target.parent / chart_name, produced.chart_png)
+            write_text_atomic(target, produced.markdown.encode("utf-8"))
+        else:
+            sys.stdout.write(produced.markdown)
+    except ReportError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"无法写入 {target}（{exc.strerror or exc}）") from None
+    finally:
+        if status is not None:
+            status.stop()
+    for notice in produced.notices:
+        sys.stderr.write(f"hjp: 提示：{notice}\n")
+    if target is not None:
+        extra = ""
+        if fmt is ReportFormat.md and produced.chart_png is not None:
+            extra = f"，图表 {target.parent / chart_name}"
+        sys.stderr.write(f"已生成 {target}{extra}\n")
+
+
 def main() -> None:
     """Entry point: never shows a traceback to the clerk (HJP_DEBUG=1 shows it to a developer)."""
     try:
