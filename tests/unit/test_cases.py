@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from hjp.cli import app
 
-CASES = Path(__file__).resolve().parent.parent / "cases"
+REPO = Path(__file__).resolve().parent.parent.parent
+CASES = REPO / "tests" / "cases"
 VALID = sorted(p.name for p in (CASES / "valid").iterdir() if p.is_dir())
 INVALID = sorted(p.name for p in (CASES / "invalid").iterdir() if p.is_dir())
 
@@ -61,3 +62,14 @@ def test_invalid_case_gives_expected_output(name, tmp_path, monkeypatch, update_
     else:
         assert code == (1 if " error HJP" in out else 0)
     assert elapsed < 1.0, f"{name} took {elapsed:.2f} s"  # the alias bomb above all must be refused fast
+
+
+def test_shipped_ledger_validates_clean(monkeypatch):
+    """The town's real ledger (ledgers/), through the same code path as `hjp validate`."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("HJP_LEDGER", raising=False)
+    monkeypatch.setenv("HJP_NO_CACHE", "1")  # never write a cache into the checkout from a test
+    result = CliRunner().invoke(app, ["validate", "--ledger", "ledgers"], catch_exceptions=False)
+    assert result.stderr == ""
+    assert result.stdout.startswith("台账检查通过："), result.stdout
+    assert result.exit_code == 0
