@@ -9,6 +9,7 @@ Nothing here constructs arbitrary objects: only str, int, float, bool, None, lis
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,30 @@ _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+_IMPLICIT = _Loader.yaml_implicit_resolvers
+# The fast resolver below relies on SafeLoader's shape: no wildcard and no path resolvers.
+assert None not in _IMPLICIT and not getattr(_Loader, "yaml_path_resolvers", None)
+
+
+def _resolve(self: Any, kind: Any, value: Any, implicit: Any) -> str | None:
+    """PyYAML's ``Resolver.resolve`` minus the generality we do not use.
+
+    The C composer calls this Python method for every node (≈ 30 % of composing time in the
+    original); this version answers a quoted or CJK-initial scalar with a single dict lookup.
+    """
+    if kind is ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _STR
+    if kind is SequenceNode:
+        return _SEQ
+    return _MAP
+
+
+_Loader.resolve = _resolve
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -150,6 +175,122 @@ class _Builder:
         raise YamlProblem("HJP004", "无法识别的 YAML 内容", 0, 0)  # pragma: no cover
 
 
+class _Slow(Exception):
+    """The fast builder met something unusual: let ``_Builder`` redo the file and explain it."""
+
+
+_CTOR = yaml.constructor.SafeConstructor()
+
+
+def _fast_scalar(node: Any) -> Any:
+    tag = node.tag
+    if tag == _STR or tag == _TIMESTAMP:
+        if node.style == '"' and _CONTROL.search(node.value):
+            raise _Slow
+        return node.value
+    if tag == _INT:
+        return _CTOR.construct_yaml_int(node)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _CTOR.construct_yaml_bool(node)
+    if tag == _FLOAT:
+        return _CTOR.construct_yaml_float(node)
+    raise _Slow
+
+
+def _build_fast(root: Any, budget: int) -> Any:
+    """The common case of ``_Builder.build``, about 3 x faster; raises ``_Slow`` on anything unusual.
+
+    It returns exactly what ``_Builder`` would, and never explains a problem itself: every
+    irregularity (unknown tag, merge key, non-scalar or boolean key, duplicate key, escaped control
+    character, exhausted budget, unconvertible number) is left to ``_Builder`` so that speed can
+    never change a diagnostic. The budget counts the same nodes as ``_Builder`` (each visit of a
+    node, aliases expanded), only in bulk per collection.
+    """
+    # Plain or single-quoted str scalars (nearly every value) are taken inline without a call.
+    scalar_node, mapping_node, str_tag = ScalarNode, MappingNode, _STR
+    left = budget - 1
+
+    def build(node: Any) -> Any:
+        nonlocal left
+        cls = node.__class__
+        if cls is mapping_node:
+            if node.tag != _MAP:
+                raise _Slow
+            pairs = node.value
+            left -= 2 * len(pairs)
+            if left < 0:
+                raise _Slow
+            sm = node.start_mark
+            d = MDict()
+            d.line = sm.line
+            d.col = sm.column
+            marks: dict[Any, tuple[int, int, int, int]] = {}
+            for knode, vnode in pairs:
+                if knode.__class__ is not scalar_node:
+                    raise _Slow
+                if knode.tag == str_tag and knode.style != '"':
+                    key = knode.value
+                else:
+                    key = _fast_scalar(knode)
+                    if key is True or key is False:
+                        raise _Slow
+                if key in marks:
+                    raise _Slow
+                km = knode.start_mark
+                vm = vnode.start_mark
+                if vnode.__class__ is scalar_node:
+                    if vnode.tag == str_tag and vnode.style != '"':
+                        d[key] = vnode.value
+                    else:
+                        d[key] = _fast_scalar(vnode)
+                else:
+                    d[key] = build(vnode)
+                marks[key] = (km.line, km.column, vm.line, vm.column)
+            d.marks = marks
+            return d
+        if cls is SequenceNode:
+            if node.tag != _SEQ:
+                raise _Slow
+            items = node.value
+            left -= len(items)
+            if left < 0:
+                raise _Slow
+            sm = node.start_mark
+            seq = MList()
+            seq.line = sm.line
+            seq.col = sm.column
+            positions = []
+            for item in items:
+                im = item.start_mark
+                positions.append((im.line, im.column))
+                if item.__class__ is scalar_node:
+                    if item.tag == str_tag and item.style != '"':
+                        seq.append(item.value)
+                    else:
+                        seq.append(_fast_scalar(item))
+                else:
+                    seq.append(build(item))
+            seq.marks = positions
+            return seq
+        if cls is scalar_node:
+            return _fast_scalar(node)
+        raise _Slow
+
+    if left < 0:
+        raise _Slow
+    return build(root)
+
+
+def build_values(node: Any, budget: int) -> Any:
+    """Composed node → values with marks; ``YamlProblem`` (or PyYAML's own errors) when bad."""
+    try:
+        return _build_fast(node, budget)
+    except (_Slow, ValueError, OverflowError, RecursionError):
+        return _Builder(budget).build(node)
+
+
 def _offset_line(raw: bytes, offset: int) -> tuple[int, int]:
     line_start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset), offset - line_start
@@ -228,11 +369,15 @@ def parse_text(text: str, display: str) -> Parsed:
         return Parsed(None, [error("HJP008", f"第 {line + 1} 行含有控制字符 U+{ord(m.group()):04X}（会损坏 Word 文件）；请删除",
                                    display, line + 1, col + 1)], text)
     loader = _Loader(text)
+    # Composing allocates millions of nodes and marks that form no cycles: the cyclic collector
+    # only slows it down (measured 3.5 x on a 2 MB file).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         node = loader.get_single_node()
         if node is None:
             return Parsed(None, [], text)
-        data = _Builder(budget=len(text) + 1000).build(node)
+        data = build_values(node, len(text) + 1000)
     except YamlProblem as p:
         return Parsed(None, [error(p.code, p.message, display, p.line + 1, p.col + 1)], text)
     except yaml.YAMLError as exc:
@@ -244,6 +389,8 @@ def parse_text(text: str, display: str) -> Parsed:
         return Parsed(None, [error("HJP004", "嵌套层次过深，或别名 * 引用了自身；请直接写出内容", display)], text)
     finally:
         loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
     return Parsed(data, [], text)
 
 
