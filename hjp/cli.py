@@ -278,6 +278,357 @@ def report(
         sys.stderr.write(f"已生成 {target}{extra}\n")
 
 
+# --- Changing the ledger (issue 5): new, rectify, close, done, held, void -----------------------
+
+COMMIT_HELP = "改完后用 git 提交这一处修改（只提交这个文件，附标准说明）"
+ON_HELP = "日期 YYYY-MM-DD（默认今天，北京时间）"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _on_date(value: Optional[str], today: "date", option: str = "--on") -> "date":
+    from datetime import date
+
+    if value is None:
+        return today
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"{option} 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
+
+
+def _write_change(led: "Ledger", plan: "object", *, commit: bool) -> None:
+    """Validate, write and (with --commit) commit one planned change; print the record written."""
+    from hjp import edit, history
+
+    assert isinstance(plan, edit.Change)
+    git = None
+    if commit:
+        git = history.Git(led.root)
+        try:
+            git.toplevel()
+            if plan.old is not None and not history.file_is_clean(git, plan.path):
+                raise fail(f"{led.display(plan.path)} 有未提交的修改；--commit 只提交本次改动，"
+                           "请先提交或撤销那些修改，或不加 --commit", 1)
+        except history.GitError as exc:
+            raise fail(str(exc)) from None
+    try:
+        warnings = edit.apply(led, plan, as_of=ledger_today(led))
+    except edit.EditError as exc:
+        sys.stderr.write(f"hjp: 错误：{exc.message}\n")
+        for d in exc.diagnostics:
+            sys.stderr.write(f"{d}\n")
+        raise typer.Exit(exc.code) from None
+    for d in warnings:
+        sys.stderr.write(f"{d}\n")
+    line, text = edit.written_record(plan)
+    sys.stdout.write(f"已写入 {led.display(plan.path)}:{line}\n{text}\n")
+    if git is not None:
+        try:
+            sha = history.commit_file(git, plan.path, plan.message)
+        except history.GitError as exc:
+            raise fail(f"已写入，但 git 提交失败（{exc}）；请手工提交", 1) from None
+        sys.stdout.write(f"已提交 {sha[:7]} {plan.message}\n")
+
+
+def _planned(led: "Ledger", make: "object") -> "object":
+    from hjp.edit import EditError
+
+    try:
+        return make()  # type: ignore[operator]
+    except EditError as exc:
+        raise fail(exc.message, exc.code) from None
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def new(
+    ctx: typer.Context,
+    kind: str = typer.Argument(..., help="记录类型：hazard（隐患）、task（任务）、drill（演练）、unit（生产经营单位）、village（行政村）",
+                               show_default=False),
+    village: Optional[str] = typer.Option(None, "--village", help="所属村代码；镇级任务不写", show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """新增一条记录：自动编号，追加到对应文件，写入前检查整个台账。
+
+    字段用 --字段 值 给出，例如隐患：--title --sector --level --source --found-on（默认今天）
+    --owner --deadline，重大隐患另需 --measures --funds --contingency；任务：--title 加
+    --deadline、--milestone 期限:内容、--every 或 --ongoing 之一；演练：--title --kind；
+    单位：--name --sector --principal；行政村：hjp new village 村代码 --name 村名。
+    在终端中运行时会逐项询问缺少的必填项。
+
+    示例：hjp new hazard --village hejiapan --title 卸油区静电接地装置失效 --sector 危险化学品 --level 一般 --source 自查 --owner 王某 --deadline 2026-12-31
+    """
+    from hjp import edit
+
+    if kind not in edit.FIELDS:
+        raise fail(f"不认识的记录类型 {kind}；可选：hazard（隐患）、task（任务）、drill（演练）、unit（生产经营单位）、village（行政村）")
+    args = list(ctx.args)
+    slug = args.pop(0) if kind == "village" and args and not args[0].startswith("-") else None
+    led = open_ledger(ledger)
+    today = ledger_today(led)
+    with edit.locked(led.root):
+        raw = _planned(led, lambda: edit.parse_field_args(kind, args))
+        values: dict = {}
+        specs = {s.option: s for s in edit.FIELDS[kind]}
+        for opt, given in raw.items():  # type: ignore[union-attr]
+            values[opt] = _planned(led, lambda s=specs[opt], g=given: edit.convert(s, g, led))
+        while True:
+            lacking = edit.missing(kind, values)
+            if not lacking:
+                break
+            if not _interactive():
+                names = "、".join(edit.describe(s, led) for s in lacking)
+                raise fail(f"缺少必填项：{names}；请补上这些选项（在终端中运行会逐项询问）")
+            spec = lacking[0]
+            while True:
+                answer = typer.prompt(edit.describe(spec, led).lstrip("-"))
+                try:
+                    values[spec.option] = edit.convert(spec, [answer], led)
+                    break
+                except edit.EditError as exc:
+                    sys.stderr.write(f"hjp: {exc.message}\n")
+        if kind == "village":
+            if slug is None:
+                raise fail("请写出村代码，例如 hjp new village hejiapan --name 何家畔村")
+            plan = _planned(led, lambda: edit.plan_new_village(led, slug, values))
+        else:
+            plan = _planned(led, lambda: edit.plan_new(led, kind, values, village=village, today=today))
+        _write_change(led, plan, commit=commit)
+
+
+@app.command()
+def rectify(
+    hazard: str = typer.Argument(..., help="隐患编号，例如 YH-2024-0001", show_default=False),
+    on: Optional[str] = typer.Option(None, "--on", help=ON_HELP, show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """登记隐患整改完成（写入 rectified_on）。
+
+    示例：hjp rectify YH-2024-0001 --on 2024-06-20 --commit
+    """
+    from hjp import edit
+
+    led = open_ledger(ledger)
+    today = ledger_today(led)
+    day = _on_date(on, today)
+    with edit.locked(led.root):
+        plan = _planned(led, lambda: edit.plan_rectify(led, hazard, on=day, today=today))
+        _write_change(led, plan, commit=commit)
+
+
+@app.command()
+def close(
+    hazard: str = typer.Argument(..., help="隐患编号，例如 YH-2024-0001", show_default=False),
+    on: Optional[str] = typer.Option(None, "--on", help=ON_HELP, show_default=False),
+    by: Optional[str] = typer.Option(None, "--by", help="验收人姓名（必填）", show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """隐患验收销号（写入 verified_by 和 closed_on）；须先整改完成，日期不能早于整改完成日期。
+
+    示例：hjp close YH-2024-0001 --on 2024-06-25 --by 赵某 --commit
+    """
+    from hjp import edit
+
+    if not by or not by.strip():
+        raise fail("销号须写明验收人：--by 验收人姓名，例如 --by 赵某")
+    led = open_ledger(ledger)
+    today = ledger_today(led)
+    day = _on_date(on, today)
+    with edit.locked(led.root):
+        plan = _planned(led, lambda: edit.plan_close(led, hazard, on=day, by=by.strip(), today=today))
+        _write_change(led, plan, commit=commit)
+
+
+@app.command()
+def done(
+    task: str = typer.Argument(..., help="任务编号，例如 RW-14", show_default=False),
+    on: Optional[str] = typer.Option(None, "--on", help=ON_HELP, show_default=False),
+    milestone: Optional[int] = typer.Option(None, "--milestone", help="完成的是第几个阶段目标（从 1 数）",
+                                            show_default=False),
+    note: Optional[str] = typer.Option(None, "--note", help="落实或进展情况（长期坚持的任务必填）", show_default=False),
+    evidence: list[str] = typer.Option([], "--evidence", help="佐证材料路径（相对仓库根目录，可重复）",
+                                       show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """登记任务落实：一次性任务写 done_on；阶段目标写该目标的 done_on；周期性任务追加一次落实记录；
+    长期坚持的任务追加一条进展。
+
+    示例：hjp done RW-14 --milestone 1 --on 2024-12-20 --evidence evidence/RW-14/总结.pdf
+    """
+    from hjp import edit
+
+    led = open_ledger(ledger)
+    today = ledger_today(led)
+    day = _on_date(on, today)
+    with edit.locked(led.root):
+        plan = _planned(led, lambda: edit.plan_done(led, task, on=day, today=today, milestone=milestone,
+                                                    note=note, evidence=evidence))
+        _write_change(led, plan, commit=commit)
+
+
+@app.command()
+def held(
+    drill: str = typer.Argument(..., help="演练编号，例如 YL-2025-0001", show_default=False),
+    on: Optional[str] = typer.Option(None, "--on", help=ON_HELP, show_default=False),
+    participants: Optional[int] = typer.Option(None, "--participants", help="参演人数（必填）", show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """登记演练已实施（写入 held_on 和 participants）。
+
+    示例：hjp held YL-2025-0001 --on 2025-06-15 --participants 32
+    """
+    from hjp import edit
+
+    if participants is None:
+        raise fail("请写明参演人数：--participants 人数，例如 --participants 32")
+    led = open_ledger(ledger)
+    today = ledger_today(led)
+    day = _on_date(on, today)
+    with edit.locked(led.root):
+        plan = _planned(led, lambda: edit.plan_held(led, drill, on=day, participants=participants, today=today))
+        _write_change(led, plan, commit=commit)
+
+
+@app.command()
+def void(
+    record: str = typer.Argument(..., help="记录编号，例如 YH-2024-0001", show_default=False),
+    reason: Optional[str] = typer.Option(None, "--reason", help="作废原因（必填），例如 重复录入", show_default=False),
+    on: Optional[str] = typer.Option(None, "--on", help=ON_HELP, show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """作废一条录入错误的记录（记录不删除，加上 void: {date, reason}，之后不计入任何统计）。
+
+    示例：hjp void YH-2024-0012 --reason 重复录入，以 YH-2024-0011 为准
+    """
+    from hjp import edit
+
+    if not reason or not reason.strip():
+        raise fail("作废须写明原因：--reason 原因，例如 --reason 重复录入")
+    led = open_ledger(ledger)
+    today = ledger_today(led)
+    day = _on_date(on, today)
+    with edit.locked(led.root):
+        plan = _planned(led, lambda: edit.plan_void(led, record, reason=reason.strip(), on=day, today=today))
+        _write_change(led, plan, commit=commit)
+
+
+# --- History and audit (issue 5): log, audit ----------------------------------------------------
+
+
+def _git_for(ledger: Path) -> "tuple[object, str]":
+    """(Git, the ledger directory relative to the repository root) for the ledger at ``ledger``."""
+    from hjp import history
+
+    if not ledger.is_dir():
+        raise fail(f"找不到台账目录 {ledger}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER")
+    git = history.Git(ledger)
+    try:
+        top = git.toplevel()
+    except history.GitError as exc:
+        raise fail(str(exc)) from None
+    prefix = os.path.relpath(ledger.resolve(), top.resolve()).replace(os.sep, "/")
+    return git, "" if prefix == "." else prefix
+
+
+@app.command()
+def log(
+    record: str = typer.Argument(..., help="记录编号，例如 YH-2024-0001", show_default=False),
+    ledger: Path = ledger_option(),
+    json_: bool = typer.Option(False, "--json", help="输出 JSON"),
+    include_confidential: bool = typer.Option(False, "--include-confidential", help="显示举报人（保密信息）"),
+) -> None:
+    """一条记录的修改历史（来自 git）：每次提交的日期、作者、说明和逐字段的变化（字段: 旧值 → 新值），
+    从新建开始；记录在村之间移动时也跟得上。
+
+    示例：hjp log YH-2024-0001
+    """
+    import json
+
+    from hjp import history
+
+    git, prefix = _git_for(ledger)
+    assert isinstance(git, history.Git)
+    try:
+        events = history.record_log(git, record, prefix)
+    except history.GitError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        git.close()
+    if json_:
+        json.dump(history.log_json(record, events, include_confidential=include_confidential), sys.stdout,
+                  ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(history.log_text(record, events, include_confidential=include_confidential))
+    if not events and not json_:
+        raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    since: Optional[str] = typer.Option(None, "--since", help="只审计此版本之后的提交，例如 origin/main（默认全部历史）",
+                                        show_default=False),
+    ledger: Path = ledger_option(),
+    fmt: DiagFormat = typer.Option(DiagFormat.text, "--format", help="输出格式：text、json 或 github"),
+) -> None:
+    """审计 git 历史：记录被删除而非作废、编号被改、完成日期比提交早 7 天以上（倒签）、
+    期限过后被推迟、销号后又被修改。发现问题时退出码为 1。
+
+    示例：hjp audit --since origin/main --format github
+    """
+    import json
+
+    from hjp import history
+    from hjp.clock import DEFAULT_TZ
+    from hjp.output import DIAGNOSTIC_REPORTERS
+
+    git, prefix = _git_for(ledger)
+    assert isinstance(git, history.Git)
+    tz = DEFAULT_TZ
+    town = ledger / "town.yaml"
+    if town.is_file():
+        from hjp.yamlread import parse_bytes
+
+        data = parse_bytes(town.read_bytes(), str(town)).data
+        if isinstance(data, dict) and isinstance(data.get("timezone"), str):
+            tz = data["timezone"]
+    try:
+        findings, count = history.audit(git, prefix, since, tz)
+    except history.GitError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        git.close()
+    top = git.toplevel()
+
+    def shown(path: str) -> str:
+        full = top / path
+        try:
+            return os.path.relpath(full) if full.resolve().is_relative_to(Path.cwd().resolve()) else str(full)
+        except ValueError:
+            return str(full)
+
+    if fmt is DiagFormat.json:
+        json.dump({"commits": count, "findings": [f.to_json(shown(f.path)) for f in findings]}, sys.stdout,
+                  ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        DIAGNOSTIC_REPORTERS[fmt.value]([f.diagnostic(shown(f.path)) for f in findings], sys.stdout)
+        if fmt is DiagFormat.text:
+            if findings:
+                sys.stdout.write(f"审计发现 {len(findings)} 个问题（检查了 {count} 个修改台账的提交）。\n")
+            else:
+                sys.stdout.write(f"审计通过：检查了 {count} 个修改台账的提交，没有发现问题。\n")
+    raise typer.Exit(1 if findings else 0)
+
+
 def main() -> None:
     """Entry point: never shows a traceback to the clerk (HJP_DEBUG=1 shows it to a developer)."""
     try:
