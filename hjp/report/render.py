@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,9 @@ def percent(value: float | None, empty: str = "无") -> str:
     """0.8765 → 87.7%; None (nothing to divide) → 无."""
     if value is None:
         return empty
-    return f"{value * 100:.1f}%"
+    # half up, as people round (87.65% → 87.7%), from the float's shortest decimal form
+    pct = (Decimal(repr(float(value))) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{pct}%"
 
 
 def yuan(value: float | None, empty: str = "") -> str:

@@ -1,0 +1,266 @@
+"""Word output: every .docx is written for real, re-opened with python-docx and checked against GB/T 9704
+(page, margins, fonts incl. eastAsia, the page-number field, repeated table headers) and against the
+view-model (table contents). Also: hostile text and confidentiality through both formats.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from typer.testing import CliRunner
+
+from hjp.cli import app
+from hjp.demo import generate
+from hjp.load import load_ledger
+from hjp.report import chart as chart_mod
+from hjp.report import reports, viewmodel
+from hjp.report.render import cn_date
+
+AS_OF = date(2026, 11, 30)
+TOL = Mm(0.1)
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("demo") / "ledgers"
+    generate(root, villages=3, hazards=60, seed=7)
+    return root
+
+
+def write(ledger_root: Path, name: str, out: Path, **kw) -> Path:
+    led = load_ledger(ledger_root, cache=False)
+    produced = reports.produce(led, name, as_of=AS_OF, chart_name="chart.png", **kw)
+    reports.write_docx(produced, out, as_of=AS_OF, chart_name="chart.png")
+    return out
+
+
+def east_asia(style) -> str | None:
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia"))
+
+
+def cell_rows(table) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+@pytest.fixture(scope="module")
+def self_check(demo_ledger, tmp_path_factory):
+    return Document(str(write(demo_ledger, "self-check", tmp_path_factory.mktemp("w") / "sc.docx")))
+
+
+def test_page_and_margins(self_check):
+    s = self_check.sections[0]
+    assert s.orientation == WD_ORIENT.PORTRAIT
+    assert abs(s.page_width - Mm(210)) < TOL and abs(s.page_height - Mm(297)) < TOL
+    assert [round(x / Mm(1), 1) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [
+        37.0, 35.0, 28.0, 26.0]
+
+
+def test_style_fonts_incl_east_asian(self_check):
+    st = self_check.styles
+    normal = st["Normal"]
+    assert east_asia(normal) == "仿宋_GB2312" and normal.font.size == Pt(16)
+    assert normal.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert normal.paragraph_format.line_spacing == Pt(28.9)
+    assert normal.paragraph_format.first_line_indent == Pt(32)
+    title = st["Title"]
+    assert east_asia(title) == "方正小标宋简体" and title.font.size == Pt(22)
+    assert title.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert [(east_asia(st[f"Heading {n}"]), st[f"Heading {n}"].font.size, bool(st[f"Heading {n}"].font.bold))
+            for n in (1, 2, 3)] == [("黑体", Pt(16), False), ("楷体_GB2312", Pt(16), False), ("仿宋_GB2312", Pt(16), True)]
+    # theme fonts would override the named ones in Word
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        fonts = st[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:asciiTheme")) is None and fonts.get(qn("w:eastAsiaTheme")) is None
+
+
+def test_font_fallbacks_declared(self_check, tmp_path):
+    path = tmp_path / "x.docx"
+    self_check.save(str(path))
+    table = zipfile.ZipFile(path).read("word/fontTable.xml").decode("utf-8")
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in table
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in table
+
+
+def test_page_number_field(self_check):
+    s = self_check.sections[0]
+    assert self_check.settings.odd_and_even_pages_header_footer
+    for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT), (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        assert p.alignment == align
+        assert p.text == "— 1 —"
+        instr = [e.text for e in p._p.iter(qn("w:instrText"))]
+        assert instr == [" PAGE "]
+        kinds = [e.get(qn("w:fldCharType")) for e in p._p.iter(qn("w:fldChar"))]
+        assert kinds == ["begin", "separate", "end"]
+        for r in p.runs:
+            assert r.font.size == Pt(14)
+            assert r._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
+
+
+def test_title_headings_and_signature(self_check):
+    paras = self_check.paragraphs
+    assert paras[0].style.name == "Title"
+    assert paras[0].text == "关于《何家畔镇安全生产治本攻坚三年行动实施方案（2024-2026年）》落实情况的自查总结报告"
+    h1 = [p.text for p in paras if p.style.name == "Heading 1"]
+    assert h1 == ["一、基本情况", "二、主要做法和成效", "三、存在的问题", "四、下一步工作打算"]
+    assert [p.text for p in paras if p.style.name == "Heading 2"][:2] == ["（一）安全生产责任落实行动",
+                                                                        "（二）生产经营单位主要负责人安全教育培训行动"]
+    assert [p.text for p in paras if p.style.name == "Heading 3"][0] == "1. 按村统计"
+    last = [p for p in paras if p.text.strip()][-2:]
+    assert [p.text for p in last] == ["何家畔镇人民政府", "2026年11月30日"]
+    assert all(p.style.name == "落款" and p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+               for p in last)
+    blanks = [r for p in paras for r in p.runs if r.text.startswith("【请填写")]
+    assert blanks and all(r.font.highlight_color is not None for r in blanks)
+
+
+def test_tables_repeat_header_and_match_view_model(self_check, demo_ledger):
+    vm = viewmodel.summary(load_ledger(demo_ledger, cache=False), as_of=AS_OF)
+    for t in self_check.tables:
+        first = t.rows[0]._tr
+        assert first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None
+        assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in t.rows[1:])
+    by_village = next(t for t in self_check.tables if t.rows[0].cells[0].text == "村"
+                      and t.rows[0].cells[1].text == "发现")
+    expected = [[r.label, str(r.found), str(r.rectified), str(r.closed)] for r in vm.by_village]
+    assert [row[:4] for row in cell_rows(by_village)[1:]] == expected
+    problems = next(t for t in self_check.tables if t.rows[0].cells[-1].text == "逾期天数")
+    assert [row[2] for row in cell_rows(problems)[1:]] == [r.key for r in vm.problems.tasks]
+
+
+def test_chart_embedded_when_a_cjk_font_exists(self_check):
+    assert len(self_check.inline_shapes) == (1 if chart_mod.find_cjk_font() else 0)
+
+
+def test_hazards_register_is_landscape_with_all_rows(demo_ledger, tmp_path):
+    doc = Document(str(write(demo_ledger, "hazards", tmp_path / "hz.docx")))
+    s = doc.sections[0]
+    assert s.orientation == WD_ORIENT.LANDSCAPE
+    assert abs(s.page_width - Mm(297)) < TOL and abs(s.page_height - Mm(210)) < TOL
+    reg = viewmodel.register(load_ledger(demo_ledger, cache=False), as_of=AS_OF)
+    tables = doc.tables
+    assert len(tables) == sum(1 for v in reg.villages if v.rows)
+    for t, v in zip(tables, [v for v in reg.villages if v.rows]):
+        rows = cell_rows(t)
+        assert rows[0] == ["编号", "隐患名称", "部位", "等级", "来源", "发现日期", "五定", "整改完成", "验收人",
+                           "销号日期", "状态"]
+        assert [r[0] for r in rows[1:]] == [h.id for h in v.rows]
+        assert [r[10] for r in rows[1:]] == [h.status for h in v.rows]
+        assert [r[5] for r in rows[1:]] == [cn_date(h.found_on) for h in v.rows]
+        assert rows[1][6].startswith("责任人：" + v.rows[0].five.owner + "\n")
+
+
+def test_overdue_tables(demo_ledger, tmp_path):
+    doc = Document(str(write(demo_ledger, "overdue", tmp_path / "od.docx")))
+    vm = viewmodel.overdue_list(load_ledger(demo_ledger, cache=False), as_of=AS_OF)
+    assert len(doc.tables) == len(vm.groups)
+    for t, g in zip(doc.tables, vm.groups):
+        assert [(r[2], r[6]) for r in cell_rows(t)[1:]] == [(i.key, str(i.days)) for i in g.items]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][0].startswith(
+        f"一、{vm.groups[0].person}（{len(vm.groups[0].items)}项")
+
+
+def test_no_cjk_font_leaves_the_chart_out_and_says_so_once(demo_ledger, tmp_path, monkeypatch):
+    monkeypatch.setattr(chart_mod, "find_cjk_font", lambda: None)
+    led = load_ledger(demo_ledger, cache=False)
+    produced = reports.produce(led, "self-check", as_of=AS_OF, chart_name="chart.png")
+    assert produced.chart_png is None and "](chart.png)" not in produced.markdown
+    assert len(produced.notices) == 1 and "中文字体" in produced.notices[0]
+    reports.write_docx(produced, tmp_path / "x.docx", as_of=AS_OF, chart_name="chart.png")
+    assert len(Document(str(tmp_path / "x.docx")).inline_shapes) == 0
+
+
+# ----------------------------------------------------------------------------- hostile text and secrets
+
+HOSTILE = '<script>alert("x")</script> & \'引号\' | 竖线 *星号* _下划线_ # 井号'
+LONG = "超长隐患名称" * 80
+SECRET = "机密举报人钱某某"
+
+
+@pytest.fixture
+def hostile_ledger(make_ledger):
+    title = HOSTILE.replace("'", "''")
+    hazards = f"""\
+hazards:
+  - id: YH-1
+    title: '{title}'
+    location: "第一行\\n第二行"
+    sector: 消防
+    level: 重大
+    source: 举报
+    reporter: {SECRET}
+    found_on: 2025-01-05
+    rectification: {{owner: '责任人<&>', measures: '措施 | 管道', funds: 100, deadline: 2025-02-01, contingency: 停用}}
+  - id: YH-2
+    title: {LONG}
+    sector: 消防
+    level: 一般
+    source: 自查
+    found_on: 2025-01-06
+    rectification: {{owner: 丁, deadline: 2025-02-01}}
+"""
+    tasks = f"""\
+tasks:
+  - id: RW-1
+    title: '# 标题 * 任务 | 管道 & <b>'
+    action: 1
+    lead: ['甲 & 乙']
+    deadline: 2025-03-01
+    progress: [{{date: 2025-02-01, note: "第一行 <i>进展</i>\\n- 第二行 | 竖线"}}]
+"""
+    return make_ledger({"villages/cun/hazards.yaml": hazards, "tasks.yaml": tasks})
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        parts += [c.text for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", ["self-check", "hazards", "overdue", "phase"])
+def test_hostile_text_and_reporter_in_both_formats(hostile_ledger, tmp_path, name):
+    extra = ["--phase", "集中攻坚阶段"] if name == "phase" else []
+    runner = CliRunner()
+    md_path, docx_path = tmp_path / f"{name}.md", tmp_path / f"{name}.docx"
+    for out in (md_path, docx_path):
+        r = runner.invoke(app, ["report", name, "--ledger", str(hostile_ledger), "--as-of", "2025-06-30",
+                                "-o", str(out), *extra], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+    md = md_path.read_text(encoding="utf-8")
+    word = docx_text(docx_path)
+    raw = b"".join(zipfile.ZipFile(docx_path).read(n) for n in zipfile.ZipFile(docx_path).namelist())
+    assert SECRET not in md and SECRET.encode() not in raw
+    if name in ("hazards", "overdue"):
+        assert HOSTILE in word and LONG in word
+        assert "<script>" not in md  # escaped: \<script\>
+    if name == "hazards":
+        assert "第一行\n第二行" in word and "责任人<&>" in word and "措施 | 管道" in word
+    if name == "overdue":
+        assert "# 标题 * 任务 | 管道 & <b>" in word and "甲 & 乙" in word
+    if name == "self-check":
+        assert "# 标题 * 任务 | 管道 & <b>" in word
+        assert "第一行 <i>进展</i>\n- 第二行 | 竖线" in word
+    # every table row still has as many cells as its header: no | broke out of its cell
+    for line in md.splitlines():
+        if line.startswith("|"):
+            cells = line.replace("\\|", "").count("|")
+            assert cells >= 3
+
+
+def test_reporter_never_reaches_any_view_model(hostile_ledger):
+    led = load_ledger(hostile_ledger, cache=False)
+    for name in ("self-check", "hazards", "overdue"):
+        produced = reports.produce(led, name, as_of=date(2025, 6, 30))
+        assert SECRET not in produced.markdown
+    assert SECRET not in repr(viewmodel.register(led, as_of=date(2025, 6, 30)))
