@@ -535,7 +535,7 @@ def _git_for(ledger: Path) -> "tuple[object, str]":
     except history.GitError as exc:
         raise fail(str(exc)) from None
     prefix = os.path.relpath(ledger.resolve(), top.resolve()).replace(os.sep, "/")
-    return git, "" if prefix == "." else prefix
+    return history.Git(top), "" if prefix == "." else prefix  # pathspecs are relative to the top
 
 
 @app.command()
@@ -627,6 +627,110 @@ def audit(
             else:
                 sys.stdout.write(f"审计通过：检查了 {count} 个修改台账的提交，没有发现问题。\n")
     raise typer.Exit(1 if findings else 0)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    junit = "junit"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    overdue = "overdue"
+    due_soon = "due-soon"
+
+
+def _checked_ledger(ledger: Path, as_of: Optional[str]) -> "tuple[Ledger, date, list]":
+    """Open the ledger, fix the as-of date (default: today in the ledger's time zone), validate."""
+    from hjp.rules import RuleContext, validate as run_validation
+
+    when = parse_as_of(as_of)
+    led = open_ledger(ledger)
+    when = when or ledger_today(led)
+    # Validated as of the same day: a record dated after it is "not yet", and says so (HJP217).
+    return led, when, run_validation(led, RuleContext(as_of=when))
+
+
+@app.command()
+def overdue(
+    ledger: Path = ledger_option(),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
+    within: int = typer.Option(7, "--within", help="列出多少天内到期的事项（默认 7）", show_default=False),
+    village: Optional[str] = typer.Option(None, "--village", help="只看一个村（村目录名，例如 hejiapan）",
+                                          show_default=False),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", show_default=False,
+                                             help="只看一类事项，可重复：hazard 隐患、task 任务、milestone 阶段目标、"
+                                                  "occurrence 周期任务、drill 演练、coverage 演练覆盖"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON（格式见 DESIGN.md §5）"),
+) -> None:
+    """列出逾期、即将到期、长期未更新和待销号的事项（隐患、任务、演练）。
+
+    台账有错误时先列出错误（退出码 1）；否则只是清单，退出码 0。
+
+    示例：hjp overdue --within 14 --village hejiapan
+    """
+    from hjp.deadlines import KIND_NAMES, compute
+    from hjp.diagnostics import has_errors
+    from hjp.output import diagnostics_text, findings_json, findings_table
+    from hjp.schema_errors import did_you_mean
+
+    if within < 0:
+        raise fail(f"--within 不能为负数（现为 {within}）")
+    kinds: set[str] | None = None
+    if kind:
+        by_name = {v: k for k, v in KIND_NAMES.items()}
+        kinds = set()
+        for k in kind:
+            if k not in KIND_NAMES and k not in by_name:
+                choices = "、".join(f"{k2}（{v}）" for k2, v in KIND_NAMES.items())
+                raise fail(f"--kind 的值 {k} 不认识{did_you_mean(k, list(KIND_NAMES)) or ''}；可选：{choices}")
+            kinds.add(by_name.get(k, k))
+    led, when, diags = _checked_ledger(ledger, as_of)
+    if village is not None and village not in led.villages:
+        hint = did_you_mean(village, sorted(led.villages)) or f"；已有：{'、'.join(sorted(led.villages)) or '（无）'}"
+        raise fail(f"台账中没有村 {village}（--village 取 villages/ 下的目录名）{hint}")
+    if has_errors(diags):
+        diagnostics_text(diags, sys.stderr)
+        sys.stderr.write("hjp: 台账有错误，期限无法可靠计算；请先按上面的提示改正（hjp validate 可单独检查）\n")
+        raise typer.Exit(1)
+    findings = compute(led, as_of=when, within=within, village=village, kinds=kinds)
+    if as_json:
+        findings_json(findings, sys.stdout)
+    else:
+        names = {slug: v.name for slug, v in led.villages.items()}
+        width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 160)
+        findings_table(findings, sys.stdout, villages=names, within=within, width=width)
+
+
+@app.command()
+def check(
+    ledger: Path = ledger_option(),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
+    fail_on: FailOn = typer.Option(FailOn.overdue, "--fail-on",
+                                   help="何时算不通过（退出码 1）：error 仅台账错误；overdue 另加逾期、长期未更新、"
+                                        "待销号；due-soon 另加 7 天内到期"),
+    fmt: Optional[CheckFormat] = typer.Option(None, "--format", show_default=False,
+                                              help="输出格式：text、json、github（GitHub 注释）或 junit（GitLab、"
+                                                   "Jenkins 测试报告）；在 GitHub Actions 中默认 github，否则 text"),
+) -> None:
+    """一次完成台账检查和期限检查，供 CI 使用（推送、合并请求、每日定时）。
+
+    退出码：0 通过；1 有错误或达到 --fail-on 的期限问题；2 用法错误或台账无法读取。
+
+    示例：hjp check --fail-on overdue --format junit > hjp-report.xml
+    """
+    from hjp.deadlines import compute
+    from hjp.output import CHECK_REPORTERS, CheckResult
+
+    if fmt is None:
+        fmt = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
+    led, when, diags = _checked_ledger(ledger, as_of)
+    result = CheckResult(diagnostics=diags, findings=compute(led, as_of=when), fail_on=fail_on.value,
+                         files=[led.display(p) for p in led.files])
+    CHECK_REPORTERS[fmt.value](result, sys.stdout)
+    raise typer.Exit(1 if result.failed else 0)
 
 
 def main() -> None:

@@ -495,11 +495,12 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> tuple[list[Findi
 
 
 def file_is_clean(git: Git, path: Path) -> bool:
-    return not git.run("status", "--porcelain", "--", str(path)).strip()
+    return not git.run("status", "--porcelain", "--", str(path.resolve())).strip()
 
 
 def commit_file(git: Git, path: Path, message: str) -> str:
     """Commit exactly ``path`` (others' staged work stays staged, uncommitted)."""
-    git.run("add", "--", str(path))
-    git.run("commit", "-q", "-m", message, "--", str(path))
+    full = str(path.resolve())
+    git.run("add", "--", full)
+    git.run("commit", "-q", "-m", message, "--", full)
     return git.run("rev-parse", "HEAD").strip()
