@@ -27,9 +27,20 @@ def field_label(model_cls: type[BaseModel], loc: tuple) -> str:
     return label
 
 
+def _plausible(word: str, candidate: str) -> bool:
+    # Two-character Chinese words share half their letters by accident (化工 ~ 工贸), so a 0.5
+    # similarity only counts when the letters also stand in the same places (一搬 ~ 一般).
+    if difflib.SequenceMatcher(None, word, candidate).ratio() >= 0.6:
+        return True
+    return len(word) == len(candidate) and sum(a == b for a, b in zip(word, candidate)) * 2 >= len(word)
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return f"；是不是要写 {close[0]}？" if close else ""
+    """``；是不是要写 X？`` for the closest plausible choice, else an empty string."""
+    for close in difflib.get_close_matches(word, choices, n=3, cutoff=0.5):
+        if _plausible(word, close):
+            return f"；是不是要写 {close}？"
+    return ""
 
 
 def _allowed_fields(model_cls: type[BaseModel], loc: tuple) -> list[str]:
