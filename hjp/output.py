@@ -6,10 +6,15 @@ and only for terminal tables, imported lazily.
 
 from __future__ import annotations
 
+import io
 import json
-from typing import IO, Callable, Iterable
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from hjp.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from hjp.deadlines import Findings, Item
 
 
 def _gh_escape(value: str, *, prop: bool = False) -> str:
@@ -48,4 +53,240 @@ DIAGNOSTIC_REPORTERS: dict[str, Callable[[Iterable[Diagnostic], IO[str]], None]]
     "text": diagnostics_text,
     "json": diagnostics_json,
     "github": diagnostics_github,
+}
+
+
+# --------------------------------------------------------------------------- deadline findings
+# `hjp overdue` (a table for the clerk) and `hjp check` (validation + deadlines for CI).
+
+BUCKET_NAMES = {"overdue": "逾期", "due_soon": "即将到期", "stale": "长期未更新", "awaiting_closure": "待销号"}
+BUCKET_HINTS = {"overdue": "已过期限仍未完成", "due_soon": "{within} 天内到期",
+                "stale": "长期坚持的任务超过 90 天没有进展记录", "awaiting_closure": "整改完成超过 30 天仍未验收销号"}
+FAIL_ON_BUCKETS = {"error": (), "overdue": ("overdue", "stale", "awaiting_closure"),
+                   "due-soon": ("overdue", "stale", "awaiting_closure", "due_soon")}
+_FIX = {"hazard": "整改完成后填写 rectified_on", "task": "完成后填写 done_on",
+        "milestone": "完成后在该阶段目标下填写 done_on", "occurrence": "落实后在 occurrences 下记一条（date: 落实日期）",
+        "drill": "实施后填写 held_on", "coverage": "组织一次疏散逃生演练，登记到本村 drills.yaml（kind: 疏散逃生，unit: 单位编号）"}
+
+
+def _kind_name(kind: str) -> str:
+    from hjp.deadlines import KIND_NAMES
+
+    return KIND_NAMES.get(kind, kind)
+
+
+def _lead(item: Item) -> str:
+    return "、".join(item.lead) or "—"
+
+
+def finding_message(bucket: str, item: Item) -> str:
+    """One finding as a Chinese sentence with the fix (for check's text, GitHub and JUnit output)."""
+    what = f"{_kind_name(item.kind)} {item.key}「{item.title}」"
+    who = f"（责任人：{_lead(item)}）"
+    if bucket == "overdue":
+        return f"{what}应于 {item.due} 完成，已逾期 {item.days} 天{who}；{_FIX.get(item.kind, '完成后登记')}"
+    if bucket == "due_soon":
+        left = "今天到期" if item.days == 0 else f"还剩 {-item.days} 天"
+        return f"{what}应于 {item.due} 完成，{left}{who}"
+    if bucket == "stale":
+        return (f"{what}已超过 90 天没有进展记录，应于 {item.due} 前更新，已超过 {item.days} 天{who}；"
+                "请在 progress 下记录最新进展（date、note）")
+    return (f"{what}整改完成已超过 30 天仍未销号，应于 {item.due} 前验收销号，已超过 {item.days} 天{who}；"
+            "请组织验收并填写 verified_by 和 closed_on")
+
+
+def findings_counts(findings: Findings) -> str:
+    return "、".join(f"{BUCKET_NAMES[b]} {len(items)} 项" for b, items in findings.buckets().items())
+
+
+def findings_table(findings: Findings, out: IO[str], *, villages: dict[str, str], within: int,
+                   width: int | None = None) -> None:
+    """`hjp overdue`: one table per non-empty bucket, each followed by a one-line summary.
+
+    ``villages`` maps slugs to village names; ``width`` None lets rich measure the terminal.
+    Wide (CJK) characters are measured by rich, so the columns line up in a terminal.
+    """
+    from rich.console import Console
+
+    tty = out.isatty()
+    # Off a terminal, render into a buffer and strip rich's cell padding from line ends, so files
+    # and CI logs carry no trailing blanks.
+    sink: IO[str] = out if tty else io.StringIO()
+    console = Console(file=sink, width=width, markup=False, highlight=False, emoji=False,
+                      color_system="auto" if tty else None, soft_wrap=False)
+    _findings_tables(console, findings, villages, within)
+    if not tty:
+        out.write("".join(line.rstrip() + "\n" for line in sink.getvalue().splitlines()))  # type: ignore[attr-defined]
+
+
+def _findings_tables(console: Any, findings: Findings, villages: dict[str, str], within: int) -> None:
+    from rich import box
+    from rich.table import Table
+
+    total = len(findings)
+    if total == 0:
+        console.print(f"截至 {findings.as_of}：没有逾期、{within} 天内到期、长期未更新或待销号的事项。")
+        return
+    console.print(f"截至 {findings.as_of}：{findings_counts(findings)}。")
+    for bucket, items in findings.buckets().items():
+        if not items:
+            continue
+        hint = BUCKET_HINTS[bucket].format(within=within)
+        days_head = "剩余天数" if bucket == "due_soon" else "逾期天数"
+        table = Table(title=f"{BUCKET_NAMES[bucket]}（{hint}）", title_justify="left", box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False)
+        for name, justify in (("编号", "left"), ("类型", "left"), ("事项", "left"), ("村", "left"),
+                              ("到期日", "left"), (days_head, "right"), ("责任人", "left")):
+            table.add_column(name, justify=justify, no_wrap=name in ("编号", "到期日"))  # type: ignore[arg-type]
+        for i in items:
+            days = -i.days if bucket == "due_soon" else i.days
+            village = villages.get(i.village, i.village) if i.village else "镇级"
+            table.add_row(i.key, _kind_name(i.kind), i.title, village, i.due.isoformat(), str(days), _lead(i))
+        console.print()
+        console.print(table)
+        console.print(_bucket_summary(bucket, items, within))
+
+
+def _bucket_summary(bucket: str, items: list[Item], within: int) -> str:
+    from hjp.deadlines import KINDS
+
+    counts = {k: sum(1 for i in items if i.kind == k) for k in KINDS}
+    parts = "、".join(f"{_kind_name(k)} {n}" for k, n in counts.items() if n)
+    if bucket == "overdue":
+        worst = max(items, key=lambda i: i.days)
+        return f"逾期共 {len(items)} 项（{parts}），最久的 {worst.key} 已逾期 {worst.days} 天。"
+    if bucket == "due_soon":
+        today = sum(1 for i in items if i.days == 0)
+        return f"{within} 天内到期共 {len(items)} 项（{parts}），其中今天到期 {today} 项。"
+    if bucket == "stale":
+        return f"长期未更新共 {len(items)} 项：请记录最新进展。"
+    return f"待销号共 {len(items)} 项：请尽快组织验收并销号。"
+
+
+def findings_json(findings: Findings, out: IO[str]) -> None:
+    """`hjp overdue --json`: exactly the contract object (DESIGN §5)."""
+    json.dump(findings.to_json(), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+@dataclass
+class CheckResult:
+    """What `hjp check` found: diagnostics, deadline findings, and the verdict for ``fail_on``."""
+
+    diagnostics: list[Diagnostic]
+    findings: Findings
+    fail_on: str  # error | overdue | due-soon
+    files: list[str]  # every ledger file read (display paths), for per-file reports
+
+    def failing(self, bucket: str) -> bool:
+        return bucket in FAIL_ON_BUCKETS[self.fail_on]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def failed(self) -> bool:
+        return self.errors > 0 or any(self.failing(b) and items for b, items in self.findings.buckets().items())
+
+    def summary(self) -> str:
+        warnings = len(self.diagnostics) - self.errors
+        verdict = "未通过" if self.failed else "通过"
+        return (f"检查{verdict}（--fail-on {self.fail_on}，截至 {self.findings.as_of}）：{self.errors} 个错误、"
+                f"{warnings} 个警告；{findings_counts(self.findings)}。")
+
+
+def _located(result: CheckResult) -> Iterable[tuple[str, Item]]:
+    for bucket, items in result.findings.buckets().items():
+        for i in items:
+            yield bucket, i
+
+
+def check_text(result: CheckResult, out: IO[str]) -> None:
+    diagnostics_text(result.diagnostics, out)
+    for bucket, i in _located(result):
+        where = f"{i.path}:{i.line}:1: " if i.path else ""
+        level = "error" if result.failing(bucket) else "warning"
+        out.write(f"{where}{level} {BUCKET_NAMES[bucket]}: {finding_message(bucket, i)}\n")
+    out.write(result.summary() + "\n")
+
+
+def check_json(result: CheckResult, out: IO[str]) -> None:
+    doc = {"ok": not result.failed, "fail_on": result.fail_on,
+           "diagnostics": [d.to_json() for d in result.diagnostics], "deadlines": result.findings.to_json()}
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def check_github(result: CheckResult, out: IO[str]) -> None:
+    diagnostics_github(result.diagnostics, out)
+    for bucket, i in _located(result):
+        level = "error" if result.failing(bucket) else "warning"
+        where = f"file={_gh_escape(i.path, prop=True)},line={i.line}," if i.path else ""
+        title = _gh_escape(f"{BUCKET_NAMES[bucket]} {i.key}", prop=True)
+        out.write(f"::{level} {where}title={title}::{_gh_escape(finding_message(bucket, i))}\n")
+    out.write(result.summary() + "\n")
+
+
+def check_junit(result: CheckResult, out: IO[str]) -> None:
+    """JUnit XML as GitLab and Jenkins read it: one test case per ledger file (validation) and one
+    per deadline finding; failures carry the Chinese messages."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="hjp check")
+    by_file: dict[str, list[Diagnostic]] = {p: [] for p in result.files}
+    for d in result.diagnostics:
+        by_file.setdefault(d.path, []).append(d)
+    suite = ET.SubElement(root, "testsuite", name="台账检查")
+    failures = 0
+    for path, diags in by_file.items():
+        case = ET.SubElement(suite, "testcase", classname="台账检查", name=path, time="0")
+        errors = [d for d in diags if d.severity is Severity.ERROR]
+        if errors:
+            failures += 1
+            fail = ET.SubElement(case, "failure", type="error", message=f"{len(errors)} 个错误")
+            fail.text = "\n".join(str(d) for d in errors)
+        warnings = [d for d in diags if d.severity is not Severity.ERROR]
+        if warnings:
+            ET.SubElement(case, "system-out").text = "\n".join(str(d) for d in warnings)
+    suite.set("tests", str(len(by_file)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    dsuite = ET.SubElement(root, "testsuite", name="期限")
+    dfail = 0
+    count = 0
+    for bucket, i in _located(result):
+        count += 1
+        case = ET.SubElement(dsuite, "testcase", classname=f"期限.{BUCKET_NAMES[bucket]}",
+                             name=f"{i.key} {i.title}", time="0")
+        if i.path:
+            case.set("file", i.path)
+            case.set("line", str(i.line))
+        message = finding_message(bucket, i)
+        if result.failing(bucket):
+            dfail += 1
+            ET.SubElement(case, "failure", type=bucket, message=message).text = message
+        else:
+            ET.SubElement(case, "system-out").text = message
+    if count == 0:
+        ET.SubElement(dsuite, "testcase", classname="期限", name=f"截至 {result.findings.as_of} 没有需要提醒的事项",
+                      time="0")
+        count = 1
+    dsuite.set("tests", str(count))
+    dsuite.set("failures", str(dfail))
+    dsuite.set("errors", "0")
+    root.set("tests", str(len(by_file) + count))
+    root.set("failures", str(failures + dfail))
+    root.set("errors", "0")
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
+CHECK_REPORTERS: dict[str, Callable[[CheckResult, IO[str]], None]] = {
+    "text": check_text,
+    "json": check_json,
+    "github": check_github,
+    "junit": check_junit,
 }
