@@ -370,6 +370,7 @@ def new(
     led = open_ledger(ledger)
     today = ledger_today(led)
     with edit.locked(led.root):
+        _planned(led, lambda: edit.check_target(led, kind, village))
         raw = _planned(led, lambda: edit.parse_field_args(kind, args))
         values: dict = {}
         specs = {s.option: s for s in edit.FIELDS[kind]}

@@ -828,13 +828,22 @@ def modeline(kind_file: str, depth: int) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}schemas/{kind_file}.schema.json"
 
 
-def plan_new(ledger: Ledger, kind: str, values: dict[str, Any], *, village: str | None, today: date) -> Change:
-    """A new hazard, task, drill or unit appended to its village's (or the town's) file."""
+def check_target(ledger: Ledger, kind: str, village: str | None) -> None:
+    """Refuse a missing or unknown --village before asking the clerk for anything."""
+    if kind == "village":
+        if village is not None:
+            raise EditError("新建行政村不用 --village；请写成 hjp new village 村代码 --name 村名", 2)
+        return
     if kind != "task" and village is None:
         raise EditError(f"新增{KIND_NAME[kind]}须指明所属村：--village 村代码", 2)
     if village is not None and village not in ledger.villages:
         known = "、".join(ledger.villages) or "（还没有任何村）"
         raise EditError(f"村 {village} 不存在；已有的村：{known}。新建村请用 hjp new village {village} --name 村名", 2)
+
+
+def plan_new(ledger: Ledger, kind: str, values: dict[str, Any], *, village: str | None, today: date) -> Change:
+    """A new hazard, task, drill or unit appended to its village's (or the town's) file."""
+    check_target(ledger, kind, village)
     record: dict[str, Any] = {}
     specs = {s.option: s for s in FIELDS[kind]}
     if kind == "hazard":

@@ -1,0 +1,198 @@
+"""`hjp new/rectify/close/done/held/void` through the CLI: exact output, refusals write nothing, --commit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hjp import cli
+from hjp.cli import app
+
+TODAY = date(2026, 11, 28)
+
+HAZARDS = """\
+# yaml-language-server: $schema=../../../schemas/hazards.schema.json
+hazards:
+  - id: YH-2026-0001   # 加油站
+    title: 卸油区静电接地装置失效
+    sector: 危险化学品
+    level: 一般
+    source: 自查
+    found_on: 2026-11-01
+    rectification: {owner: 王某, deadline: 2026-11-30}
+"""
+DRILLS = "drills:\n  - id: YL-2026-0001\n    title: 消防疏散演练\n    kind: 疏散逃生\n    planned_on: 2026-11-20\n"
+
+
+@pytest.fixture
+def ledger(make_ledger, monkeypatch):
+    monkeypatch.setattr(cli, "ledger_today", lambda led: TODAY)
+    return make_ledger({"villages/hejiapan/hazards.yaml": HAZARDS, "villages/hejiapan/drills.yaml": DRILLS})
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_rectify_then_close_prints_the_record(ledger):
+    r = invoke("rectify", "YH-2026-0001", "--on", "2026-11-20", "--ledger", "ledger")
+    assert r.exit_code == 0, r.stderr
+    r = invoke("close", "YH-2026-0001", "--on", "2026-11-25", "--by", "赵某", "--ledger", "ledger")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == (
+        "已写入 ledger/villages/hejiapan/hazards.yaml:3\n"
+        "- id: YH-2026-0001   # 加油站\n  title: 卸油区静电接地装置失效\n  sector: 危险化学品\n  level: 一般\n"
+        "  source: 自查\n  found_on: 2026-11-01\n  rectification: {owner: 王某, deadline: 2026-11-30}\n"
+        "  rectified_on: 2026-11-20\n  verified_by: 赵某\n  closed_on: 2026-11-25\n")
+    assert (ledger / "villages/hejiapan/hazards.yaml").read_text(encoding="utf-8") == HAZARDS + (
+        "    rectified_on: 2026-11-20\n    verified_by: 赵某\n    closed_on: 2026-11-25\n")
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (["close", "YH-2026-0009", "--by", "赵某"], 1, "台账中没有编号为 YH-2026-0009 的记录"),
+    (["close", "YH-2026-0001", "--on", "2026-11-25"], 2, "销号须写明验收人：--by 验收人姓名"),
+    (["close", "YH-2026-0001", "--on", "2026-11-25", "--by", "赵某"], 1,
+     "YH-2026-0001 尚未整改完成，不能销号；请先运行 hjp rectify YH-2026-0001 --on 整改完成日期"),
+    (["rectify", "YH-2026-0001", "--on", "2026-12-01"], 2,
+     "整改完成日期 2026-12-01 晚于今天 2026-11-28；不能登记尚未发生的事，请改正 --on"),
+    (["rectify", "YH-2026-0001", "--on", "2026-10-01"], 2,
+     "整改完成日期 2026-10-01 早于发现日期 2026-11-01；日期顺序应为 发现 ≤ 整改完成 ≤ 销号"),
+    (["rectify", "YH-2026-0001", "--on", "2026/11/20"], 2, "--on 的日期 2026/11/20 无效；请写成 YYYY-MM-DD，例如 2026-12-15"),
+    (["rectify", "YL-2026-0001"], 2, "YL-2026-0001 是演练，此命令只用于隐患"),
+    (["held", "YL-2026-0001", "--on", "2026-11-20"], 2, "请写明参演人数：--participants 人数，例如 --participants 32"),
+    (["void", "YH-2026-0001"], 2, "作废须写明原因：--reason 原因，例如 --reason 重复录入"),
+    (["new", "hazard", "--village", "nowhere", "--title", "x"], 2,
+     "村 nowhere 不存在；已有的村：hejiapan。新建村请用 hjp new village nowhere --name 村名"),
+    (["new", "hazard", "--village", "hejiapan", "--titel", "x"], 2, "不认识的选项 --titel"),
+    (["new", "hazard", "--village", "hejiapan", "--title", "x", "--level", "特大"], 2,
+     "--level 的值 特大 不在可选范围内"),
+    (["new", "village", "He Jia", "--name", "x"], 2, "村代码 He Jia 须为小写 ASCII 字母、数字和 -"),
+    (["new", "village", "hejiapan", "--name", "x"], 1, "村 hejiapan 已经存在"),
+    (["new", "bridge"], 2, "不认识的记录类型 bridge"),
+])
+def test_bad_input_is_refused_and_nothing_is_written(ledger, args, code, message):
+    before = snapshot(ledger)
+    r = invoke(*args, "--ledger", "ledger")
+    assert r.exit_code == code
+    assert r.stdout == ""
+    assert r.stderr.startswith("hjp: 错误：" + message), r.stderr
+    assert snapshot(ledger) == before
+
+
+def test_close_in_the_future_and_out_of_order_is_refused(ledger):
+    assert invoke("rectify", "YH-2026-0001", "--on", "2026-11-20", "--ledger", "ledger").exit_code == 0
+    before = snapshot(ledger)
+    r = invoke("close", "YH-2026-0001", "--on", "2026-11-29", "--by", "赵某", "--ledger", "ledger")
+    assert (r.exit_code, r.stderr) == (2, "hjp: 错误：销号日期 2026-11-29 晚于今天 2026-11-28；不能登记尚未发生的事，请改正 --on\n")
+    r = invoke("close", "YH-2026-0001", "--on", "2026-11-19", "--by", "赵某", "--ledger", "ledger")
+    assert (r.exit_code, r.stderr) == (2, "hjp: 错误：销号日期 2026-11-19 早于整改完成日期 2026-11-20；"
+                                          "日期顺序应为 发现 ≤ 整改完成 ≤ 销号\n")
+    assert snapshot(ledger) == before
+
+
+def test_missing_required_fields_are_listed_off_a_terminal(ledger):
+    before = snapshot(ledger)
+    r = invoke("new", "hazard", "--village", "hejiapan", "--title", "楼梯间堆放杂物", "--level", "重大",
+               "--ledger", "ledger")
+    assert r.exit_code == 2
+    assert r.stderr == (
+        "hjp: 错误：缺少必填项：--sector（行业领域，可选：道路交通、交通运输、建筑施工、城镇燃气、餐饮燃气、石油天然气、"
+        "危险化学品、烟花爆竹、粉尘涉爆、有限空间、工贸、特种设备、消防、自建房、水利、文体旅游、其他）、"
+        "--source（隐患来源，可选：自查、检查、举报、督查、其他）、--owner（整改责任人（定责任人））、--deadline（整改期限（定时限））、"
+        "--measures（整改措施（定措施，重大隐患必填））、--funds（整改资金，元（定资金，重大隐患必填））、"
+        "--contingency（整改期间的防范措施和预案（定预案，重大隐患必填））；请补上这些选项（在终端中运行会逐项询问）\n")
+    assert snapshot(ledger) == before
+
+
+def test_missing_fields_are_prompted_on_a_terminal(ledger, monkeypatch):
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    r = invoke("new", "hazard", "--village", "hejiapan", "--title", "楼梯间堆放杂物", "--ledger", "ledger",
+               input="消费\n消防\n一般\n检查\n李某\n2026-12-10\n")
+    assert r.exit_code == 0, r.stderr
+    assert "hjp: --sector 的值 消费 不在可选范围内" in r.stderr
+    assert r.stdout.endswith(
+        "已写入 ledger/villages/hejiapan/hazards.yaml:10\n- id: YH-2026-0002\n  title: 楼梯间堆放杂物\n  sector: 消防\n"
+        "  level: 一般\n  source: 检查\n  found_on: 2026-11-28\n  rectification:\n    owner: 李某\n"
+        "    deadline: 2026-12-10\n")
+
+
+def test_two_new_records_in_sequence_get_distinct_ids(ledger):
+    args = ["new", "drill", "--village", "hejiapan", "--title", "桌面推演", "--kind", "桌面", "--ledger", "ledger"]
+    first, second = invoke(*args), invoke(*args)
+    assert first.stdout.splitlines()[1] == "- id: YL-2026-0002"
+    assert second.stdout.splitlines()[1] == "- id: YL-2026-0003"
+
+
+def test_new_village_then_unit_and_town_task(ledger):
+    r = invoke("new", "village", "dazhuang", "--name", "大庄村", "--ledger", "ledger")
+    assert r.stdout == ("已写入 ledger/villages/dazhuang/village.yaml:1\n"
+                        "# yaml-language-server: $schema=../../../schemas/village.schema.json\nname: 大庄村\n")
+    r = invoke("new", "unit", "--village", "dazhuang", "--name", "大庄加油站", "--sector", "危险化学品",
+               "--principal", "刘某", "--phone", "0934-1234567", "--ledger", "ledger")
+    assert r.exit_code == 0, r.stderr
+    assert (ledger / "villages/dazhuang/units.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../../schemas/units.schema.json\nunits:\n  - id: DW-dazhuang-01\n"
+        "    name: 大庄加油站\n    sector: 危险化学品\n    principal: 刘某\n    phone: 0934-1234567\n")
+    r = invoke("new", "task", "--title", "冬季专项检查", "--milestone", "2026-12-15:完成排查", "--lead", "张三、李四",
+               "--ledger", "ledger")
+    assert r.stdout == ("已写入 ledger/tasks.yaml:3\n- id: RW-1\n  title: 冬季专项检查\n  lead: [张三, 李四]\n"
+                        "  milestones:\n    - {due: 2026-12-15, what: 完成排查}\n")
+
+
+def test_held_and_void(ledger):
+    r = invoke("held", "YL-2026-0001", "--on", "2026-11-21", "--participants", "32", "--ledger", "ledger")
+    assert r.exit_code == 0, r.stderr
+    r = invoke("void", "YL-2026-0001", "--reason", "重复录入: 以 YL-2026-0002 为准", "--ledger", "ledger")
+    assert r.stdout.splitlines()[-1] == "  void: {date: 2026-11-28, reason: \"重复录入: 以 YL-2026-0002 为准\"}"
+    r = invoke("held", "YL-2026-0001", "--on", "2026-11-21", "--participants", "32", "--ledger", "ledger")
+    assert (r.exit_code, r.stderr) == (1, "hjp: 错误：YL-2026-0001 已于 2026-11-28 作废（重复录入: 以 YL-2026-0002 为准），不能再修改\n")
+
+
+def test_reporter_is_never_printed(ledger):
+    r = invoke("new", "hazard", "--village", "hejiapan", "--title", "私拉电线", "--sector", "消防", "--level", "一般",
+               "--source", "举报", "--reporter", "王二小", "--owner", "李某", "--deadline", "2026-12-10",
+               "--ledger", "ledger")
+    assert r.exit_code == 0, r.stderr
+    assert "王二小" not in r.stdout and "  reporter: （保密，不显示）\n" in r.stdout
+    assert "reporter: 王二小" in (ledger / "villages/hejiapan/hazards.yaml").read_text(encoding="utf-8")
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "李某", "GIT_AUTHOR_EMAIL": "li@example.cn",
+           "GIT_COMMITTER_NAME": "李某", "GIT_COMMITTER_EMAIL": "li@example.cn",
+           "GIT_AUTHOR_DATE": "2026-11-28T10:00:00+08:00", "GIT_COMMITTER_DATE": "2026-11-28T10:00:00+08:00"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def test_commit_records_exactly_that_change(ledger, monkeypatch):
+    repo = ledger.resolve().parent
+    for k, v in {"GIT_AUTHOR_NAME": "李某", "GIT_AUTHOR_EMAIL": "li@example.cn", "GIT_COMMITTER_NAME": "李某",
+                 "GIT_COMMITTER_EMAIL": "li@example.cn"}.items():
+        monkeypatch.setenv(k, v)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "init")
+    (repo / "other.txt").write_text("someone else's staged work\n", encoding="utf-8")
+    git(repo, "add", "other.txt")
+    r = invoke("rectify", "YH-2026-0001", "--on", "2026-11-20", "--commit", "--ledger", "ledger")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines()[-1].endswith(" 整改完成 YH-2026-0001 卸油区静电接地装置失效")
+    assert git(repo, "log", "-1", "--format=%s").strip() == "整改完成 YH-2026-0001 卸油区静电接地装置失效"
+    assert git(repo, "show", "--stat", "--format=", "HEAD").split("|")[0].strip() == "ledger/villages/hejiapan/hazards.yaml"
+    assert git(repo, "status", "--porcelain").splitlines() == ["A  other.txt"]
+    # a file with someone's uncommitted edits is not committed over them
+    path = ledger / "villages/hejiapan/drills.yaml"
+    path.write_text(DRILLS + "# 手工修改\n", encoding="utf-8")
+    r = invoke("held", "YL-2026-0001", "--on", "2026-11-21", "--participants", "3", "--commit", "--ledger", "ledger")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("hjp: 错误：ledger/villages/hejiapan/drills.yaml 有未提交的修改")
+    assert path.read_text(encoding="utf-8") == DRILLS + "# 手工修改\n"
