@@ -84,9 +84,10 @@ class Git:
 
     def close(self) -> None:
         if self._batch is not None:
-            assert self._batch.stdin is not None
+            assert self._batch.stdin is not None and self._batch.stdout is not None
             self._batch.stdin.close()
             self._batch.wait()
+            self._batch.stdout.close()
             self._batch = None
 
 
@@ -464,7 +465,7 @@ def audit_commit(git: Git, commit: Commit, tz: str) -> list[Finding]:
                                          f"{rid} 的期限 {name} 在 {d_old} 已过之后被推迟到 {d_new}（提交日期 {day}）；"
                                          "期限过后不应改动，逾期应如实反映", commit))
         if old_rec is not None and old_rec.get("closed_on") is not None and rid.startswith("YH"):
-            edited = sorted({name.split(".")[0].split("[")[0] for name, _o, _n in changes} - AUDIT_FREE_FIELDS)
+            edited = [name for name, _o, _n in changes if name.split(".")[0].split("[")[0] not in AUDIT_FREE_FIELDS]
             if edited:
                 found.append(Finding("HJP505", rid, path, line,
                                      f"{rid} 已于 {old_rec['closed_on']} 销号，之后又被修改了 {'、'.join(edited)}；"

@@ -1,0 +1,201 @@
+"""`hjp log` and `hjp audit` on real temporary git repositories with pinned dates: exact outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hjp import cli
+from hjp.cli import app
+
+HAZARDS = """\
+hazards:
+  - id: YH-2026-0001
+    title: 卸油区静电接地装置失效
+    sector: 危险化学品
+    level: 一般
+    source: 举报
+    reporter: 王二小
+    found_on: 2026-01-09
+    rectification:
+      owner: 王某
+      deadline: 2026-01-31
+"""
+
+
+class Repo:
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
+        self.root = root
+        self.mp = monkeypatch
+        for k, v in {"GIT_AUTHOR_NAME": "李某", "GIT_AUTHOR_EMAIL": "li@example.cn", "GIT_COMMITTER_NAME": "李某",
+                     "GIT_COMMITTER_EMAIL": "li@example.cn"}.items():
+            monkeypatch.setenv(k, v)
+        self.git("init", "-q", "-b", "main")
+
+    def at(self, day: str, who: str = "李某") -> None:
+        for k in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+            self.mp.setenv(k, f"{day}T10:00:00+08:00")
+        for k in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+            self.mp.setenv(k, who)
+        self.mp.setattr(cli, "ledger_today", lambda led: date.fromisoformat(day))
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True,
+                              env=dict(os.environ)).stdout
+
+    def write(self, rel: str, text: str) -> None:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+    def commit(self, message: str) -> None:
+        self.git("add", "-A")
+        self.git("commit", "-qm", message)
+
+    def sha(self, rev: str = "HEAD") -> str:
+        return self.git("rev-parse", "--short=7", rev).strip()
+
+
+def hjp(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    from conftest import TOWN_YAML
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HJP_NO_CACHE", "1")
+    monkeypatch.delenv("HJP_LEDGER", raising=False)
+    r = Repo(tmp_path, monkeypatch)
+    r.at("2026-01-05")
+    r.write("ledgers/town.yaml", TOWN_YAML)
+    r.write("ledgers/villages/hejiapan/village.yaml", "name: 何家畔村\n")
+    r.write("ledgers/villages/dazhuang/village.yaml", "name: 大庄村\n")
+    r.write("ledgers/villages/hejiapan/hazards.yaml", HAZARDS)
+    r.commit("建立台账")
+    return r
+
+
+def history(r: Repo) -> dict[str, str]:
+    """A record's life: rectified late, closed, edited after closure, moved to another village."""
+    shas = {"create": r.sha()}
+    r.at("2026-02-15")
+    assert hjp("rectify", "YH-2026-0001", "--on", "2026-01-20", "--commit").exit_code == 0
+    shas["rectify"] = r.sha()
+    r.at("2026-02-20", "赵某")
+    assert hjp("close", "YH-2026-0001", "--on", "2026-02-19", "--by", "赵某", "--commit").exit_code == 0
+    shas["close"] = r.sha()
+    r.at("2026-02-25")
+    path = r.root / "ledgers/villages/hejiapan/hazards.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: 王某", "owner: 王五"), encoding="utf-8")
+    r.commit("改责任人")
+    shas["edit"] = r.sha()
+    r.at("2026-03-01")
+    r.write("ledgers/villages/dazhuang/hazards.yaml", path.read_text(encoding="utf-8"))
+    path.unlink()
+    r.commit("移到大庄村")
+    shas["move"] = r.sha()
+    return shas
+
+
+def test_log_follows_the_record_from_creation_across_files(repo):
+    s = history(repo)
+    result = hjp("log", "YH-2026-0001")
+    assert result.exit_code == 0
+    assert result.stdout == f"""\
+YH-2026-0001 的修改历史（5 次提交，从早到晚）：
+
+2026-01-05 10:00  {s['create']}  李某 <li@example.cn>  建立台账
+  新建于 ledgers/villages/hejiapan/hazards.yaml
+  id: YH-2026-0001
+  title: 卸油区静电接地装置失效
+  sector: 危险化学品
+  level: 一般
+  source: 举报
+  reporter: （保密）
+  found_on: 2026-01-09
+  rectification.owner: 王某
+  rectification.deadline: 2026-01-31
+
+2026-02-15 10:00  {s['rectify']}  李某 <li@example.cn>  整改完成 YH-2026-0001 卸油区静电接地装置失效
+  rectified_on: （无） → 2026-01-20
+
+2026-02-20 10:00  {s['close']}  赵某 <li@example.cn>  销号 YH-2026-0001 卸油区静电接地装置失效
+  verified_by: （无） → 赵某
+  closed_on: （无） → 2026-02-19
+
+2026-02-25 10:00  {s['edit']}  李某 <li@example.cn>  改责任人
+  rectification.owner: 王某 → 王五
+
+2026-03-01 10:00  {s['move']}  李某 <li@example.cn>  移到大庄村
+  移动：ledgers/villages/hejiapan/hazards.yaml → ledgers/villages/dazhuang/hazards.yaml
+"""
+    data = json.loads(hjp("log", "YH-2026-0001", "--json", "--include-confidential").stdout)
+    assert [c["event"] for c in data["commits"]] == ["created", "changed", "changed", "changed", "moved"]
+    assert data["commits"][0]["changes"][5] == {"field": "reporter", "old": None, "new": "王二小"}
+    assert data["commits"][2]["author"] == "赵某" and data["commits"][2]["date"] == "2026-02-20T10:00:00+08:00"
+    assert data["commits"][4]["from"] == "ledgers/villages/hejiapan/hazards.yaml"
+
+
+def test_log_of_an_unknown_record(repo):
+    result = hjp("log", "YH-2030-0001")
+    assert (result.exit_code, result.stdout) == (1, "YH-2030-0001 还没有任何已提交的修改记录。\n")
+
+
+def test_audit_flags_backdating_and_edits_after_closure(repo):
+    s = history(repo)
+    result = hjp("audit")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "ledgers/villages/hejiapan/hazards.yaml:2:1: error HJP503: YH-2026-0001 的 rectified_on 记为 2026-01-20，"
+        "比设置它的提交日期 2026-02-15 早 26 天（超过 7 天），疑似事后补记或倒签日期；请核实"
+        f"（提交 {s['rectify']}，李某 <li@example.cn>，2026-02-15）\n"
+        "ledgers/villages/hejiapan/hazards.yaml:2:1: error HJP505: YH-2026-0001 已于 2026-02-19 销号，"
+        "之后又被修改了 rectification.owner；销号后的记录只能作废或补充备注 notes"
+        f"（提交 {s['edit']}，李某 <li@example.cn>，2026-02-25）\n"
+        "审计发现 2 个问题（检查了 5 个修改台账的提交）。\n")
+    since = hjp("audit", "--since", s["edit"], "--format", "json")
+    assert (since.exit_code, json.loads(since.stdout)) == (0, {"commits": 1, "findings": []})
+
+
+def test_audit_flags_deletion_id_change_and_deadline_moved(repo):
+    path = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-02-10")
+    repo.write(path, HAZARDS.replace("deadline: 2026-01-31", "deadline: 2026-03-31"))
+    repo.commit("延期")
+    moved = repo.sha()
+    repo.at("2026-02-11", "王五")
+    repo.write(path, HAZARDS.replace("YH-2026-0001", "YH-2026-0009"))
+    repo.commit("改编号")
+    renamed = repo.sha()
+    repo.at("2026-02-12")
+    repo.write(path, "hazards: []\n")
+    repo.commit("删除")
+    deleted = repo.sha()
+    result = hjp("audit", "--since", "HEAD~3", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"::error file={path},line=2,col=1,title=HJP504::YH-2026-0001 的期限 rectification.deadline 在 2026-01-31 "
+        f"已过之后被推迟到 2026-03-31（提交日期 2026-02-10）；期限过后不应改动，逾期应如实反映（提交 {moved}，李某 <li@example.cn>，2026-02-10）",
+        f"::error file={path},line=2,col=1,title=HJP502::编号 YH-2026-0001 被改成了 YH-2026-0009；编号一经使用不能更改，"
+        f"请恢复原编号（录入错误的记录请作废后另行新建）（提交 {renamed}，王五 <li@example.cn>，2026-02-11）",
+        f"::error file={path},line=2,col=1,title=HJP501::YH-2026-0009（卸油区静电接地装置失效）被删除，而不是作废；记录不能删除，请恢复它，"
+        f"录入错误时加上 void: {{date: 日期, reason: 原因}}（提交 {deleted}，李某 <li@example.cn>，2026-02-12）",
+    ]
+
+
+def test_voiding_is_not_a_finding_and_bad_since_is_a_usage_error(repo):
+    repo.at("2026-02-10")
+    assert hjp("void", "YH-2026-0001", "--reason", "重复录入", "--commit").exit_code == 0
+    result = hjp("audit", "--since", "HEAD~1")
+    assert (result.exit_code, result.stdout) == (0, "审计通过：检查了 1 个修改台账的提交，没有发现问题。\n")
+    bad = hjp("audit", "--since", "no-such-branch")
+    assert bad.exit_code == 2
+    assert bad.stderr == "hjp: 错误：找不到版本 no-such-branch；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）\n"
