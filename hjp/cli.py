@@ -686,7 +686,7 @@ def overdue(
         for k in kind:
             if k not in KIND_NAMES and k not in by_name:
                 choices = "、".join(f"{k2}（{v}）" for k2, v in KIND_NAMES.items())
-                raise fail(f"--kind 的值 {k} 不认识{did_you_mean(k, list(KIND_NAMES)) or ''}；可选：{choices}")
+                raise fail(f"--kind 的值 {k} 不认识{did_you_mean(k, list(KIND_NAMES)) or '；'}可选：{choices}")
             kinds.add(by_name.get(k, k))
     led, when, diags = _checked_ledger(ledger, as_of)
     if village is not None and village not in led.villages:

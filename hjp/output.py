@@ -157,7 +157,7 @@ def _bucket_summary(bucket: str, items: list[Item], within: int) -> str:
         return f"逾期共 {len(items)} 项（{parts}），最久的 {worst.key} 已逾期 {worst.days} 天。"
     if bucket == "due_soon":
         today = sum(1 for i in items if i.days == 0)
-        return f"{within} 天内到期共 {len(items)} 项（{parts}），其中今天到期 {today} 项。"
+        return f"{within} 天内到期共 {len(items)} 项（{parts}）" + (f"，其中今天到期 {today} 项。" if today else "。")
     if bucket == "stale":
         return f"长期未更新共 {len(items)} 项：请记录最新进展。"
     return f"待销号共 {len(items)} 项：请尽快组织验收并销号。"
