@@ -1,9 +1,15 @@
 """Content-addressed cache of validated record files.
 
 The key is the SHA-256 of the file's bytes plus everything else the result depends on (its kind,
-displayed path, village and the code that builds it), so an entry can never be stale: a changed
-file or a changed hjp simply misses. The cache lives in ``<ledger>/.hjp-cache/`` (which ignores
-itself in git) and is safe to delete at any time; any unreadable entry is treated as a miss.
+displayed path, village, and a fingerprint of the code and libraries that build it), so an entry
+can never be stale: a changed file or a changed hjp simply misses. The cache lives in
+``<ledger>/.hjp-cache/`` (which ignores itself in git; ``HJP_CACHE_DIR`` moves it) and is safe
+to delete at any time; an unreadable or corrupt entry is a miss and is rewritten. After each load
+the entries no ledger file referenced are deleted, so the cache holds about one entry per file.
+
+An entry is the pickled FileResult with its Locs flattened to tuples: a file's Locs share path and
+village, and rebuilding them is cheaper than unpickling slotted dataclasses one by one
+(tests/benchmarks/README.md has the figures).
 """
 
 from __future__ import annotations
@@ -11,22 +17,29 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from hjp import __version__
-from hjp.load import FileResult, read_file, validate_record_file  # noqa: F401  (read_file re-used)
-from hjp.yamlread import parse_bytes
+from hjp.load import FileResult, Loc
 
 CACHE_DIR = ".hjp-cache"
+# Bump when the entry layout below changes (the code fingerprint would catch it too).
+_FORMAT = 2
 
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """Changes whenever the modules that shape a FileResult change (size and mtime are enough)."""
+    """Changes whenever the code that shapes a FileResult changes: our modules (size and mtime are
+    enough), and the Python, pydantic and PyYAML versions (pickled models depend on them)."""
+    import pydantic
+    import yaml
+
     here = Path(__file__).parent
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}".encode())
     for name in ("model.py", "yamlread.py", "schema_errors.py", "load.py", "diagnostics.py", "cache.py"):
         try:
             st = (here / name).stat()
@@ -36,55 +49,128 @@ def _code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def dumps(result: FileResult) -> bytes:
+    """A FileResult as bytes (what an entry holds, and what a worker process sends back)."""
+    locs = result.locs
+    shared = (locs[0].path, locs[0].village) if locs else (None, None)
+    if all((loc.path, loc.village) == shared for loc in locs):
+        flat = [(loc.line, loc.col, loc.marks, loc.items) for loc in locs]
+        state: tuple = (_FORMAT, result.records, result.diagnostics, shared, flat)
+    else:  # not produced by validate_record_file today; kept correct anyway
+        state = (_FORMAT, result.records, result.diagnostics, None, locs)
+    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(blob: bytes) -> FileResult:
+    """The inverse of ``dumps``; raises (ValueError, pickle errors...) on anything malformed."""
+    fmt, records, diagnostics, shared, flat = pickle.loads(blob)
+    if fmt != _FORMAT or not isinstance(records, list) or len(records) != len(flat):
+        raise ValueError("not a cache entry of this format")
+    if shared is None:
+        locs = flat
+    else:
+        path, village = shared
+        locs = [Loc(path, line, col, village, marks, items) for line, col, marks, items in flat]
+    return FileResult(records, locs, diagnostics)
+
+
+def write_entry(entry: Path, blob: bytes) -> None:
+    """Write atomically (a reader never sees half an entry); raises OSError when it cannot."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    ignore = entry.parent.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# hjp's parse cache: safe to delete\n*\n", encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, entry)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 class FileCache:
+    """One ledger's cache directory; ``get``/``put`` by key, ``close`` prunes what went unused."""
+
     def __init__(self, ledger_root: Path):
         self.dir = Path(os.environ.get("HJP_CACHE_DIR") or (ledger_root / CACHE_DIR))
         self.enabled = True
         self.hits = 0
         self.misses = 0
+        self.used: set[str] = set()
 
-    def _key(self, raw: bytes, display: str, kind: str, village: str | None) -> str:
+    def key(self, raw: bytes, kind: str, display: str, village: str | None) -> str:
         h = hashlib.sha256(raw)
         h.update(f"\0{kind}\0{display}\0{village}\0{_code_fingerprint()}".encode())
         return h.hexdigest()
 
-    def get_or_build(self, path: Path, display: str, kind: str, village: str | None) -> FileResult:
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            return validate_record_file(read_file(path, display), kind, display, village)
-        key = self._key(raw, display, kind, village)
-        entry = self.dir / key[:2] / key
+    def entry_for(self, key: str) -> Path | None:
+        """Where the entry for ``key`` lives (None when the cache is off); marks it as used."""
+        if not self.enabled:
+            return None
+        self.used.add(key)
+        return self.dir / key[:2] / key
+
+    def mark_used(self, key: str) -> None:
+        self.used.add(key)
+
+    def get(self, key: str) -> FileResult | None:
+        self.used.add(key)
         if self.enabled:
             try:
-                with open(entry, "rb") as f:
-                    result = pickle.load(f)
-                if isinstance(result, FileResult):
-                    self.hits += 1
-                    return result
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
-                    ValueError, IndexError):
+                with open(self.dir / key[:2] / key, "rb") as f:
+                    blob = f.read()
+                result = loads(blob)
+            except FileNotFoundError:
                 pass
+            except Exception:  # noqa: BLE001 - any corrupt or foreign entry is a miss, rewritten below
+                pass
+            else:
+                self.hits += 1
+                return result
         self.misses += 1
-        result = validate_record_file(parse_bytes(raw, display), kind, display, village)
-        self._store(entry, result)
-        return result
+        return None
 
-    def _store(self, entry: Path, result: FileResult) -> None:
+    def put(self, key: str, result: FileResult) -> None:
+        self.used.add(key)
         if not self.enabled:
             return
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.dir / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# hjp's parse cache: safe to delete\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, entry)
+            write_entry(self.dir / key[:2] / key, dumps(result))
         except OSError:
             # A read-only checkout still validates; it just is not faster next time.
             self.enabled = False
 
+    def prune(self) -> int:
+        """Delete entries (and stray temp files) no file of this load referenced; how many."""
+        removed = 0
+        try:
+            subdirs = [d for d in self.dir.iterdir() if len(d.name) == 2 and d.is_dir()]
+        except OSError:
+            return 0
+        for sub in subdirs:
+            try:
+                names = os.listdir(sub)
+            except OSError:
+                continue
+            for name in names:
+                if name not in self.used:
+                    try:
+                        os.unlink(sub / name)
+                        removed += 1
+                    except OSError:
+                        pass
+            try:
+                sub.rmdir()  # only succeeds when empty
+            except OSError:
+                pass
+        return removed
+
     def close(self) -> None:
-        pass
+        if self.enabled and not os.environ.get("HJP_CACHE_DIR"):
+            # A shared HJP_CACHE_DIR may serve several ledgers: never prune another's entries.
+            self.prune()
