@@ -137,7 +137,9 @@ def _findings_tables(console: Any, findings: Findings, villages: dict[str, str],
                       show_edge=False, pad_edge=False)
         for name, justify in (("编号", "left"), ("类型", "left"), ("事项", "left"), ("村", "left"),
                               ("到期日", "left"), (days_head, "right"), ("责任人", "left")):
-            table.add_column(name, justify=justify, no_wrap=name in ("编号", "到期日"))  # type: ignore[arg-type]
+            # fold, never cut: long CJK titles have no spaces to wrap at, and every character counts
+            table.add_column(name, justify=justify, no_wrap=name in ("编号", "到期日"),  # type: ignore[arg-type]
+                             overflow="fold")
         for i in items:
             days = -i.days if bucket == "due_soon" else i.days
             village = villages.get(i.village, i.village) if i.village else "镇级"

@@ -190,3 +190,21 @@ def test_bad_option_values_exit_2(led: Path) -> None:
     for args in (["--fail-on", "warning"], ["--format", "xml"]):
         res = invoke("check", "--ledger", str(led), *args)
         assert res.exit_code == 2
+
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def test_shipped_ci_files() -> None:
+    import yaml
+
+    wf = yaml.safe_load((REPO / ".github/workflows/ledger.yml").read_text(encoding="utf-8"))
+    on = wf.get("on", wf.get(True))  # PyYAML (YAML 1.1) reads the key `on` as True; GitHub does not
+    assert set(on) >= {"push", "pull_request", "schedule"}
+    assert on["schedule"] == [{"cron": "30 0 * * *"}]  # 00:30 UTC is 08:30 in Beijing
+    runs = [s.get("run", "") for s in wf["jobs"]["check"]["steps"]]
+    assert "python -m pip install ." in runs
+    assert any(r.startswith("hjp check --ledger ledgers ") for r in runs)
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [(h["id"], h["entry"], h["language"], h["pass_filenames"]) for h in hooks] == [
+        ("hjp-validate", "hjp validate", "python", False)]
