@@ -530,11 +530,11 @@ def _git_for(ledger: Path) -> "tuple[object, str]":
 
     if not ledger.is_dir():
         raise fail(f"找不到台账目录 {ledger}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER")
-    git = history.Git(ledger)
-    try:
-        top = git.toplevel()
-    except history.GitError as exc:
-        raise fail(str(exc)) from None
+    # The work tree is where .git is (a directory, or a file in worktrees): no git process needed.
+    here = ledger.resolve()
+    top = next((p for p in (here, *here.parents) if (p / ".git").exists()), None)
+    if top is None:
+        raise fail(f"{ledger} 不在 git 仓库中；修改历史和审计需要用 git 管理台账")
     prefix = os.path.relpath(ledger.resolve(), top.resolve()).replace(os.sep, "/")
     return history.Git(top), "" if prefix == "." else prefix  # pathspecs are relative to the top
 
@@ -607,7 +607,7 @@ def audit(
         raise fail(str(exc)) from None
     finally:
         git.close()
-    top = git.toplevel()
+    top = git.cwd
 
     def shown(path: str) -> str:
         full = top / path

@@ -82,6 +82,27 @@ class Git:
         self._blobs[sha] = text
         return text
 
+    def prefetch(self, shas: list[str]) -> None:
+        """Read many blobs with one ``cat-file --batch`` run (no round trip per blob)."""
+        want = list(dict.fromkeys(s for s in shas if s and s != NULL_SHA and s not in self._blobs))
+        if not want:
+            return
+        try:
+            out = subprocess.run(["git", "cat-file", "--batch"], cwd=self.cwd, input="\n".join(want).encode() + b"\n",
+                                 capture_output=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return  # blob() reads them one by one instead
+        pos = 0
+        for sha in want:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            self._blobs[sha] = out[pos:pos + size].decode("utf-8-sig", "replace")
+            pos += size + 1
+
     def close(self) -> None:
         if self._batch is not None:
             assert self._batch.stdin is not None and self._batch.stdout is not None
@@ -99,13 +120,14 @@ class Commit:
     date: str  # author date, ISO 8601 with the author's offset
     ctime: int  # committer time, Unix seconds
     subject: str
+    root: bool = False  # no parent
     changes: list[tuple[str, str, str, str]] = field(default_factory=list)  # (old sha, new sha, status, path)
 
     def change(self, path: str) -> tuple[str, str, str, str] | None:
         return next((c for c in self.changes if c[3] == path), None)
 
 
-_FORMAT = "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%ct%x1f%s"
+_FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%ct%x1f%s"
 
 
 def iter_log(git: Git, revs: list[str], paths: list[str]) -> Iterator[Commit]:
@@ -113,8 +135,8 @@ def iter_log(git: Git, revs: list[str], paths: list[str]) -> Iterator[Commit]:
     out = git.run("log", "--raw", "--no-renames", "--no-abbrev", _FORMAT, *revs, "--", *paths)
     for chunk in out.split("\x1e")[1:]:
         head, _, rest = chunk.partition("\n")
-        sha, author, email, adate, ctime, subject = head.split("\x1f", 5)
-        commit = Commit(sha, author, email, adate, int(ctime), subject)
+        sha, parents, author, email, adate, ctime, subject = head.split("\x1f", 6)
+        commit = Commit(sha, author, email, adate, int(ctime), subject, root=not parents.strip())
         for line in rest.splitlines():
             if line.startswith(":"):
                 meta, _, path = line.partition("\t")
@@ -176,13 +198,16 @@ class RecordReader:
         self.rid = rid
         self._line = re.compile(r"^([ ]*)-[ ]+id:[ ]*(['\"]?)" + re.escape(rid) + r"\2[ ]*(?:#[^\n]*)?\r?$", re.M)
         self._slices: dict[str, Any] = {}
+        self._by_blob: dict[str | None, Any] = {}
 
     def slice(self, text: str) -> str | None:
         mm = self._line.search(text)
         if mm is None:
             return None
         indent = len(mm.group(1))
-        lines = text[mm.start():].splitlines(keepends=True)
+        # Only look as far as the next line that is not indented deeper (usually the next record).
+        nxt = re.compile(r"\n[ ]{0,%d}[^ \r\n]" % indent).search(text, mm.end())
+        lines = text[mm.start():nxt.start() + 1 if nxt else len(text)].splitlines(keepends=True)
         end = 1
         while end < len(lines):
             ln = lines[end]
@@ -195,6 +220,14 @@ class RecordReader:
         return "".join(lines[:end])
 
     def get(self, sha: str | None, path: str) -> dict[str, Any] | None:
+        if sha in self._by_blob:
+            return self._by_blob[sha]
+        found = self._get(sha, path)
+        if sha is not None:
+            self._by_blob[sha] = found
+        return found
+
+    def _get(self, sha: str | None, path: str) -> dict[str, Any] | None:
         text = self.git.blob(sha)
         if text is None or self.rid not in text:
             return None
@@ -260,6 +293,22 @@ def _record_files(git: Git, commit: Commit, prefix: str) -> list[tuple[str, str,
     return rows
 
 
+def _worktree_candidates(top: Path, pathspec: str, kind_file: str, rid: str) -> list[str]:
+    base = top / pathspec if pathspec else top
+    files = sorted((base / "villages").glob(f"*/{kind_file}.yaml")) if kind_file else []
+    if kind_file == "tasks":
+        files.insert(0, base / "tasks.yaml")
+    needle = rid.encode()
+    out = []
+    for f in files:
+        try:
+            if needle in f.read_bytes():
+                out.append(f.relative_to(top).as_posix())
+        except OSError:
+            continue
+    return out
+
+
 def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     """Every commit that changed record ``rid``, oldest first, following it between files."""
     reader = RecordReader(git, rid)
@@ -267,11 +316,16 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     top = TOP_BY_PREFIX.get(rid[:2], "")
     patterns = [f"{pathspec}villages/*/{top}.yaml"] + ([f"{pathspec}tasks.yaml"] if top == "tasks" else [])
     starts: list[tuple[str, str]] = []
-    grep = git.run("grep", "-l", "-F", rid, "HEAD", "--", *patterns, check=False)
-    for line in grep.splitlines():
-        path = line.split(":", 1)[1]
+    # Where it is now: a scan of the checked-out files (cheaper than git grep), confirmed in HEAD.
+    for path in _worktree_candidates(git.cwd, pathspec, top, rid):
         if reader.get(f"HEAD:{path}", path) is not None:
             starts.append((path, "HEAD"))
+    if not starts:
+        grep = git.run("grep", "-l", "-F", rid, "HEAD", "--", *patterns, check=False)
+        for line in grep.splitlines():
+            path = line.split(":", 1)[1]
+            if reader.get(f"HEAD:{path}", path) is not None:
+                starts.append((path, "HEAD"))
     if not starts:  # deleted since: start from the newest commit whose diff mentions it
         for commit in iter_log(git, ["-S", rid, "-n", "20"], patterns):
             for old, new, _st, path in commit.changes:
@@ -288,7 +342,9 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
         if (path, rev) in walked:
             continue
         walked.add((path, rev))
-        for commit in iter_log(git, [rev], [path]):
+        commits = list(iter_log(git, [rev], [path]))
+        git.prefetch([sha for c in commits for ch in c.changes if ch[3] == path for sha in ch[:2]])
+        for commit in commits:
             ch = commit.change(path)
             if ch is None:
                 continue
@@ -296,7 +352,7 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
             if old == new or commit.sha in events:
                 continue
             kind, other, before, after = "changed", None, old, new
-            if old is None or new is None:
+            if (old is None or new is None) and not commit.root:
                 for o_old, o_new, _st, o_path in _record_files(git, commit, prefix):
                     if o_path == path:
                         continue
@@ -310,6 +366,8 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
                         break
                 else:
                     kind = "created" if old is None else "deleted"
+            elif old is None or new is None:
+                kind = "created" if old is None else "deleted"
             if kind == "moved" and new is None:  # report a move once, as arriving at its new file
                 events[commit.sha] = Event(commit, other or path, "moved", diff(before, after), path)
             elif kind == "moved":
@@ -415,16 +473,25 @@ def _title(rec: dict[str, Any]) -> str:
     return str(rec.get("title") or rec.get("name") or "")
 
 
-def audit_commit(git: Git, commit: Commit, tz: str) -> list[Finding]:
+def audit_commit(git: Git, commit: Commit, tz: str,
+                 parsed: dict[tuple[str, str], dict[str, tuple[dict[str, Any], int]]] | None = None) -> list[Finding]:
     """The findings of one commit, each record compared with the commit's parent."""
+    parsed = {} if parsed is None else parsed  # (blob, path) -> records: each version is parsed once
+
+    def records(sha: str, path: str) -> dict[str, tuple[dict[str, Any], int]]:
+        key = (sha, path)
+        if key not in parsed:
+            parsed[key] = records_in(git.blob(sha), path)
+        return parsed[key]
+
     before: dict[str, tuple[dict[str, Any], str, int]] = {}
     after: dict[str, tuple[dict[str, Any], str, int]] = {}
     for old, new, _st, path in commit.changes:
         if not top_of(path):
             continue
-        for rid, (rec, line) in records_in(git.blob(old), path).items():
+        for rid, (rec, line) in records(old, path).items():
             before.setdefault(rid, (rec, path, line))
-        for rid, (rec, line) in records_in(git.blob(new), path).items():
+        for rid, (rec, line) in records(new, path).items():
             after.setdefault(rid, (rec, path, line))
     day = commit_date(commit.ctime, tz)
     found: list[Finding] = []
@@ -485,9 +552,17 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> tuple[list[Findi
         return [], 0
     findings: list[Finding] = []
     count = 0
-    for commit in iter_log(git, ["--reverse", *revs], [prefix or "."]):
-        count += 1
-        findings.extend(audit_commit(git, commit, tz))
+    commits = list(iter_log(git, ["--reverse", *revs], [prefix or "."]))
+    parsed: dict[tuple[str, str], dict[str, tuple[dict[str, Any], int]]] = {}
+    for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
+        batch = commits[i:i + 200]
+        git.prefetch([sha for c in batch for ch in c.changes if top_of(ch[3]) for sha in ch[:2]])
+        for commit in batch:
+            count += 1
+            findings.extend(audit_commit(git, commit, tz, parsed))
+        git._blobs.clear()
+        keep = {(ch[1], ch[3]) for ch in batch[-1].changes} if batch else set()
+        parsed = {k: v for k, v in parsed.items() if k in keep}
     return findings, count
 
 
