@@ -78,7 +78,7 @@ def _plain_ok(s: str, flow: bool) -> bool:
     if ": " in s or " #" in s or s.endswith(":"):
         return False
     # PyYAML refuses some ':' inside flow collections, so quote them all there.
-    if flow and any(ch in s for ch in ",[]{}:"):
+    if flow and any(ch in s for ch in ",[]{}:?"):
         return False
     if _YAML12_NON_STR.fullmatch(s):
         return False
