@@ -31,7 +31,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hjp import model as m
 from hjp.diagnostics import Diagnostic, Severity
-from hjp.yamlread import MDict, parse_text
+from hjp.yamlread import _CONTROL, parse_text
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
@@ -454,9 +454,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _not_future(what: str, on: date, today: date) -> None:
+def _not_future(what: str, on: date, today: date, option: str = "--on") -> None:
     if on > today:
-        raise EditError(f"{what} {on} 晚于今天 {today}；不能登记尚未发生的事，请改正 --on", 2)
+        raise EditError(f"{what} {on} 晚于今天 {today}；不能登记尚未发生的事，请改正 {option}", 2)
 
 
 def plan_rectify(ledger: Ledger, rid: str, *, on: date, today: date) -> Change:
@@ -719,6 +719,10 @@ def parse_field_args(kind: str, args: list[str]) -> dict[str, list[str]]:
 def convert(spec: FieldSpec, raw: list[str], ledger: Ledger) -> Any:
     """The typed value of one option; EditError with a Chinese hint when it does not fit."""
     first = raw[0].strip()
+    for r in raw:  # they corrupt Word files and are refused by the reader (HJP008)
+        bad = _CONTROL.search(r)
+        if bad:
+            raise EditError(f"--{spec.option} 含有控制字符 U+{ord(bad.group()):04X}；请删除", 2)
     opts = choices(spec, ledger)
     if spec.type == "str":
         if not first:
@@ -844,6 +848,8 @@ def check_target(ledger: Ledger, kind: str, village: str | None) -> None:
 def plan_new(ledger: Ledger, kind: str, values: dict[str, Any], *, village: str | None, today: date) -> Change:
     """A new hazard, task, drill or unit appended to its village's (or the town's) file."""
     check_target(ledger, kind, village)
+    if kind == "hazard" and values.get("found-on") and values["found-on"] > today:
+        _not_future("发现日期", values["found-on"], today, "--found-on")  # refused like every other date of an event
     record: dict[str, Any] = {}
     specs = {s.option: s for s in FIELDS[kind]}
     if kind == "hazard":
@@ -903,6 +909,8 @@ def verify_readback(change: Change) -> None:
     """The new bytes must read back (hjp's reader) to the intended record, the rest unchanged."""
     display = str(change.path)
     new = parse_text(change.new.decode("utf-8-sig"), display)
+    if new.diagnostics:
+        raise EditError("写出的内容无法读回，未写入：" + "；".join(d.message for d in new.diagnostics), 1)
     if new.data is None:
         raise EditError(f"内部错误：写出的 {display} 无法读回，未写入（请报告此问题）", 1)
     if change.top is None:

@@ -196,3 +196,32 @@ def test_commit_records_exactly_that_change(ledger, monkeypatch):
     assert r.exit_code == 1
     assert r.stderr.startswith("hjp: 错误：ledger/villages/hejiapan/drills.yaml 有未提交的修改")
     assert path.read_text(encoding="utf-8") == DRILLS + "# 手工修改\n"
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--title", "bad\x07title"], "--title 含有控制字符 U+0007；请删除"),
+    (["--found-on", "2026-11-29"], "发现日期 2026-11-29 晚于今天 2026-11-28；不能登记尚未发生的事，请改正 --found-on"),
+    (["--funds", "-5"], "--funds 应为非负数字，而不是 -5"),
+])
+def test_hostile_field_values_are_refused(ledger, extra, message):
+    before = snapshot(ledger)
+    base = {"--title": "t", "--sector": "消防", "--level": "一般", "--source": "自查", "--owner": "王某",
+            "--deadline": "2026-12-01"}
+    base.update(dict(zip(extra[::2], extra[1::2])))
+    args = [x for kv in base.items() for x in kv]
+    r = invoke("new", "hazard", "--village", "hejiapan", *args, "--ledger", "ledger")
+    assert (r.exit_code, r.stderr) == (2, f"hjp: 错误：{message}\n")
+    assert snapshot(ledger) == before
+
+
+def test_evidence_outside_the_repository_is_refused_by_the_rules(ledger):
+    before = snapshot(ledger)
+    r = invoke("new", "hazard", "--village", "hejiapan", "--title", "t", "--sector", "消防", "--level", "一般",
+               "--source", "自查", "--owner", "王某", "--deadline", "2026-12-01", "--evidence", "/etc/passwd",
+               "--ledger", "ledger")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        "hjp: 错误：改动后台账会有 1 个错误，未写入任何内容：",
+        "ledger/villages/hejiapan/hazards.yaml:19:16: error HJP207: 佐证材料路径 /etc/passwd 须是仓库内的相对路径"
+        "（例如 evidence/YH-2026-0002/验收单.jpg），不能是绝对路径或用 .. 跳出仓库"]
+    assert snapshot(ledger) == before
