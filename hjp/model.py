@@ -76,8 +76,10 @@ Paths = list[str]
 
 
 class _Model(BaseModel):
+    # defer_build: a model's validator is built when first used, so `hjp validate` on a ledger
+    # without villages never pays for Hazard/Unit/Drill (tests/benchmarks/bench_startup.py).
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False,
-                              validate_default=False, revalidate_instances="never")
+                              validate_default=False, revalidate_instances="never", defer_build=True)
 
 
 class Void(_Model):
