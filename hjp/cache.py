@@ -125,8 +125,6 @@ class FileCache:
                 with open(self.dir / key[:2] / key, "rb") as f:
                     blob = f.read()
                 result = loads(blob)
-            except FileNotFoundError:
-                pass
             except Exception:  # noqa: BLE001 - any corrupt or foreign entry is a miss, rewritten below
                 pass
             else:
@@ -136,11 +134,34 @@ class FileCache:
         return None
 
     def put(self, key: str, result: FileResult) -> None:
+        self._write(key, lambda: dumps(result))
+
+    def get_single(self, key: str) -> tuple[Any, Any, list] | None:
+        """A town.yaml / village.yaml entry: (data as read, model or None, diagnostics)."""
+        self.used.add(key)
+        if self.enabled:
+            try:
+                with open(self.dir / key[:2] / key, "rb") as f:
+                    fmt, data, obj, diagnostics = pickle.load(f)
+                if fmt != -_FORMAT or not isinstance(diagnostics, list):
+                    raise ValueError("not a single-file entry of this format")
+            except Exception:  # noqa: BLE001 - any corrupt or foreign entry is a miss
+                pass
+            else:
+                self.hits += 1
+                return data, obj, diagnostics
+        self.misses += 1
+        return None
+
+    def put_single(self, key: str, value: tuple[Any, Any, list]) -> None:
+        self._write(key, lambda: pickle.dumps((-_FORMAT, *value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, key: str, blob: Any) -> None:
         self.used.add(key)
         if not self.enabled:
             return
         try:
-            write_entry(self.dir / key[:2] / key, dumps(result))
+            write_entry(self.dir / key[:2] / key, blob())
         except OSError:
             # A read-only checkout still validates; it just is not faster next time.
             self.enabled = False

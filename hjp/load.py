@@ -413,6 +413,30 @@ def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileRe
     return out
 
 
+def _single_file(path: Path, display: str, cls: type[BaseModel],
+                 fc: "FileCache | None") -> tuple[Any, Any, list[Diagnostic]]:
+    """town.yaml / village.yaml: (data as read, model or None, diagnostics), cached like record files.
+
+    Caching these too means a run on an unchanged ledger builds no pydantic validator at all
+    (the first one costs ~50 ms: pydantic scans every installed package for plugins).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        parsed = read_file(path, display)
+        return (parsed.data, *validate_single(parsed, cls, display))
+    key = fc.key(raw, cls.__name__, display, None) if fc is not None else None
+    if key is not None:
+        hit = fc.get_single(key)
+        if hit is not None:
+            return hit
+    parsed = parse_bytes(raw, display)
+    obj, diags = validate_single(parsed, cls, display)
+    if key is not None:
+        fc.put_single(key, (parsed.data, obj, diags))
+    return parsed.data, obj, diags
+
+
 def _record_jobs(ledger: Ledger) -> list[Job]:
     """The record files load_ledger will read, in its order (units, hazards, drills, tasks)."""
     root = ledger.root
@@ -460,9 +484,7 @@ def _load(root: Path | str, cache: bool) -> Ledger:
     fc = FileCache(root) if cache else None
 
     disp = ledger.display(town_path)
-    town_parsed = read_file(town_path, disp)
-    ledger.town_data = town_parsed.data
-    town, diags = validate_single(town_parsed, m.Town, disp)
+    ledger.town_data, town, diags = _single_file(town_path, disp, m.Town, fc)
     ledger.town = town
     ledger.diagnostics.extend(diags)
     ledger.files.append(town_path)
@@ -502,7 +524,7 @@ def _load(root: Path | str, cache: bool) -> Ledger:
         if vfile.is_file():
             ledger.files.append(vfile)
             vdisp = ledger.display(vfile)
-            vl.village, diags = validate_single(read_file(vfile, vdisp), m.Village, vdisp)
+            _, vl.village, diags = _single_file(vfile, vdisp, m.Village, fc)
             ledger.diagnostics.extend(diags)
         else:
             ledger.diagnostics.append(error("HJP012", f"村目录 {slug} 缺少 village.yaml；请创建并写上 name: 村名",
