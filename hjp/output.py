@@ -166,9 +166,20 @@ def _bucket_summary(bucket: str, items: list[Item], within: int) -> str:
 
 
 def findings_json(findings: Findings, out: IO[str]) -> None:
-    """`hjp overdue --json`: exactly the contract object (DESIGN §5)."""
-    json.dump(findings.to_json(), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """`hjp overdue --json`: exactly the contract object (DESIGN §5), one item a line.
+
+    Written item by item with the C encoder: ``json.dump(indent=...)`` falls back to the pure-Python
+    encoder, which alone cost 5 % of the whole command on a 100,000-hazard ledger.
+    """
+    doc = findings.to_json()
+    out.write('{\n  "as_of": ' + json.dumps(doc["as_of"]))
+    for name, items in doc.items():
+        if name == "as_of":
+            continue
+        out.write(f',\n  "{name}": [')
+        out.write(",".join("\n    " + json.dumps(i, ensure_ascii=False) for i in items))
+        out.write("\n  ]" if items else "]")
+    out.write("\n}\n")
 
 
 @dataclass
