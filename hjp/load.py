@@ -384,12 +384,18 @@ def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileRe
     pending = deque(sorted(misses, key=lambda miss: -len(miss[1])))
     running: dict[Any, tuple[Path, str | None]] = {}
     retry: list[Path] = []
+    broken = False
     with _pool(workers) as pool:
         while pending or running:
-            while pending and len(running) < 2 * workers:
-                (path, display, kind, village), raw, key = pending.popleft()
+            while pending and len(running) < 2 * workers and not broken:
+                (path, display, kind, village), raw, key = pending[0]
                 entry = fc.entry_for(key) if fc is not None and key is not None else None
-                fut = pool.submit(_worker_job, raw, display, kind, village, None if entry is None else str(entry))
+                try:
+                    fut = pool.submit(_worker_job, raw, display, kind, village, None if entry is None else str(entry))
+                except Exception:  # the pool broke (a worker died): this process does the rest
+                    broken = True
+                    break
+                pending.popleft()
                 running[fut] = (path, key)
             if pending:
                 (path, display, kind, village), raw, key = pending.pop()
