@@ -107,6 +107,14 @@ class CoverageRow:
 # --------------------------------------------------------------------------- periods and status
 
 
+def _plus(d: date, days: int) -> date:
+    """``d + days``, saturating at the calendar's ends (a hostile 9999-12-31 must not crash)."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
     k = year * 12 + (month - 1) + n
     return k // 12, k % 12 + 1
@@ -123,7 +131,8 @@ def _period_of(every: str, day: date) -> Period:
     else:
         m0, n, suffix, label = 1, 12, f"@{y}", f"{y}年"
     ny, nm = _add_months(y, m0, n)
-    return Period(suffix, date(y, m0, 1), date(ny, nm, 1) - timedelta(days=1), label)
+    end = date.max if ny > date.max.year else date(ny, nm, 1) - timedelta(days=1)
+    return Period(suffix, date(y, m0, 1), end, label)
 
 
 def task_window(task: Task, town: Town | None) -> tuple[date | None, date | None]:
@@ -145,6 +154,8 @@ def periods(task: Task, town: Town | None) -> list[Period]:
     p = _period_of(task.every, start)
     while p.start <= end:
         out.append(p)
+        if p.end == date.max:
+            break
         p = _period_of(task.every, p.end + timedelta(days=1))
     return out
 
@@ -255,7 +266,7 @@ class _Sink:
     def __init__(self, ledger: Ledger, as_of: date, within: int, village: str | None, kinds: set[str] | None):
         self.ledger = ledger
         self.as_of = as_of
-        self.soon = as_of + timedelta(days=within)
+        self.soon = _plus(as_of, within)
         self.village = village
         self.kinds = kinds
         self.findings = Findings(as_of)
@@ -309,7 +320,6 @@ def _hazards(sink: _Sink, hazards: Iterable[tuple[str, Hazard]]) -> None:
     if sink.kinds is not None and "hazard" not in sink.kinds:
         return
     as_of = sink.as_of
-    closure = timedelta(days=CLOSURE_DAYS)
     awaiting = sink.findings.awaiting_closure
     only = sink.village
     for slug, h in hazards:
@@ -323,12 +333,12 @@ def _hazards(sink: _Sink, hazards: Iterable[tuple[str, Hazard]]) -> None:
             sink.due(h.id, h.id, "hazard", h.title, slug, r.deadline, [r.owner], h)
         elif h.closed_on is None or h.closed_on > as_of:
             # rectified (as of D) but not closed: 待销号 once more than CLOSURE_DAYS have passed
-            sink.late(awaiting, h.id, h.id, "hazard", h.title, slug, rect + closure, [h.rectification.owner], h)
+            sink.late(awaiting, h.id, h.id, "hazard", h.title, slug, _plus(rect, CLOSURE_DAYS),
+                      [h.rectification.owner], h)
 
 
 def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | None) -> None:
     as_of = sink.as_of
-    stale_after = timedelta(days=STALE_DAYS)
     plan_start = town.plan.start if town is not None else None
     for slug, t in tasks:
         if t.void is not None:
@@ -360,7 +370,7 @@ def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | N
             dates = [e.date for e in t.progress if e.date <= as_of]
             last = max(dates) if dates else (t.start or plan_start)
             if last is not None:
-                sink.late(sink.findings.stale, t.id, t.id, "task", t.title, slug, last + stale_after, lead, t)
+                sink.late(sink.findings.stale, t.id, t.id, "task", t.title, slug, _plus(last, STALE_DAYS), lead, t)
 
 
 def _drills(sink: _Sink, drills: Iterable[tuple[str, Drill]]) -> None:

@@ -420,3 +420,17 @@ def test_filters(kw: dict, keys: list[str]) -> None:
 def test_negative_within_is_refused() -> None:
     with pytest.raises(ValueError):
         compute(mixed(), as_of=D, within=-1)
+
+
+def test_calendar_ends_do_not_crash() -> None:
+    end = date.max
+    led = ledger(plan={"end": "9999-12-31"},
+                 hazards=[hazard(deadline="9999-12-31", found_on="9999-12-30", rectified_on="9999-12-30")],
+                 tasks=[task("RW-c-1", every="month", start="9999-11-15"),
+                        task("RW-c-2", ongoing=True, progress=[{"date": "9999-12-30", "note": "a"}]),
+                        task("RW-c-3", every="year", start="9999-01-01", occurrences=[{"date": "9999-12-31"}])])
+    f = compute(led, as_of=end, within=10**9)
+    assert summary(f) == {"overdue": [("RW-c-1@9999-11", 31)], "due_soon": [("RW-c-1@9999-12", 0)]}
+    assert [p.key_suffix for p in periods(led.villages["cun"].tasks[0], led.town)] == ["@9999-11", "@9999-12"]
+    assert summary(compute(ledger(hazards=[hazard(deadline="0001-01-01", found_on="0001-01-01")]),
+                           as_of=date.min, within=10**9)) == {"due_soon": [("YH-1", 0)]}
