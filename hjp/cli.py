@@ -664,7 +664,7 @@ def overdue(
     kind: Optional[list[str]] = typer.Option(None, "--kind", show_default=False,
                                              help="只看一类事项，可重复：hazard 隐患、task 任务、milestone 阶段目标、"
                                                   "occurrence 周期任务、drill 演练、coverage 演练覆盖"),
-    as_json: bool = typer.Option(False, "--json", help="输出 JSON（格式见 DESIGN.md §5）"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON（供脚本和其他程序使用）"),
 ) -> None:
     """列出逾期、即将到期、长期未更新和待销号的事项（隐患、任务、演练）。
 
