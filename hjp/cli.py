@@ -225,20 +225,31 @@ def report(
         if not output.parent.is_dir():
             raise fail(f"输出目录 {output.parent} 不存在；请先创建")
     assert fmt is not None
-    led = open_ledger(ledger)
-    day = day or ledger_today(led)
-    errors = sum(1 for d in led.diagnostics if d.severity.value == "error")
-    if errors:
-        sys.stderr.write(f"hjp: 提示：台账有 {errors} 个错误，出错的记录未计入报告；运行 hjp validate 查看\n")
+    from hjp.report.reports import PendingChart
 
     target = output
     if fmt is ReportFormat.docx and target is None:
-        target = Path(f"{name}-{day.isoformat()}.docx")
+        target = Path(f"{name}-{day.isoformat()}.docx") if day else None
     chart_name = None
     if fmt is ReportFormat.docx:
         chart_name = "chart.png"
     elif target is not None:
         chart_name = f"{target.stem}-图表.png"
+    # The chart process starts now, importing matplotlib while we read the ledger.
+    pending = PendingChart() if chart_name is not None else None
+    try:
+        led = open_ledger(ledger)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    day = day or ledger_today(led)
+    errors = sum(1 for d in led.diagnostics if d.severity.value == "error")
+    if errors:
+        sys.stderr.write(f"hjp: 提示：台账有 {errors} 个错误，出错的记录未计入报告；运行 hjp validate 查看\n")
+
+    if fmt is ReportFormat.docx and target is None:
+        target = Path(f"{name}-{day.isoformat()}.docx")
 
     status = None
     say = None
@@ -252,11 +263,13 @@ def report(
             status.update(message)
 
     try:
-        produced = produce(led, name, as_of=day, phase=phase, village=village, chart_name=chart_name, progress=say)
+        produced = produce(led, name, as_of=day, phase=phase, village=village, chart_name=chart_name, progress=say,
+                           background=pending)
         if fmt is ReportFormat.docx:
             assert target is not None
             write_docx(produced, target, as_of=day, chart_name=chart_name, progress=say)
         elif target is not None:
+            produced.finish()
             if produced.chart_png is not None and chart_name is not None:
                 write_text_atomic(target.parent / chart_name, produced.chart_png)
             write_text_atomic(target, produced.markdown.encode("utf-8"))

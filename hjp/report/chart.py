@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from hjp.report.viewmodel import MonthPoint
+if TYPE_CHECKING:  # the child process (see _main) must not pay for the ledger modules
+    from hjp.report.viewmodel import MonthPoint
 
 # Preferred families first; any font whose name says CJK/SC/Hei/Song follows.
 PREFERRED = (
@@ -75,3 +76,36 @@ def render_png(points: Sequence[MonthPoint], *, title: str, font: tuple[str, Pat
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
+
+
+NO_FONT_EXIT = 3
+
+
+def _main() -> int:
+    """``python -m hjp.report.chart TITLE`` < months JSON > PNG: lets the CLI draw while it builds the document.
+
+    Started before the ledger is even read: it imports matplotlib and looks for a font first, then
+    waits for the data. Empty input means "not needed after all". Exit 3: no CJK font.
+    """
+    import json
+    import sys
+    from types import SimpleNamespace
+
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.figure  # noqa: F401  (warm up while the parent works)
+
+    font = find_cjk_font()
+    raw = sys.stdin.buffer.read()
+    if not raw:
+        return 0
+    if font is None:
+        return NO_FONT_EXIT
+    points = [SimpleNamespace(**p) for p in json.loads(raw)]
+    sys.stdout.buffer.write(render_png(points, title=sys.argv[1], font=font))  # type: ignore[arg-type]
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -48,10 +48,35 @@ class Produced:
     landscape: bool
     chart_png: bytes | None = None
     notices: list[str] = field(default_factory=list)
+    pending: "PendingChart | None" = None
+    rerender: Callable[[], str] | None = None
+
+    def finish(self) -> bool:
+        """Wait for a chart drawn in the background; without one, the Markdown no longer links it.
+
+        Returns whether the Markdown changed.
+        """
+        if self.pending is None:
+            return False
+        self.chart_png = self.pending.result(self.notices)
+        self.pending = None
+        if self.chart_png is None and self.rerender is not None:
+            self.markdown = self.rerender()
+            return True
+        return False
 
 
-def user_templates_dir(ledger: Ledger) -> Path:
-    return ledger.repo_root / "templates"
+def user_templates_dir(ledger: Ledger) -> Path | None:
+    """The repository's own templates/, unless it is the built-in folder itself (hjp's own checkout)."""
+    from hjp.resources import templates_dir
+
+    own = ledger.repo_root / "templates"
+    try:
+        if own.resolve() == templates_dir().resolve():
+            return None
+    except OSError:  # pragma: no cover - unreadable path: treat as absent
+        return None
+    return own
 
 
 def available(ledger: Ledger | None) -> list[tuple[str, str, str]]:
@@ -86,8 +111,28 @@ def find_phase(ledger: Ledger, name: str | None) -> Any:
 
 
 def produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None, village: str | None = None,
-            chart_name: str | None = None, progress: Progress | None = None) -> Produced:
-    """Render report ``name``; with ``chart_name`` the chart is drawn and linked under that name."""
+            chart_name: str | None = None, progress: Progress | None = None,
+            background: PendingChart | None = None) -> Produced:
+    """Render report ``name``; with ``chart_name`` the chart is drawn and linked under that name.
+
+    ``background`` is a chart process already started (the CLI's choice): the chart is drawn there, in
+    parallel with the rest; it is cancelled when the report has no chart, or on any error.
+    """
+    try:
+        produced = _produce(ledger, name, as_of=as_of, phase=phase, village=village, chart_name=chart_name,
+                            progress=progress, background=background)
+    except BaseException:
+        if background is not None:
+            background.cancel()
+        raise
+    if background is not None and produced.pending is None:
+        background.cancel()
+    return produced
+
+
+def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None, village: str | None = None,
+            chart_name: str | None = None, progress: Progress | None = None,
+            background: PendingChart | None = None) -> Produced:
     if ledger.town is None:
         raise ReportError("town.yaml 有错误，无法生成报告；请先运行 hjp validate 并按提示修正")
     extra = user_templates_dir(ledger)
@@ -124,20 +169,90 @@ def produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None,
         months = summary.months
     produced = Produced("", spec.title, spec.landscape)
     chart = None
+    pending = None
     if chart_name is not None and spec.chart and months:
-        say("正在绘制图表")
-        png = chart_png(months, produced.notices)
-        if png is not None:
-            produced.chart_png = png
+        if background is not None:
+            # drawn by a child process (matplotlib costs ~0.5 s to import) while we template and build
+            pending = background
+            pending.send(months)
             chart = chart_name
+        else:
+            say("正在绘制图表")
+            png = chart_png(months, produced.notices)
+            if png is not None:
+                produced.chart_png = png
+                chart = chart_name
     context["chart"] = chart
     context["issuer"] = f"{ledger.town.name}人民政府"
     say("正在套用模板")
+    produced.markdown = _render(name, context, extra)
+    if pending is not None:
+        produced.pending = pending
+        produced.rerender = lambda: _render(name, {**context, "chart": None}, extra)
+    return produced
+
+
+def _render(name: str, context: dict[str, Any], extra: Path | None) -> str:
     try:
-        produced.markdown = render.render(name, context, extra_dir=extra)
+        return render.render(name, context, extra_dir=extra)
     except render.TemplateError as exc:
         raise ReportError(f"报告模板出错：{exc}") from None
-    return produced
+
+
+NO_FONT = ("系统中没有中文字体（如 Noto Sans CJK、文泉驿、黑体），报告中不含图表；"
+           "安装中文字体后重新生成即可（Debian/Ubuntu：apt-get install fonts-noto-cjk）")
+
+
+class PendingChart:
+    """The chart drawn in a child process (``python -m hjp.report.chart``), started early: it imports
+    matplotlib while the parent reads the ledger, gets the figures by ``send``, and is read by ``result``."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "hjp.report.chart", CHART_TITLE],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def send(self, months: list[viewmodel.MonthPoint]) -> None:
+        import json
+
+        data = json.dumps([{"month": p.month, "found": p.found, "closed": p.closed, "open_major": p.open_major}
+                           for p in months]).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(data)
+        self.proc.stdin.close()
+
+    def _drain(self) -> tuple[bytes, bytes]:
+        # The child writes its PNG, then exits; stderr stays small, so reading one after the other is safe.
+        out = err = b""
+        if self.proc.stdout is not None:
+            out = self.proc.stdout.read()
+            self.proc.stdout.close()
+        if self.proc.stderr is not None:
+            err = self.proc.stderr.read()
+            self.proc.stderr.close()
+        return out, err
+
+    def cancel(self) -> None:
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        self.proc.kill()
+        self._drain()
+        self.proc.wait()
+
+    def result(self, notices: list[str]) -> bytes | None:
+        from hjp.report.chart import NO_FONT_EXIT
+
+        out, err = self._drain()
+        code = self.proc.wait()
+        if code == 0 and out.startswith(b"\x89PNG"):
+            return out
+        if code == NO_FONT_EXIT:
+            notices.append(NO_FONT)
+        else:
+            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {code}"]
+            notices.append(f"图表生成失败（{last[0]}），报告中不含图表")
+        return None
 
 
 def chart_png(months: list[viewmodel.MonthPoint], notices: list[str]) -> bytes | None:
@@ -153,8 +268,7 @@ def chart_png(months: list[viewmodel.MonthPoint], notices: list[str]) -> bytes |
         notices.append("未安装 matplotlib，报告中不含图表")
         return None
     if font is None:
-        notices.append("系统中没有中文字体（如 Noto Sans CJK、文泉驿、黑体），报告中不含图表；"
-                       "安装中文字体后重新生成即可（Debian/Ubuntu：apt-get install fonts-noto-cjk）")
+        notices.append(NO_FONT)
         return None
     return chart.render_png(months, title=CHART_TITLE, font=font)
 
@@ -163,9 +277,21 @@ def write_docx(produced: Produced, path: Path, *, as_of: date, chart_name: str |
                progress: Progress | None = None) -> None:
     from hjp.report import docx_writer
 
-    images = {chart_name: produced.chart_png} if chart_name and produced.chart_png else {}
-    doc = docx_writer.build(produced.markdown, title=_first_heading(produced.markdown) or produced.title,
-                            as_of=as_of, landscape=produced.landscape, images=images, progress=progress)
+    class Images:
+        """The chart, waited for only when the document is otherwise built (pictures go in last)."""
+
+        def get(self, src: str) -> bytes | None:
+            produced.finish()
+            return produced.chart_png if src == chart_name else None
+
+    def build() -> Any:
+        return docx_writer.build(produced.markdown, title=_first_heading(produced.markdown) or produced.title,
+                                 as_of=as_of, landscape=produced.landscape, images=Images(), progress=progress)
+
+    markdown = produced.markdown
+    doc = build()
+    if produced.markdown != markdown:  # the chart failed: build again without its figure and caption
+        doc = build()
     if progress is not None:
         progress("正在保存 Word 文件")
     docx_writer.save_atomic(doc, path)

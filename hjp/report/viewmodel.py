@@ -485,8 +485,8 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
     coverage = [c for c in coverage_by_year(ledger, slugs, as_of=d) if c.year in years]
     actions = task_blocks(ledger, as_of=d, since=since, village=village)
     task_counts = {s: sum(b.counts[s] for b in actions) for s in TASK_STATES}
-    found = deadlines.compute(ledger, as_of=d, village=village)
     horizon = max(plan.end, d)
+    # One pass: ``within`` only widens due_soon; overdue, stale and awaiting_closure do not depend on it.
     ahead = deadlines.compute(ledger, as_of=d, within=(horizon - d).days, village=village)
     units = sum(1 for s in slugs for u in ledger.villages[s].units
                 if u.void is None and (u.since is None or u.since <= d) and (u.closed_on is None or u.closed_on > d))
@@ -501,7 +501,7 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
         village=ledger.villages[village].name if village else None, basics=basics, actions=actions,
         by_village=by_village, by_sector=by_sector, by_level=by_level, drill_years=years, drills=drills,
         coverage=coverage, months=month_series([h for _, h in hazards], start=start, as_of=d),
-        problems=problems(ledger, found), upcoming=upcoming(ledger, ahead, horizon),
+        problems=problems(ledger, ahead), upcoming=upcoming(ledger, ahead, horizon),
     )
 
 
