@@ -224,6 +224,9 @@ def report(
             raise fail(f"{output} 是目录；-o 请写文件名，例如 {output / (name + '.' + fmt.value)}")
         if not output.parent.is_dir():
             raise fail(f"输出目录 {output.parent} 不存在；请先创建")
+        if output.exists() and not output.is_file():
+            # the file is written beside and renamed over: never over a device, pipe or socket
+            raise fail(f"{output} 不是普通文件，不能写入报告；请换一个文件名")
     assert fmt is not None
     from hjp.report.reports import PendingChart
 

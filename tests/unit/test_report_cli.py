@@ -95,6 +95,7 @@ def test_format_follows_the_output_extension(here):
     (["overdue", "--as-of", "2025-02-30"], "hjp: 错误：--as-of 的日期 2025-02-30 无效；请写成 YYYY-MM-DD，例如 2026-12-15\n"),
     (["overdue", "--format", "md", "-o", "x.docx"], "hjp: 错误：输出文件 x.docx 的扩展名与 --format md 不一致\n"),
     (["overdue", "-o", "no/such/dir/x.md"], "hjp: 错误：输出目录 no/such/dir 不存在；请先创建\n"),
+    (["overdue", "-o", "/dev/null"], "hjp: 错误：/dev/null 不是普通文件，不能写入报告；请换一个文件名\n"),
     ([], "hjp: 错误：请指定报告名称，例如 hjp report self-check；hjp report --list 列出可用的报告\n"),
 ])
 def test_usage_errors(here, args, message):
