@@ -18,7 +18,9 @@ def _paths(record: Any) -> Iterable[tuple[tuple[str | int, ...], str]]:
     for i, p in enumerate(record.evidence):
         yield ("evidence", i), p
     for name in ("milestones", "occurrences", "progress"):
-        for i, entry in enumerate(getattr(record, name, None) or []):
+        # __dict__, not getattr: a Hazard has no such field, and pydantic's __getattr__ raising
+        # AttributeError costs ~2 µs a miss (0.5 s over 100,000 hazards).
+        for i, entry in enumerate(record.__dict__.get(name) or []):
             for j, p in enumerate(entry.evidence):
                 yield (name, i, "evidence", j), p
 
