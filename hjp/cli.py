@@ -750,11 +750,99 @@ def check(
     raise typer.Exit(1 if result.failed else 0)
 
 
-def main() -> None:
+# --- Chinese for typer's own words --------------------------------------------------------
+# typer (pinned <0.29, which vendors click) prints its help scaffolding and usage errors in
+# English; the clerk reads Chinese. Help words go through typer.core's gettext alias and two
+# small hooks; usage errors are caught in main() and rephrased.
+_HELP_WORDS = {
+    "Arguments": "参数", "Options": "选项", "Commands": "命令", "required": "必填",
+    "Aborted!": "已中断", "Missing command.": "缺少命令。", "(dynamic)": "（动态）",
+}
+
+
+def _zh(message: str) -> str:
+    if message.startswith("env var: "):
+        return "环境变量：" + message[len("env var: "):]
+    if message.startswith("default: "):
+        return "默认：" + message[len("default: "):]
+    return _HELP_WORDS.get(message, message)
+
+
+def _localise_typer() -> None:
+    import typer.core as tcore
+    from typer._click import decorators, formatting
+
+    tcore._ = _zh  # type: ignore[attr-defined]
+    write_usage = formatting.HelpFormatter.write_usage
+
+    def zh_usage(self, prog: str, args: str = "", prefix: "str | None" = None) -> None:  # type: ignore[no-untyped-def]
+        write_usage(self, prog, args, "用法：" if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = zh_usage  # type: ignore[method-assign]
+    help_option = decorators.help_option
+
+    def zh_help_option(param_decls: list[str]):  # type: ignore[no-untyped-def]
+        add = help_option(param_decls)
+
+        def apply(cmd):  # type: ignore[no-untyped-def]
+            cmd = add(cmd)
+            cmd.params[-1].help = "显示本帮助并退出"
+            return cmd
+
+        return apply
+
+    decorators.help_option = zh_help_option  # type: ignore[assignment]
+
+
+_localise_typer()
+
+_USAGE_PATTERNS = [
+    (r"^No such option: (\S+?)(?:\s+Did you mean (\S+?)\?)?$", lambda m: f"没有选项 {m[1]}" + (f"；是不是要写 {m[2]}？" if m[2] else "")),
+    (r"^No such option: (\S+?)\s+\(Possible options: (.*)\)$", lambda m: f"没有选项 {m[1]}；可能是：{m[2]}"),
+    (r"^Missing argument '(.+?)'\.(.*)$", lambda m: f"缺少参数 {m[1]}{m[2]}"),
+    (r"^Missing option '(.+?)'\.(.*)$", lambda m: f"缺少选项 {m[1]}{m[2]}"),
+    (r"^Missing parameter: (.+)$", lambda m: f"缺少参数 {m[1]}"),
+    (r"^Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$", lambda m: f"多余的参数：{m[1]}"),
+    (r"^No such command '(.+?)'\.(?:\s*Did you mean '(.+?)'\?)?$",
+     lambda m: f"没有命令 {m[1]}" + (f"；是不是要写 {m[2]}？" if m[2] else "；可用的命令见 hjp -h")),
+    (r"^Option '(.+?)' requires (.+)\.$", lambda m: f"选项 {m[1]} 后面要跟一个值"),
+    (r"^Invalid value for '(.+?)': '(.*?)' is not one of (.*)\.$",
+     lambda m: f"{m[1]} 的值 {m[2]} 不在可选范围内（{m[3].replace(chr(39), '').replace(', ', '、')}）"),
+    (r"^Invalid value for '(.+?)': '(.*?)' is not a valid int(?:eger)?\.$", lambda m: f"{m[1]} 的值 {m[2]} 不是整数"),
+    (r"^Invalid value for '(.+?)': (.*)$", lambda m: f"{m[1]} 的值无效：{m[2]}"),
+    (r"^Missing command\.$", lambda m: "缺少命令"),
+]
+
+
+def usage_message(message: str) -> str:
+    """click's English usage error, in Chinese (unknown shapes pass through unchanged)."""
+    import re
+
+    for pattern, render in _USAGE_PATTERNS:
+        m = re.match(pattern, message.strip(), re.S)
+        if m:
+            return render(m)
+    return message
+
+
+def main(argv: "list[str] | None" = None) -> None:
     """Entry point: never shows a traceback to the clerk (HJP_DEBUG=1 shows it to a developer)."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from typer.exceptions import Abort
+
     try:
-        app()
-    except KeyboardInterrupt:
+        rc = app(args=argv, prog_name="hjp", standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # bare `hjp`: the help text is the message
+        sys.stdout.write(exc.format_message() + "\n")
+        sys.exit(0)
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "hjp"
+        sys.stderr.write(f"hjp: 用法错误：{usage_message(exc.format_message())}\n运行 {command} -h 查看用法。\n")
+        sys.exit(2)
+    except ClickException as exc:
+        sys.stderr.write(f"hjp: 错误：{exc.format_message()}\n")
+        sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
+    except (KeyboardInterrupt, Abort):
         sys.stderr.write("hjp: 已中断\n")
         sys.exit(130)
     except SystemExit:
@@ -764,6 +852,7 @@ def main() -> None:
             raise
         sys.stderr.write(f"hjp: 内部错误（{type(exc).__name__}: {exc}）。请设置 HJP_DEBUG=1 重试并报告此问题。\n")
         sys.exit(2)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
