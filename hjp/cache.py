@@ -28,7 +28,7 @@ from hjp.load import FileResult, Loc
 
 CACHE_DIR = ".hjp-cache"
 # Bump when the entry layout below changes (the code fingerprint would catch it too).
-_FORMAT = 2
+_FORMAT = 3
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +54,13 @@ def dumps(result: FileResult) -> bytes:
     locs = result.locs
     shared = (locs[0].path, locs[0].village) if locs else (None, None)
     if all((loc.path, loc.village) == shared for loc in locs):
-        flat = [(loc.line, loc.col, loc.marks, loc.items) for loc in locs]
+        # Most records of a file share one key order: store each order once, marks as bytes.
+        orders: dict[tuple, int] = {}
+        flat = []
+        for loc in locs:
+            keys, packed = loc.packed_marks()
+            flat.append((loc.line, loc.col, orders.setdefault(keys, len(orders)), packed, loc.items))
+        flat.append(tuple(orders))  # the key orders, by index
         state: tuple = (_FORMAT, result.records, result.diagnostics, shared, flat)
     else:  # not produced by validate_record_file today; kept correct anyway
         state = (_FORMAT, result.records, result.diagnostics, None, locs)
@@ -64,13 +70,14 @@ def dumps(result: FileResult) -> bytes:
 def loads(blob: bytes) -> FileResult:
     """The inverse of ``dumps``; raises (ValueError, pickle errors...) on anything malformed."""
     fmt, records, diagnostics, shared, flat = pickle.loads(blob)
-    if fmt != _FORMAT or not isinstance(records, list) or len(records) != len(flat):
+    if fmt != _FORMAT or not isinstance(records, list) or len(records) != len(flat) - (shared is not None):
         raise ValueError("not a cache entry of this format")
     if shared is None:
         locs = flat
     else:
         path, village = shared
-        locs = [Loc(path, line, col, village, marks, items) for line, col, marks, items in flat]
+        orders = flat.pop()
+        locs = [Loc(path, line, col, village, (orders[k], packed), items) for line, col, k, packed, items in flat]
     return FileResult(records, locs, diagnostics)
 
 

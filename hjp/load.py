@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
+from array import array
 import re
 import sys
 from collections import deque
@@ -41,18 +42,58 @@ class LedgerNotFound(Exception):
     """The ledger directory or its town.yaml does not exist (usage error)."""
 
 
-@dataclass(slots=True)
 class Loc:
-    """Where a record stands: display path, 1-based line/col, village slug, its fields' marks."""
+    """Where a record stands: display path, 1-based line/col, village slug, its fields' marks.
 
-    path: str
-    line: int
-    col: int
-    village: str | None
-    marks: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
-    # 1-based positions inside list-valued fields, e.g. ("evidence", 1) or
-    # ("milestones", 0, "done_on"); None when the record has no such lists (the common case).
-    items: dict[tuple, tuple[int, int]] | None = None
+    ``marks`` maps each field to (key line, key col, value line, value col), 0-based. A Loc read
+    from the cache holds them packed (keys, array bytes) and unpacks them on first use: a clean
+    ledger never looks at them, and unpickling 15 tuples a record was a third of a warm load.
+    ``items``: 1-based positions inside list-valued fields, e.g. ("evidence", 1) or
+    ("milestones", 0, "done_on"); None when the record has no such lists (the common case).
+    """
+
+    __slots__ = ("path", "line", "col", "village", "_marks", "items")
+
+    def __init__(self, path: str, line: int, col: int, village: str | None,
+                 marks: dict[Any, tuple[int, int, int, int]] | tuple[tuple, bytes] | None = None,
+                 items: dict[tuple, tuple[int, int]] | None = None):
+        self.path, self.line, self.col, self.village = path, line, col, village
+        self._marks = {} if marks is None else marks
+        self.items = items
+
+    @property
+    def marks(self) -> dict[Any, tuple[int, int, int, int]]:
+        marks = self._marks
+        if marks.__class__ is tuple:
+            keys, packed = marks
+            numbers = array("i")
+            numbers.frombytes(packed)
+            it = iter(numbers)
+            marks = self._marks = dict(zip(keys, zip(it, it, it, it)))
+        return marks  # type: ignore[return-value]
+
+    @marks.setter
+    def marks(self, value: dict[Any, tuple[int, int, int, int]]) -> None:
+        self._marks = value
+
+    def packed_marks(self) -> tuple[tuple, bytes]:
+        """(keys, bytes) form of ``marks``, as the cache stores it."""
+        marks = self._marks
+        if marks.__class__ is tuple:
+            return marks  # type: ignore[return-value]
+        return tuple(marks), array("i", [n for mark in marks.values() for n in mark]).tobytes()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Loc):
+            return NotImplemented
+        return (self.path, self.line, self.col, self.village, self.marks, self.items) == \
+            (other.path, other.line, other.col, other.village, other.marks, other.items)
+
+    __hash__ = None  # type: ignore[assignment]  (mutable, as the dataclass it replaces)
+
+    def __repr__(self) -> str:
+        return (f"Loc(path={self.path!r}, line={self.line!r}, col={self.col!r}, village={self.village!r}, "
+                f"marks={self.marks!r}, items={self.items!r})")
 
     def field(self, name: str) -> tuple[int, int]:
         """1-based (line, col) of a field's value; the record's own position when absent."""
