@@ -21,6 +21,7 @@ import re
 import sys
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -81,7 +82,7 @@ class Loc:
         marks = self._marks
         if marks.__class__ is tuple:
             return marks  # type: ignore[return-value]
-        return tuple(marks), array("i", [n for mark in marks.values() for n in mark]).tobytes()
+        return tuple(marks), array("i", chain.from_iterable(marks.values())).tobytes()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Loc):
