@@ -211,6 +211,9 @@ def _build_fast(root: Any, budget: int) -> Any:
     # Plain or single-quoted str scalars (nearly every value) are taken inline without a call.
     scalar_node, mapping_node, str_tag = ScalarNode, MappingNode, _STR
     left = budget - 1
+    # Equal text values share one str object (sectors, levels, names, units repeat thousands of
+    # times): less memory, and the cache's pickles store each once (a faster warm load).
+    same = {}.setdefault
 
     def build(node: Any) -> Any:
         nonlocal left
@@ -242,7 +245,8 @@ def _build_fast(root: Any, budget: int) -> Any:
                 vm = vnode.start_mark
                 if vnode.__class__ is scalar_node:
                     if vnode.tag == str_tag and vnode.style != '"':
-                        d[key] = vnode.value
+                        value = vnode.value
+                        d[key] = same(value, value)
                     else:
                         d[key] = _fast_scalar(vnode)
                 else:
@@ -267,7 +271,8 @@ def _build_fast(root: Any, budget: int) -> Any:
                 positions.append((im.line, im.column))
                 if item.__class__ is scalar_node:
                     if item.tag == str_tag and item.style != '"':
-                        seq.append(item.value)
+                        value = item.value
+                        seq.append(same(value, value))
                     else:
                         seq.append(_fast_scalar(item))
                 else:
