@@ -49,13 +49,26 @@ def _resolve(self: Any, kind: Any, value: Any, implicit: Any) -> str | None:
     """
     if kind is ScalarNode:
         if implicit[0]:
-            for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag
+            resolvers = _IMPLICIT.get(value[:1])
+            if resolvers:
+                # Keys (title, found_on...) and dates repeat: remember what their regexes said.
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    tag = _STR
+                    for rtag, regexp in resolvers:
+                        if regexp.match(value):
+                            tag = rtag
+                            break
+                    if len(_RESOLVED) < 50_000:
+                        _RESOLVED[value] = tag
+                return tag
         return _STR
     if kind is SequenceNode:
         return _SEQ
     return _MAP
+
+
+_RESOLVED: dict[str, str] = {}
 
 
 _Loader.resolve = _resolve
