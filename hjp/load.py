@@ -387,8 +387,9 @@ def _pool(workers: int) -> Any:
 def _workers_for(total_bytes: int, files: int) -> int:
     if files < 2 or total_bytes < PARALLEL_MIN_BYTES * (1 if sys.platform.startswith("linux") else 8):
         return 0
-    if os.environ.get("HJP_JOBS"):  # for benchmarks and debugging: HJP_JOBS=1 stays single-process
-        return max(0, min(files, int(os.environ["HJP_JOBS"]) - 1))
+    jobs = os.environ.get("HJP_JOBS", "")  # for benchmarks and debugging: HJP_JOBS=1 stays single-process
+    if jobs.strip().isdigit():
+        return max(0, min(files, int(jobs) - 1))
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(0, min(files, cpus) - 1)
 
@@ -413,7 +414,13 @@ def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileRe
                 continue
         misses.append((job, raw, key))
     workers = _workers_for(sum(len(raw) for _, raw, _ in misses), len(misses))
-    if workers == 0:
+    pool = None
+    if workers:
+        try:
+            pool = _pool(workers)
+        except Exception:  # no working multiprocessing here (e.g. no /dev/shm): one process it is
+            pool = None
+    if pool is None:
         for (path, display, kind, village), raw, key in misses:
             out[path] = result = _parse_job(raw, display, kind, village)
             if fc is not None and key is not None:
@@ -427,7 +434,7 @@ def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileRe
     running: dict[Any, tuple[Path, str | None]] = {}
     retry: list[Path] = []
     broken = False
-    with _pool(workers) as pool:
+    with pool:
         while pending or running:
             while pending and len(running) < 2 * workers and not broken:
                 (path, display, kind, village), raw, key = pending[0]

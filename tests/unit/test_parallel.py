@@ -87,3 +87,21 @@ def test_a_dead_worker_is_replaced_by_this_process(ledger: Path, force_workers: 
     _stand_in(monkeypatch, dying)
     assert snapshot(load_ledger(ledger, cache=True)) == single
     assert any(p.name.startswith("died-") for p in force_workers.iterdir())
+
+
+def test_a_garbage_hjp_jobs_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HJP_JOBS", "two")
+    cpus = len(os.sched_getaffinity(0))
+    assert load._workers_for(10 * load.PARALLEL_MIN_BYTES, 20) == min(20, cpus) - 1
+
+
+def test_no_multiprocessing_means_one_process(ledger: Path, force_workers: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    single = snapshot(load_ledger(ledger, cache=False))
+
+    def no_pool(workers: int) -> None:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(load, "_pool", no_pool)
+    assert snapshot(load_ledger(ledger, cache=True)) == single
+    assert not list(force_workers.iterdir())
