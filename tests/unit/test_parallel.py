@@ -97,7 +97,9 @@ def test_a_garbage_hjp_jobs_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_no_multiprocessing_means_one_process(ledger: Path, force_workers: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HJP_JOBS", "1")
     single = snapshot(load_ledger(ledger, cache=False))
+    monkeypatch.setenv("HJP_JOBS", "2")
 
     def no_pool(workers: int) -> None:
         raise OSError("no /dev/shm")
