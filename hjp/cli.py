@@ -619,10 +619,15 @@ def audit(
             tz = data["timezone"]
     try:
         findings, count = history.audit(git, prefix, since, tz)
+        shallow = history.shallow_commits(git)
     except history.GitError as exc:
         raise fail(str(exc)) from None
     finally:
         git.close()
+    if shallow:
+        sys.stderr.write("hjp: 提示：这是浅克隆（shallow clone），本地历史最早的提交之前的修改看不到，"
+                         "最早的提交本身也无从比较、未作审计；要审计全部历史请先运行 git fetch --unshallow"
+                         "（CI 中设 fetch-depth: 0）\n")
     top = git.cwd
 
     def shown(path: str) -> str:

@@ -22,6 +22,8 @@ from hjp.diagnostics import Diagnostic, error
 from hjp.yamlread import parse_text
 
 NULL_SHA = "0" * 40
+# model.ID_RE without importing the models (pydantic), which hjp log has no other use for.
+ID_PATTERN = re.compile(r"(DW|YH|RW|YL)(-[A-Za-z0-9]+)+")
 RECORD_FILE = re.compile(r"(?:^|/)(?:tasks\.yaml|villages/[^/]+/(units|hazards|drills|tasks)\.yaml)$")
 TOP_BY_PREFIX = {"YH": "hazards", "RW": "tasks", "YL": "drills", "DW": "units"}
 BACKDATE_FIELDS = ("rectified_on", "closed_on", "done_on", "held_on")
@@ -43,6 +45,7 @@ class Git:
         self.cwd = cwd
         self._batch: subprocess.Popen[bytes] | None = None
         self._blobs: dict[str, str] = {}
+        self._shallow: frozenset[str] | None = None
 
     def run(self, *args: str, check: bool = True) -> str:
         try:
@@ -121,6 +124,7 @@ class Commit:
     ctime: int  # committer time, Unix seconds
     subject: str
     root: bool = False  # no parent
+    shallow: bool = False  # a shallow clone's boundary: it has parents, but they are not here
     changes: list[tuple[str, str, str, str]] = field(default_factory=list)  # (old sha, new sha, status, path)
 
     def change(self, path: str) -> tuple[str, str, str, str] | None:
@@ -130,13 +134,35 @@ class Commit:
 _FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%ct%x1f%s"
 
 
+def shallow_commits(git: Git) -> frozenset[str]:
+    """The boundary commits of a shallow clone (empty for a full one).
+
+    git shows such a commit without parents, so its diff claims to add every file: it is where the
+    local history starts, not where the records were created.
+    """
+    if git._shallow is None:
+        rel = git.run("rev-parse", "--git-path", "shallow", check=False).strip()
+        try:
+            text = (git.cwd / rel).read_text(encoding="ascii") if rel else ""
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        git._shallow = frozenset(text.split())
+    return git._shallow
+
+
+def has_commits(git: Git) -> bool:
+    return bool(git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
+
+
 def iter_log(git: Git, revs: list[str], paths: list[str]) -> Iterator[Commit]:
     """Commits (newest first unless --reverse) with their raw changes under ``paths``."""
     out = git.run("log", "--raw", "--no-renames", "--no-abbrev", _FORMAT, *revs, "--", *paths)
+    shallow = shallow_commits(git)
     for chunk in out.split("\x1e")[1:]:
         head, _, rest = chunk.partition("\n")
         sha, parents, author, email, adate, ctime, subject = head.split("\x1f", 6)
-        commit = Commit(sha, author, email, adate, int(ctime), subject, root=not parents.strip())
+        commit = Commit(sha, author, email, adate, int(ctime), subject, root=not parents.strip(),
+                        shallow=sha in shallow)
         for line in rest.splitlines():
             if line.startswith(":"):
                 meta, _, path = line.partition("\t")
@@ -309,8 +335,21 @@ def _worktree_candidates(top: Path, pathspec: str, kind_file: str, rid: str) -> 
     return out
 
 
+def check_id(rid: str) -> None:
+    """GitError (a usage error) unless ``rid`` is a well-formed record ID: it becomes part of git
+    arguments and patterns, and an ID that cannot exist has no history to show."""
+    if ID_PATTERN.fullmatch(rid):
+        return
+    hint = f"；是不是要写 {rid.upper()}？" if ID_PATTERN.fullmatch(rid.upper()) else ""
+    raise GitError(f"编号 {rid} 格式不对：应为类别前缀 YH（隐患）、RW（任务）、YL（演练）、DW（单位）加 - 和字母数字，"
+                   f"例如 YH-2024-0001{hint}")
+
+
 def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     """Every commit that changed record ``rid``, oldest first, following it between files."""
+    check_id(rid)
+    if not has_commits(git):  # a fresh repository: nothing committed, so no history yet
+        return []
     reader = RecordReader(git, rid)
     pathspec = f"{prefix}/" if prefix else ""
     top = TOP_BY_PREFIX.get(rid[:2], "")
@@ -368,6 +407,8 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
                     kind = "created" if old is None else "deleted"
             elif old is None or new is None:
                 kind = "created" if old is None else "deleted"
+            if commit.shallow and kind == "created":
+                kind = "first-seen"  # the clone's history starts here; the record is older
             if kind == "moved" and new is None:  # report a move once, as arriving at its new file
                 events[commit.sha] = Event(commit, other or path, "moved", diff(before, after), path)
             elif kind == "moved":
@@ -397,6 +438,11 @@ def _mask(name: str, value: Any, include_confidential: bool) -> Any:
     return value
 
 
+def _field_line(text: str) -> str:
+    # a multi-line value (notes, a title with a line break) stays indented under its field
+    return text.replace("\r\n", "\n").replace("\n", "\n    ")
+
+
 def log_text(rid: str, events: list[Event], *, include_confidential: bool = False) -> str:
     if not events:
         return f"{rid} 还没有任何已提交的修改记录。\n"
@@ -405,9 +451,13 @@ def log_text(rid: str, events: list[Event], *, include_confidential: bool = Fals
         c = ev.commit
         lines.append("")
         lines.append(f"{c.date[:10]} {c.date[11:16]}  {c.sha[:7]}  {c.author} <{c.email}>  {c.subject}")
-        if ev.kind == "created":
-            lines.append(f"  新建于 {ev.path}")
-            lines.extend(f"  {k}: {show(_mask(k, new, include_confidential))}" for k, _old, new in ev.changes)
+        if ev.kind in ("created", "first-seen"):
+            if ev.kind == "created":
+                lines.append(f"  新建于 {ev.path}")
+            else:
+                lines.append(f"  位于 {ev.path}（浅克隆：本地历史从这次提交开始，更早的修改看不到；"
+                             "git fetch --unshallow 可取回全部历史）")
+            lines.extend(_field_line(f"  {k}: {show(_mask(k, new, include_confidential))}") for k, _old, new in ev.changes)
             continue
         if ev.kind == "moved":
             lines.append(f"  移动：{ev.other} → {ev.path}")
@@ -416,7 +466,8 @@ def log_text(rid: str, events: list[Event], *, include_confidential: bool = Fals
         for k, old, new in ev.changes:
             if ev.kind == "deleted":
                 continue
-            lines.append(f"  {k}: {show(_mask(k, old, include_confidential))} → {show(_mask(k, new, include_confidential))}")
+            lines.append(_field_line(f"  {k}: {show(_mask(k, old, include_confidential))} → "
+                                     f"{show(_mask(k, new, include_confidential))}"))
     return "\n".join(lines) + "\n"
 
 
@@ -548,11 +599,12 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> tuple[list[Findi
             git.run("rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
         except GitError:
             raise GitError(f"找不到版本 {since}；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）") from None
-    if not git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip():
+    if not has_commits(git):
         return [], 0
     findings: list[Finding] = []
     count = 0
-    commits = list(iter_log(git, ["--reverse", *revs], [prefix or "."]))
+    # A shallow clone's boundary commits have no parent here to compare with: not audited.
+    commits = [c for c in iter_log(git, ["--reverse", *revs], [prefix or "."]) if not c.shallow]
     parsed: dict[tuple[str, str], dict[str, tuple[dict[str, Any], int]]] = {}
     for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
         batch = commits[i:i + 200]

@@ -199,3 +199,63 @@ def test_voiding_is_not_a_finding_and_bad_since_is_a_usage_error(repo):
     bad = hjp("audit", "--since", "no-such-branch")
     assert bad.exit_code == 2
     assert bad.stderr == "hjp: 错误：找不到版本 no-such-branch；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）\n"
+
+
+def test_shallow_clone_boundary_is_not_audited_nor_called_a_creation(repo, tmp_path, monkeypatch):
+    """A depth-1 clone shows its first commit without parents, as if it added every record: auditing
+    that as new data flagged every completion date of the ledger as backdated."""
+    history(repo)
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    monkeypatch.chdir(clone)
+    result = hjp("audit")
+    assert (result.exit_code, result.stdout) == (0, "审计通过：检查了 0 个修改台账的提交，没有发现问题。\n")
+    assert result.stderr == (
+        "hjp: 提示：这是浅克隆（shallow clone），本地历史最早的提交之前的修改看不到，最早的提交本身也无从比较、未作审计；"
+        "要审计全部历史请先运行 git fetch --unshallow（CI 中设 fetch-depth: 0）\n")
+    log = hjp("log", "YH-2026-0001")
+    assert log.exit_code == 0
+    assert log.stdout.splitlines()[2:5] == [
+        f"2026-03-01 10:00  {repo.sha()}  李某 <li@example.cn>  移到大庄村",
+        "  位于 ledgers/villages/dazhuang/hazards.yaml（浅克隆：本地历史从这次提交开始，更早的修改看不到；"
+        "git fetch --unshallow 可取回全部历史）",
+        "  id: YH-2026-0001",
+    ]
+    data = json.loads(hjp("log", "YH-2026-0001", "--json").stdout)
+    assert [c["event"] for c in data["commits"]] == ["first-seen"]
+
+
+def test_log_in_a_repository_without_commits(tmp_path, monkeypatch):
+    """git's own 'does not have any commits yet' (English) used to be the answer, with exit 2."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HJP_LEDGER", raising=False)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "ledgers").mkdir()
+    result = hjp("log", "YH-2026-0001")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "YH-2026-0001 还没有任何已提交的修改记录。\n", "")
+
+
+def test_log_refuses_a_malformed_id_before_it_reaches_git(repo):
+    """The ID is passed to git grep: '-O<cmd>' would be read as git's open-in-pager option."""
+    bad = hjp("log", "--", "-Otouch pwned")
+    assert (bad.exit_code, bad.stdout) == (2, "")
+    assert bad.stderr == ("hjp: 错误：编号 -Otouch pwned 格式不对：应为类别前缀 YH（隐患）、RW（任务）、YL（演练）、"
+                          "DW（单位）加 - 和字母数字，例如 YH-2024-0001\n")
+    lower = hjp("log", "yh-2026-0001")
+    assert lower.exit_code == 2 and lower.stderr.endswith("例如 YH-2024-0001；是不是要写 YH-2026-0001？\n")
+    assert not (repo.root / "pwned").exists()
+
+
+def test_log_indents_multi_line_values(repo):
+    repo.at("2026-01-06")
+    path = repo.root / "ledgers/villages/hejiapan/hazards.yaml"
+    path.write_text(HAZARDS + "    notes: \"第一行\\n第二行\"\n", encoding="utf-8")
+    repo.commit("备注")
+    result = hjp("log", "YH-2026-0001")
+    assert result.stdout.endswith("  notes: （无） → 第一行\n    第二行\n")
+
+
+def test_id_pattern_matches_the_model():
+    from hjp import history, model
+
+    assert model.ID_RE == f"^{history.ID_PATTERN.pattern}$"
