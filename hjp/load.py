@@ -371,7 +371,10 @@ def _worker_job(raw: bytes, display: str, kind: str, village: str | None, entry:
     gc.disable()  # a short-lived worker: see load_ledger
     blob = cache.dumps(_parse_job(raw, display, kind, village))
     if entry is not None:
-        cache.write_entry(Path(entry), blob)
+        try:
+            cache.write_entry(Path(entry), blob)
+        except OSError:  # an unwritable cache only costs speed (this process then tells nobody)
+            pass
     return blob
 
 

@@ -107,3 +107,15 @@ def test_no_multiprocessing_means_one_process(ledger: Path, force_workers: Path,
     monkeypatch.setattr(load, "_pool", no_pool)
     assert snapshot(load_ledger(ledger, cache=True)) == single
     assert not list(force_workers.iterdir())
+
+
+def test_workers_with_an_unwritable_cache(ledger: Path, force_workers: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HJP_JOBS", "1")
+    single = snapshot(load_ledger(ledger, cache=False))
+    monkeypatch.setenv("HJP_JOBS", "2")
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("HJP_CACHE_DIR", str(blocker / "cache"))
+    assert snapshot(load_ledger(ledger)) == single
+    assert {p.name.split("-")[0] for p in force_workers.iterdir()} - {str(os.getpid())}, "no worker ran"
