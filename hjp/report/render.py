@@ -11,6 +11,7 @@ out as written in both formats: ``md`` for running text, ``cell`` for table cell
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -93,12 +94,40 @@ def cell_escape(value: Any, empty: str = "") -> str:
     return "<br>".join(_INLINE.sub(r"\\\1", line).strip() for line in text.split("\n") if line.strip())
 
 
+class OutsideError(jinja2.TemplateError):
+    """A template file that resolves (through a symbolic link) outside where templates may come from."""
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that reads no file whose real path lies outside ``bound``.
+
+    jinja2 refuses ``..`` in names but follows symbolic links: a repository's ``templates/x.md.j2``
+    linking to ``~/.ssh/id_rsa`` would otherwise be rendered into a report bound for the county.
+    """
+
+    def __init__(self, searchpath: Path, bound: Path):
+        super().__init__(str(searchpath), encoding="utf-8")
+        self.bound = Path(os.path.realpath(bound))
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(os.path.realpath(filename))
+        if not real.is_relative_to(self.bound):
+            raise OutsideError(f"模板 {template} 是指向 {real} 的符号链接，在 {self.bound} 之外，不予读取；"
+                               "请把模板文件本身放进 templates/ 目录")
+        return source, filename, uptodate
+
+
 def make_environment(extra_dir: Path | None = None) -> SandboxedEnvironment:
-    """The sandbox: the repository's own templates first, then the built-in ones."""
+    """The sandbox: the repository's own templates first, then the built-in ones.
+
+    The repository's templates may be links within the repository (``extra_dir``'s parent), the
+    built-in ones stay in their folder.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if extra_dir is not None and extra_dir.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(extra_dir), encoding="utf-8"))
-    loaders.append(jinja2.FileSystemLoader(str(templates_dir()), encoding="utf-8"))
+        loaders.append(ConfinedLoader(extra_dir, extra_dir.absolute().parent))
+    loaders.append(ConfinedLoader(templates_dir(), templates_dir()))
     env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, autoescape=False,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -140,6 +169,8 @@ def _explain(exc: BaseException) -> str:
         if attr:
             return f"数据项没有 {attr.group(1)} 这一项（可用的数据项见内置模板）"
         return f"用到了不存在的数据项（{exc}）"
+    if isinstance(exc, OutsideError):
+        return str(exc)
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"模板试图访问不允许的内部属性（{exc}）；报告模板只能使用报告数据"
     if isinstance(exc, jinja2.TemplateNotFound):

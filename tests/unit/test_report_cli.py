@@ -146,3 +146,29 @@ def test_real_town_ledger_self_check(here):
     assert md.count("【请填写：本项行动的主要做法和成效（台账中尚无进展记录）】") == 11
     assert "| RW-BG-3 | 自查总结报告 | （未明确责任人） | 未到期 |" in md
     assert md.rstrip().endswith("<!-- 落款 -->\n何家畔镇人民政府\n\n2026年12月15日")
+
+
+def test_user_template_linking_outside_the_repository_is_not_read(here, make_ledger, tmp_path_factory):
+    """jinja2 follows symbolic links: a hostile repository's templates/self-check.md.j2 → a private
+    file would have put that file into the report (and overrides the built-in self-check)."""
+    root = make_ledger({})
+    secret = tmp_path_factory.mktemp("home") / "id_rsa"
+    secret.write_text("PRIVATE KEY\n", encoding="utf-8")
+    (here / "templates").mkdir()
+    (here / "templates" / "self-check.md.j2").symlink_to(secret)
+    (here / "templates" / "inc.md.j2").write_text("# 标题\n{% include 'self-check.md.j2' %}\n", encoding="utf-8")
+    (here / "templates" / "inside.md.j2").symlink_to(here / "templates" / "inc.md.j2")
+    r = invoke("self-check", "--ledger", str(root), "--as-of", "2025-06-30")
+    assert (r.exit_code, r.stdout) == (2, "")
+    link = here / "templates" / "self-check.md.j2"
+    assert r.stderr == (f"hjp: 错误：报告模板出错：{link}: 模板 self-check.md.j2 是指向 {secret} 的符号链接，"
+                        f"在 {here} 之外，不予读取；请把模板文件本身放进 templates/ 目录\n")
+    included = invoke("inside", "--ledger", str(root), "--as-of", "2025-06-30")
+    assert included.exit_code == 2 and "PRIVATE" not in included.stdout
+    assert included.stderr.startswith(f"hjp: 错误：报告模板出错：{here / 'templates' / 'inside.md.j2'}:2: "
+                                      "模板 self-check.md.j2 是指向")
+    link.unlink()
+    link.symlink_to(here / "templates" / "inc.md.j2")  # a link within the repository is fine
+    (here / "templates" / "inc.md.j2").write_text("# 仓库内的链接\n", encoding="utf-8")
+    ok = invoke("self-check", "--ledger", str(root), "--as-of", "2025-06-30")
+    assert (ok.exit_code, ok.stdout) == (0, "# 仓库内的链接\n")
