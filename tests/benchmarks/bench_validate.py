@@ -115,8 +115,10 @@ def main() -> int:
     ledger = work / "ledger"
     try:
         if not ledger.exists():
-            subprocess.run([*hjp_cmd(), "demo", str(ledger), "--villages", str(args.villages),
-                            "--hazards", str(args.hazards), "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+            gen = subprocess.run([*hjp_cmd(), "demo", str(ledger), "--villages", str(args.villages),
+                                  "--hazards", str(args.hazards), "--seed", "1"], stdout=subprocess.DEVNULL)
+            if gen.returncode:
+                raise SystemExit(f"hjp demo failed (exit {gen.returncode}); see its message above")
         files = sorted(glob.glob(str(ledger / "**" / "*.yaml"), recursive=True))
         hazard_files = sorted(glob.glob(str(ledger / "villages" / "*" / "hazards.yaml")))
         size = sum(os.path.getsize(f) for f in files)
