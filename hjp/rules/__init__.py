@@ -29,6 +29,7 @@ class RuleContext:
 
 RULES: list[Rule] = [
     town.check_plan_and_phases,
+    town.check_timezone,
     records.check_duplicate_ids,
     records.check_id_prefix,
     records.check_sectors,

@@ -287,6 +287,24 @@ plan: {title: 测试方案, doc_no: 测〔2024〕1号, issued_on: 2024-03-31, st
 """
 
 
+def test_hjp219_unknown_timezone(make_ledger, diagnostics_of):
+    """Unchecked, a typo made the clock fall back to UTC: "today" a day behind Beijing until 08:00."""
+    from conftest import TOWN_YAML
+
+    root = make_ledger(town=TOWN_YAML + "timezone: Asia/Shangai\n")
+    assert diagnostics_of(root) == [
+        "ledger/town.yaml:9:11: error HJP219: 时区 timezone 的值 Asia/Shangai 不是有效的时区名称；是不是要写 Asia/Shanghai？",
+    ]
+    for bad in ("北京时间", "../../etc/passwd", "''"):
+        root = make_ledger(town=TOWN_YAML + f"timezone: {bad}\n")
+        shown = "" if bad == "''" else bad
+        assert diagnostics_of(root) == [
+            f"ledger/town.yaml:9:11: error HJP219: 时区 timezone 的值 {shown} 不是有效的时区名称；中国大陆请写 Asia/Shanghai",
+        ]
+    root = make_ledger(town=TOWN_YAML + "timezone: Asia/Urumqi\n")
+    assert diagnostics_of(root) == []
+
+
 def test_hjp216_sector_typo_gets_did_you_mean(make_ledger, diagnostics_of):
     root = make_ledger({"villages/cun/hazards.yaml": hazards().replace("sector: 消防", "sector: 消防安全"),
                         "villages/cun/units.yaml": UNITS.replace("危险化学品", "矿山")})
