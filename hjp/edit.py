@@ -31,7 +31,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hjp import model as m
 from hjp.diagnostics import Diagnostic, Severity
-from hjp.yamlread import _CONTROL, parse_text
+from hjp.yamlread import _VALUE_CONTROL, parse_text
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
@@ -473,6 +473,8 @@ def plan_rectify(ledger: Ledger, rid: str, *, on: date, today: date) -> Change:
 
 
 def plan_close(ledger: Ledger, rid: str, *, on: date, by: str, today: date) -> Change:
+    check_text("--by", by)
+
     def edit(doc: YamlText, node: MappingNode, h: m.Hazard, exp: dict[str, Any]) -> None:
         if h.closed_on is not None:
             raise EditError(f"{rid} 已于 {h.closed_on} 销号", 1)
@@ -509,6 +511,8 @@ def plan_held(ledger: Ledger, rid: str, *, on: date, participants: int, today: d
 
 
 def plan_void(ledger: Ledger, rid: str, *, reason: str, on: date, today: date) -> Change:
+    check_text("--reason", reason)
+
     def edit(doc: YamlText, node: MappingNode, r: Any, exp: dict[str, Any]) -> None:
         if r.void is not None:
             raise EditError(f"{rid} 已于 {r.void.date} 作废（{r.void.reason}）", 1)
@@ -525,6 +529,10 @@ def plan_void(ledger: Ledger, rid: str, *, reason: str, on: date, today: date) -
 def plan_done(ledger: Ledger, rid: str, *, on: date, today: date, milestone: int | None = None,
               note: str | None = None, evidence: list[str] | None = None) -> Change:
     evidence = list(evidence or [])
+    if note is not None:
+        check_text("--note", note)
+    for p in evidence:
+        check_text("--evidence", p)
     rec, _p, _k = find(ledger, rid, kinds=("task",))
     shape = rec.shape
     verb = {"deadline": "完成任务", "milestones": "完成阶段目标", "every": "落实任务", "ongoing": "任务进展"}.get(shape or "", "")
@@ -716,13 +724,28 @@ def parse_field_args(kind: str, args: list[str]) -> dict[str, list[str]]:
     return out
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(option: str, value: str) -> None:
+    """Refuse text the ledger may not hold, before anything is planned (every free-text option).
+
+    Control characters other than newline and tab corrupt Word files and are refused by the reader
+    (HJP008); lone surrogates are how Python passes on command-line bytes that are not UTF-8.
+    """
+    if _SURROGATE.search(value):
+        raise EditError(f"{option} 含有无法识别的字符（输入的文字不是 UTF-8 编码）；"
+                        "请把终端设为 UTF-8（例如 export LANG=zh_CN.UTF-8）后重新输入", 2)
+    bad = _VALUE_CONTROL.search(value)
+    if bad:
+        raise EditError(f"{option} 含有控制字符 U+{ord(bad.group()):04X}；请删除", 2)
+
+
 def convert(spec: FieldSpec, raw: list[str], ledger: Ledger) -> Any:
     """The typed value of one option; EditError with a Chinese hint when it does not fit."""
     first = raw[0].strip()
-    for r in raw:  # they corrupt Word files and are refused by the reader (HJP008)
-        bad = _CONTROL.search(r)
-        if bad:
-            raise EditError(f"--{spec.option} 含有控制字符 U+{ord(bad.group()):04X}；请删除", 2)
+    for r in raw:
+        check_text(f"--{spec.option}", r)
     opts = choices(spec, ledger)
     if spec.type == "str":
         if not first:

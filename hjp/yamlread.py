@@ -22,6 +22,9 @@ from hjp.diagnostics import Diagnostic, error
 MAX_BYTES = 10 * 1024 * 1024
 # C0 controls except tab/LF/CR, DEL, and C1 controls (U+0085 NEL would also shift PyYAML's line count).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a value (only a double-quoted escape can put one there) CR is a control character too: the
+# file's CRLF line breaks never reach values, a "\r" escape does.
+_VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -129,8 +132,8 @@ class _Builder:
             tag = node.tag
             if tag == _STR or tag == _TIMESTAMP:
                 # Only double-quoted scalars can smuggle control characters in as escapes ("\a").
-                if node.style == '"' and _CONTROL.search(node.value):
-                    ch = _CONTROL.search(node.value).group()
+                if node.style == '"' and _VALUE_CONTROL.search(node.value):
+                    ch = _VALUE_CONTROL.search(node.value).group()
                     raise YamlProblem("HJP008", f"文字中含有控制字符 U+{ord(ch):04X}（转义写法，会损坏 Word 文件）；请删除",
                                       node.start_mark.line, node.start_mark.column)
                 return node.value
@@ -199,7 +202,7 @@ _CTOR = yaml.constructor.SafeConstructor()
 def _fast_scalar(node: Any) -> Any:
     tag = node.tag
     if tag == _STR or tag == _TIMESTAMP:
-        if node.style == '"' and _CONTROL.search(node.value):
+        if node.style == '"' and _VALUE_CONTROL.search(node.value):
             raise _Slow
         return node.value
     if tag == _INT:

@@ -225,3 +225,25 @@ def test_evidence_outside_the_repository_is_refused_by_the_rules(ledger):
         "ledger/villages/hejiapan/hazards.yaml:19:16: error HJP207: 佐证材料路径 /etc/passwd 须是仓库内的相对路径"
         "（例如 evidence/YH-2026-0002/验收单.jpg），不能是绝对路径或用 .. 跳出仓库"]
     assert snapshot(ledger) == before
+
+
+@pytest.mark.parametrize("args,message", [
+    (["void", "YL-2026-0001", "--reason", "重复\x07录入"], "--reason 含有控制字符 U+0007；请删除"),
+    (["close", "YH-2026-0001", "--by", "赵\x1b某"], "--by 含有控制字符 U+001B；请删除"),
+    (["done", "RW-1", "--note", "开会\x00"], "--note 含有控制字符 U+0000；请删除"),
+    (["done", "RW-1", "--evidence", "evidence/\x85x.pdf"], "--evidence 含有控制字符 U+0085；请删除"),
+    (["new", "hazard", "--village", "hejiapan", "--title", "a\rb"], "--title 含有控制字符 U+000D；请删除"),
+    # bytes that are not UTF-8 reach Python's argv as lone surrogates
+    (["void", "YL-2026-0001", "--reason", "重复\udcff"],
+     "--reason 含有无法识别的字符（输入的文字不是 UTF-8 编码）；请把终端设为 UTF-8（例如 export LANG=zh_CN.UTF-8）后重新输入"),
+    (["new", "hazard", "--village", "hejiapan", "--title", "a\udcb0b"],
+     "--title 含有无法识别的字符（输入的文字不是 UTF-8 编码）；请把终端设为 UTF-8（例如 export LANG=zh_CN.UTF-8）后重新输入"),
+])
+def test_every_free_text_option_is_checked_up_front(ledger, args, message):
+    """void/close/done used to let these through to the read-back check: exit 1 with 'written text
+    cannot be read back … check the indentation' (or a YAML escape error), the clerk's typo unnamed."""
+    (ledger / "tasks.yaml").write_text("tasks:\n  - {id: RW-1, title: 例会, ongoing: true}\n", encoding="utf-8")
+    before = snapshot(ledger)
+    r = invoke(*args, "--ledger", "ledger")
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"hjp: 错误：{message}\n")
+    assert snapshot(ledger) == before

@@ -157,3 +157,11 @@ def test_yaml11_scalars_are_read_as_pyyaml_reads_them():
     # the model layer explains these (HJP103); the reader must not silently "fix" them
     parsed = parse_bytes(b"a: no\nb: 0012\nc: 010\nd: 2024/3/31\ne: ~\nf: 1e3\n", "f.yaml")
     assert parsed.data == {"a": False, "b": 10, "c": 8, "d": "2024/3/31", "e": None, "f": "1e3"}
+
+
+def test_hjp008_carriage_return_escape_in_a_value():
+    """A "\\r" escape put a CR into the text (HJP008 let it through); CRLF line breaks never do."""
+    assert diags(b'notes: "a\\rb"\n') == [
+        "f.yaml:1:8: error HJP008: 文字中含有控制字符 U+000D（转义写法，会损坏 Word 文件）；请删除"]
+    crlf = b'a: "x\r\n  y"\r\nb: "x\\\r\n  y"\r\nc: "x\r\n\r\n  y"\r\nd: |\r\n  x\r\n  y\r\n'
+    assert parse_bytes(crlf, "f.yaml").data == {"a": "x y", "b": "xy", "c": "x\ny", "d": "x\ny\n"}
