@@ -102,15 +102,30 @@ def validate(
 
     示例：hjp validate --ledger ledgers
     """
+    from hjp import runcache
+    from hjp.clock import today
     from hjp.output import DIAGNOSTIC_REPORTERS, summary_line
-    from hjp.rules import RuleContext, validate as run_validation
 
-    led = open_ledger(ledger)
-    diags = run_validation(led, RuleContext(as_of=ledger_today(led)))
+    use_cache = not os.environ.get("HJP_NO_CACHE") and (ledger / "town.yaml").is_file()
+    key = runcache.ledger_key(ledger, str(ledger)) if use_cache else None
+    hit = runcache.lookup(ledger, key, today) if key else None
+    if hit is not None:
+        diags, files, records = hit
+    else:
+        from hjp.rules import RuleContext, validate as run_validation
+        from hjp.rules.evidence import evidence_states
+
+        led = open_ledger(ledger)
+        day = ledger_today(led)
+        diags = run_validation(led, RuleContext(as_of=day))
+        files, records = len(led.files), len(led.locs) + len(led.duplicates)
+        # Stored only if nothing changed on disk while we were reading (then the key differs).
+        if key is not None and runcache.ledger_key(ledger, str(ledger)) == key:
+            runcache.store(ledger, key, timezone=led.town.timezone if led.town else "Asia/Shanghai", day=day,
+                           diagnostics=diags, files=files, records=records, evidence=evidence_states(led))
     DIAGNOSTIC_REPORTERS[fmt.value](diags, sys.stdout)
     if fmt is DiagFormat.text:
-        records = len(led.locs) + len(led.duplicates)
-        sys.stdout.write(summary_line(diags, len(led.files), records) + "\n")
+        sys.stdout.write(summary_line(diags, files, records) + "\n")
     raise typer.Exit(1 if any(d.severity.value == "error" for d in diags) else 0)
 
 
@@ -203,6 +218,7 @@ def report(
 
     示例：hjp report self-check --as-of 2026-12-15 --format docx -o 自查总结报告.docx
     """
+    from hjp.diagnostics import os_reason
     from hjp.report.reports import ReportError, available, produce, write_docx, write_text_atomic
 
     if list_:
@@ -274,14 +290,17 @@ def report(
         elif target is not None:
             produced.finish()
             if produced.chart_png is not None and chart_name is not None:
-                write_text_atomic(target.parent / chart_name, produced.chart_png)
+                try:
+                    write_text_atomic(target.parent / chart_name, produced.chart_png)
+                except OSError as exc:
+                    raise fail(f"无法写入图表 {target.parent / chart_name}（{os_reason(exc)}），报告未写出") from None
             write_text_atomic(target, produced.markdown.encode("utf-8"))
         else:
             sys.stdout.write(produced.markdown)
     except ReportError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:
-        raise fail(f"无法写入 {target}（{exc.strerror or exc}）") from None
+        raise fail(f"无法写入 {target}（{os_reason(exc)}）") from None
     finally:
         if status is not None:
             status.stop()

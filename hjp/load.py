@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from hjp import model as m
+from hjp.paths import display_path, find_repo_root  # noqa: F401  (re-exported)
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.schema_errors import did_you_mean, translate
 from hjp.yamlread import MDict, MList, Parsed, parse_bytes
@@ -216,23 +217,6 @@ class Ledger:
             v = self.villages[loc.village]
             pool = {"DW": v.units, "YH": v.hazards, "YL": v.drills, "RW": v.tasks}.get(prefix, [])
         return next((r for r in pool if r.id == record_id), None)
-
-
-def display_path(path: Path, root: Path, display_root: str) -> str:
-    """Path relative to the current directory, or as given when outside it."""
-    try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else \
-            os.path.join(display_root, os.path.relpath(path, root))
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
-def find_repo_root(root: Path) -> Path:
-    """The git work tree holding the ledger, else the ledger directory's parent."""
-    for p in [root, *root.parents]:
-        if (p / ".git").exists():
-            return p
-    return root.parent
 
 
 def _validate_one(cls: type[BaseModel], item: Any, display: str, text: str | None,

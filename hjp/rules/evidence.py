@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.paths import escapes, evidence_state  # noqa: F401  (escapes re-exported)
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
@@ -31,16 +30,6 @@ def _at_item(ledger: Ledger, record: Any, where: tuple[str | int, ...]) -> dict[
     return {"path": loc.path, "line": line, "col": col, "record": record.id}
 
 
-def escapes(path: str) -> bool:
-    """True when a ledger-supplied path is absolute or climbs out of the repository."""
-    if not path or "\0" in path:
-        return True
-    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() or PureWindowsPath(path).drive:
-        return True
-    norm = os.path.normpath(path.replace("\\", "/"))
-    return norm == ".." or norm.startswith("../") or norm.startswith("/")
-
-
 def check_evidence_paths(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     repo = ledger.repo_root
     repo_resolved = repo.resolve()
@@ -48,20 +37,27 @@ def check_evidence_paths(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnosti
     for pool in pools:
         for _slug, r in pool:
             for where, p in _paths(r):
-                if escapes(p):
+                state = evidence_state(repo, repo_resolved, p) if ctx.check_files else \
+                    ("escapes" if escapes(p) else "ok")
+                if state == "escapes":
                     yield error("HJP207", f"佐证材料路径 {p} 须是仓库内的相对路径（例如 evidence/{r.id}/验收单.jpg），"
                                           "不能是绝对路径或用 .. 跳出仓库", **_at_item(ledger, r, where))
-                    continue
-                if not ctx.check_files:
-                    continue
-                target = repo / p
-                try:
-                    inside = target.resolve().is_relative_to(repo_resolved)
-                except OSError:
-                    inside = False
-                if not inside:
+                elif state == "outside":
                     yield error("HJP207", f"佐证材料路径 {p} 经符号链接指向仓库之外；请把文件放进仓库",
                                 **_at_item(ledger, r, where))
-                elif not target.exists():
+                elif state == "missing":
                     yield warning("HJP208", f"佐证材料 {p} 不存在；请把文件放到仓库的这个位置，或改正路径",
                                   **_at_item(ledger, r, where))
+
+
+def evidence_states(ledger: Ledger) -> dict[str, str]:
+    """Every evidence path of the ledger with its ``evidence_state`` now (for the run cache)."""
+    repo = ledger.repo_root
+    repo_resolved = repo.resolve()
+    out: dict[str, str] = {}
+    for pool in (ledger.hazards(), ledger.drills(), ledger.all_tasks()):
+        for _slug, r in pool:
+            for _where, p in _paths(r):
+                if p not in out:
+                    out[p] = evidence_state(repo, repo_resolved, p)
+    return out

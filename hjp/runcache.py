@@ -1,0 +1,135 @@
+"""Whole-run cache of ``hjp validate``: an unchanged ledger is answered without reading it again.
+
+The per-file cache (``cache.py``) saves parsing; this one saves everything else too — importing
+pydantic and the models, unpickling records and running the rules — which is most of the time
+for a small ledger and of a warm run on a large one. So that an answer can never be stale, the
+key covers everything the output depends on:
+
+- the bytes of every file the loader reads, and the names in every directory it lists;
+- the ledger path as given, the working directory and the repository root (displayed paths);
+- hjp's own code (size and mtime of every module) and the Python and library versions;
+
+and an entry also records the date it was computed for (the ledger's "today") and the state of
+every evidence path on disk (present, missing, outside), both re-checked on every hit.
+This module imports only the standard library and ``hjp.diagnostics``: the hit path stays light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from datetime import date
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from hjp import __version__
+from hjp.diagnostics import Diagnostic, Severity
+from hjp.paths import evidence_state, find_repo_root
+
+_FORMAT = 1
+_KEEP = 8  # results kept per ledger (one per recent day or working directory)
+SUBDIR = "results"  # inside .hjp-cache; FileCache.prune only touches its two-letter subdirs
+
+
+def _code_fingerprint(h: Any) -> None:
+    here = Path(__file__).parent
+    h.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0".encode())
+    for folder in (here, here / "rules"):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                h.update(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    for lib in ("pydantic", "pydantic_core", "yaml"):
+        spec = find_spec(lib)
+        origin = spec.origin if spec is not None else None
+        if origin:
+            st = os.stat(origin)
+            h.update(f"{origin}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+
+
+def _feed_file(h: Any, path: Path) -> None:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:  # unreadable: let the real run say so
+        h.update(f"!{path}:{exc.errno}\0".encode())
+        return
+    h.update(f"{path.name}:{len(data)}\0".encode())
+    h.update(data)
+
+
+def ledger_key(root: Path, display_root: str) -> str | None:
+    """The key for this ledger as it is on disk now; None when it cannot be computed (no cache)."""
+    h = hashlib.sha256()
+    try:
+        _code_fingerprint(h)
+        resolved = root.resolve()
+        h.update(f"{resolved}\0{display_root}\0{Path.cwd().resolve()}\0{find_repo_root(resolved)}\0".encode())
+        for name in ("town.yaml", "tasks.yaml"):
+            if (root / name).is_file():
+                _feed_file(h, root / name)
+        vdir = root / "villages"
+        if vdir.is_dir():
+            for village in sorted(os.scandir(vdir), key=lambda e: e.name):
+                h.update(f"V{village.name}:{village.is_dir()}\0".encode())
+                if not village.is_dir():
+                    continue
+                for entry in sorted(os.scandir(village.path), key=lambda e: e.name):
+                    h.update(f"F{entry.name}:{entry.is_dir()}\0".encode())
+                    if entry.is_file():
+                        _feed_file(h, Path(entry.path))
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _entry(root: Path, key: str) -> Path:
+    base = Path(os.environ.get("HJP_CACHE_DIR") or (root / ".hjp-cache"))
+    return base / SUBDIR / key
+
+
+def lookup(root: Path, key: str, today_for: Any) -> tuple[list[Diagnostic], int, int] | None:
+    """(diagnostics, files, records) of an earlier identical run, or None.
+
+    ``today_for(timezone)`` gives today's date in the ledger's zone (the caller owns the clock).
+    """
+    try:
+        with open(_entry(root, key), "rb") as f:
+            fmt, tz, day, diags, files, records, evidence = pickle.load(f)
+        if fmt != _FORMAT or today_for(tz) != date.fromisoformat(day):
+            return None
+        repo = find_repo_root(root.resolve())
+        repo_resolved = repo.resolve()
+        for path, state in evidence.items():
+            if evidence_state(repo, repo_resolved, path) != state:
+                return None
+        return [Diagnostic(c, Severity(s), m, p, ln, col, r) for c, s, m, p, ln, col, r in diags], files, records
+    except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is simply a miss
+        return None
+
+
+def store(root: Path, key: str, *, timezone: str, day: date, diagnostics: list[Diagnostic], files: int,
+          records: int, evidence: dict[str, str]) -> None:
+    """Save a run's answer; best effort (a read-only checkout just does not get faster)."""
+    target = _entry(root, key)
+    blob = pickle.dumps((_FORMAT, timezone, day.isoformat(),
+                         [(d.code, d.severity.value, d.message, d.path, d.line, d.col, d.record) for d in diagnostics],
+                         files, records, evidence), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        ignore = target.parent.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# hjp's parse cache: safe to delete\n*\n", encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, target)
+        entries = sorted(target.parent.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[_KEEP:]:
+            old.unlink()
+    except OSError:
+        pass
