@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from hjp.diagnostics import Diagnostic, error
 from hjp.yamlread import parse_text
@@ -30,6 +32,8 @@ BACKDATE_FIELDS = ("rectified_on", "closed_on", "done_on", "held_on")
 DEADLINE_FIELDS = re.compile(r"^(rectification\.deadline|deadline|planned_on|milestones\[\d+\]\.due)$")
 AUDIT_FREE_FIELDS = {"void", "notes"}  # what may still change on a closed (销号) record
 BACKDATE_DAYS = 7
+# Variables that move the repository away from <work tree>/.git (then git is asked where things are).
+_GIT_DIR_ENV = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_SHALLOW_FILE")
 
 
 class GitError(Exception):
@@ -41,21 +45,58 @@ class GitError(Exception):
 
 
 class Git:
+    """git processes for one repository: whole commands, streamed commands, and one ``cat-file --batch``.
+
+    Blobs are asked for as soon as their ids are known (``ask``) and read by a background thread,
+    so cat-file works while ``git log`` is still walking history (each costs tens of milliseconds
+    on a long history); ``blob`` then waits only for what has not arrived yet.
+    """
+
     def __init__(self, cwd: Path):
         self.cwd = cwd
         self._batch: subprocess.Popen[bytes] | None = None
-        self._blobs: dict[str, str] = {}
+        self._reader: threading.Thread | None = None
+        self._answers = threading.Condition()
+        self._blobs: dict[str, str | None] = {}  # key (blob id or rev:path) -> text; None: not a blob here
+        self._waiting: deque[str] = deque()  # keys asked for and not answered yet, in order
+        self._asked: set[str] = set()
+        self._ended = False  # cat-file exited: nothing more will be answered
         self._shallow: frozenset[str] | None = None
+
+    def _argv(self, args: tuple[str, ...]) -> list[str]:
+        return ["git", "-c", "core.quotePath=false", "-c", "i18n.logOutputEncoding=UTF-8", *args]
+
+    def _popen(self, args: tuple[str, ...], **kw: Any) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(self._argv(args), cwd=self.cwd, env={**os.environ, "LC_ALL": "C"}, **kw)
+        except FileNotFoundError:
+            raise GitError("找不到 git 命令；请先安装 git") from None
 
     def run(self, *args: str, check: bool = True) -> str:
         try:
-            proc = subprocess.run(["git", "-c", "core.quotePath=false", "-c", "i18n.logOutputEncoding=UTF-8", *args],
-                                  cwd=self.cwd, capture_output=True, env={**os.environ, "LC_ALL": "C"})
+            proc = subprocess.run(self._argv(args), cwd=self.cwd, capture_output=True, env={**os.environ, "LC_ALL": "C"})
         except FileNotFoundError:
             raise GitError("找不到 git 命令；请先安装 git") from None
         if check and proc.returncode != 0:
             raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} 失败")
         return proc.stdout.decode("utf-8", "replace")
+
+    def lines(self, *args: str) -> Iterator[str]:
+        """The output of a git command, line by line as git writes it (GitError if it fails)."""
+        proc = self._popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        try:
+            for line in proc.stdout:
+                yield line.decode("utf-8", "replace")
+            err = proc.stderr.read()  # git's messages are short: they cannot fill the pipe first
+            if proc.wait() != 0:
+                raise GitError(err.decode("utf-8", "replace").strip() or f"git {args[0]} 失败")
+        finally:  # also when the caller stops early
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
 
     def toplevel(self) -> Path:
         try:
@@ -63,56 +104,88 @@ class Git:
         except GitError:
             raise GitError(f"{self.cwd} 不在 git 仓库中；修改历史和审计需要用 git 管理台账") from None
 
-    def blob(self, sha: str | None) -> str | None:
-        """The text of a blob (None for the null id), read through one ``cat-file --batch`` process."""
-        if sha is None or sha == NULL_SHA:
-            return None
-        hit = self._blobs.get(sha)
-        if hit is not None:
-            return hit
-        if self._batch is None:
-            self._batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.cwd, stdin=subprocess.PIPE,
-                                           stdout=subprocess.PIPE)
-        assert self._batch.stdin is not None and self._batch.stdout is not None
-        self._batch.stdin.write(sha.encode() + b"\n")
-        self._batch.stdin.flush()
-        header = self._batch.stdout.readline().split()
-        if len(header) < 3 or header[1] == b"missing":
-            return None
-        size = int(header[2])
-        data = self._batch.stdout.read(size + 1)[:size]
-        text = data.decode("utf-8-sig", "replace")
-        self._blobs[sha] = text
-        return text
-
-    def prefetch(self, shas: list[str]) -> None:
-        """Read many blobs with one ``cat-file --batch`` run (no round trip per blob)."""
-        want = list(dict.fromkeys(s for s in shas if s and s != NULL_SHA and s not in self._blobs))
-        if not want:
+    def ask(self, keys: Iterable[str | None]) -> None:
+        """Queue blobs (ids, or ``rev:path``) for reading without waiting for them."""
+        new = [k for k in dict.fromkeys(keys) if k and k != NULL_SHA and "\n" not in k and k not in self._asked]
+        if not new:
             return
+        if self._batch is None:
+            self._batch = self._popen(("cat-file", "--batch"), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self._ended = False
+            self._reader = threading.Thread(target=self._read_answers, args=(self._batch,), daemon=True)
+            self._reader.start()
+        assert self._batch.stdin is not None
+        with self._answers:
+            self._asked.update(new)
+            self._waiting.extend(new)
         try:
-            out = subprocess.run(["git", "cat-file", "--batch"], cwd=self.cwd, input="\n".join(want).encode() + b"\n",
-                                 capture_output=True, check=True).stdout
-        except (OSError, subprocess.CalledProcessError):
-            return  # blob() reads them one by one instead
-        pos = 0
-        for sha in want:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[1] == b"missing":
-                continue
-            size = int(header[2])
-            self._blobs[sha] = out[pos:pos + size].decode("utf-8-sig", "replace")
-            pos += size + 1
+            self._batch.stdin.write("".join(k + "\n" for k in new).encode())
+            self._batch.stdin.flush()
+        except OSError:  # cat-file died; blob() answers None for what it did not read
+            with self._answers:
+                self._ended = True
+                self._answers.notify_all()
+
+    def _read_answers(self, batch: subprocess.Popen[bytes]) -> None:
+        """Background thread: cat-file's answers, in the order asked, into ``_blobs``."""
+        out = batch.stdout
+        assert out is not None
+        try:
+            while True:
+                header = out.readline()
+                if not header:
+                    break
+                parts = header.split()  # "<id> <type> <size>", or "<what was asked> missing"
+                text = None
+                if len(parts) == 3 and parts[2].isdigit():
+                    size = int(parts[2])
+                    data = out.read(size + 1)
+                    if len(data) < size + 1:
+                        break
+                    text = data[:size].decode("utf-8-sig", "replace")
+                with self._answers:
+                    self._blobs[self._waiting.popleft()] = text
+                    self._answers.notify_all()
+        finally:
+            with self._answers:
+                self._ended = True
+                self._answers.notify_all()
+
+    def blob(self, sha: str | None) -> str | None:
+        """The text of a blob (None for the null id or a missing object)."""
+        if not sha or sha == NULL_SHA or "\n" in sha:
+            return None
+        if sha not in self._asked:
+            self.ask([sha])
+        with self._answers:
+            while sha not in self._blobs and not self._ended:
+                self._answers.wait()
+            return self._blobs.get(sha)
+
+    def prefetch(self, shas: Iterable[str | None]) -> None:
+        self.ask(shas)
+
+    def forget(self) -> None:
+        """Drop the blobs read so far (audit reads history in batches)."""
+        with self._answers:
+            self._asked.difference_update(self._blobs)
+            self._blobs.clear()
 
     def close(self) -> None:
         if self._batch is not None:
             assert self._batch.stdin is not None and self._batch.stdout is not None
-            self._batch.stdin.close()
+            try:
+                self._batch.stdin.close()
+            except OSError:
+                pass
             self._batch.wait()
+            if self._reader is not None:
+                self._reader.join()
             self._batch.stdout.close()
-            self._batch = None
+            self._batch = self._reader = None
+            self._blobs.clear()
+            self._waiting.clear()
+            self._asked.clear()
 
 
 @dataclass
@@ -141,9 +214,13 @@ def shallow_commits(git: Git) -> frozenset[str]:
     local history starts, not where the records were created.
     """
     if git._shallow is None:
-        rel = git.run("rev-parse", "--git-path", "shallow", check=False).strip()
+        if (git.cwd / ".git").is_dir() and not any(v in os.environ for v in _GIT_DIR_ENV):
+            path = git.cwd / ".git" / "shallow"  # the plain layout: no git process needed to know
+        else:  # a linked work tree, a submodule, or GIT_DIR & co.: ask git where the file is
+            rel = git.run("rev-parse", "--git-path", "shallow", check=False).strip()
+            path = git.cwd / rel if rel else None
         try:
-            text = (git.cwd / rel).read_text(encoding="ascii") if rel else ""
+            text = path.read_text(encoding="ascii") if path is not None else ""
         except (OSError, UnicodeDecodeError):
             text = ""
         git._shallow = frozenset(text.split())
@@ -154,20 +231,25 @@ def has_commits(git: Git) -> bool:
     return bool(git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
 
 
-def iter_log(git: Git, revs: list[str], paths: list[str]) -> Iterator[Commit]:
-    """Commits (newest first unless --reverse) with their raw changes under ``paths``."""
-    out = git.run("log", "--raw", "--no-renames", "--no-abbrev", _FORMAT, *revs, "--", *paths)
+def iter_log(git: Git, revs: list[str], paths: list[str], *, full_diff: bool = False) -> Iterator[Commit]:
+    """Commits (newest first unless --reverse) with their raw changes under ``paths`` (all their
+    changes with ``full_diff``), each yielded as soon as git has written it."""
     shallow = shallow_commits(git)
-    for chunk in out.split("\x1e")[1:]:
-        head, _, rest = chunk.partition("\n")
-        sha, parents, author, email, adate, ctime, subject = head.split("\x1f", 6)
-        commit = Commit(sha, author, email, adate, int(ctime), subject, root=not parents.strip(),
-                        shallow=sha in shallow)
-        for line in rest.splitlines():
-            if line.startswith(":"):
-                meta, _, path = line.partition("\t")
-                parts = meta.split()
-                commit.changes.append((parts[2], parts[3], parts[4], path))
+    commit: Commit | None = None
+    # --root: a root commit's files are its changes even where log.showRoot is off.
+    for line in git.lines("log", "--raw", "--root", "--no-renames", "--no-abbrev", _FORMAT,
+                          *(["--full-diff"] if full_diff else []), *revs, "--", *paths):
+        if line.startswith("\x1e"):
+            if commit is not None:
+                yield commit
+            sha, parents, author, email, adate, ctime, subject = line[1:].rstrip("\n").split("\x1f", 6)
+            commit = Commit(sha, author, email, adate, int(ctime), subject, root=not parents.strip(),
+                            shallow=sha in shallow)
+        elif line.startswith(":") and commit is not None:
+            meta, _, path = line.rstrip("\n").partition("\t")
+            parts = meta.split()
+            commit.changes.append((parts[2], parts[3], parts[4], path))
+    if commit is not None:
         yield commit
 
 
@@ -306,17 +388,16 @@ class Event:
     other: str | None = None  # moved from / to
 
 
-def _record_files(git: Git, commit: Commit, prefix: str) -> list[tuple[str, str, str, str]]:
-    out = git.run("diff-tree", "-r", "--raw", "--no-renames", "--no-abbrev", "--root", commit.sha, "--",
-                  prefix or ".")
-    rows = []
-    for line in out.splitlines():
-        if line.startswith(":"):
-            meta, _, path = line.partition("\t")
-            parts = meta.split()
-            if top_of(path):
-                rows.append((parts[2], parts[3], parts[4], path))
-    return rows
+def _file_log(git: Git, path: str, rev: str) -> list[Commit]:
+    """The commits that changed ``path``, from ``rev`` back, with all their changes; cat-file starts
+    reading the file's versions as soon as each commit arrives."""
+    commits = []
+    for commit in iter_log(git, [rev], [path], full_diff=True):
+        ch = commit.change(path)
+        if ch is not None:
+            git.ask(ch[:2])
+        commits.append(commit)
+    return commits
 
 
 def _worktree_candidates(top: Path, pathspec: str, kind_file: str, rid: str) -> list[str]:
@@ -348,18 +429,27 @@ def check_id(rid: str) -> None:
 def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     """Every commit that changed record ``rid``, oldest first, following it between files."""
     check_id(rid)
-    if not has_commits(git):  # a fresh repository: nothing committed, so no history yet
-        return []
     reader = RecordReader(git, rid)
     pathspec = f"{prefix}/" if prefix else ""
     top = TOP_BY_PREFIX.get(rid[:2], "")
     patterns = [f"{pathspec}villages/*/{top}.yaml"] + ([f"{pathspec}tasks.yaml"] if top == "tasks" else [])
     starts: list[tuple[str, str]] = []
+    logs: dict[tuple[str, str], list[Commit]] = {}
     # Where it is now: a scan of the checked-out files (cheaper than git grep), confirmed in HEAD.
-    for path in _worktree_candidates(git.cwd, pathspec, top, rid):
+    candidates = _worktree_candidates(git.cwd, pathspec, top, rid)
+    if candidates:
+        # Read HEAD's versions while the first file's history is walked (it is usually the only one).
+        git.ask(f"HEAD:{path}" for path in candidates)
+        try:
+            logs[(candidates[-1], "HEAD")] = _file_log(git, candidates[-1], "HEAD")
+        except GitError:
+            pass  # e.g. no commits yet: the checks below say what to do
+    for path in candidates:
         if reader.get(f"HEAD:{path}", path) is not None:
             starts.append((path, "HEAD"))
     if not starts:
+        if not has_commits(git):  # a fresh repository: nothing committed, so no history yet
+            return []
         grep = git.run("grep", "-l", "-F", rid, "HEAD", "--", *patterns, check=False)
         for line in grep.splitlines():
             path = line.split(":", 1)[1]
@@ -381,8 +471,7 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
         if (path, rev) in walked:
             continue
         walked.add((path, rev))
-        commits = list(iter_log(git, [rev], [path]))
-        git.prefetch([sha for c in commits for ch in c.changes if ch[3] == path for sha in ch[:2]])
+        commits = logs.pop((path, rev)) if (path, rev) in logs else _file_log(git, path, rev)
         for commit in commits:
             ch = commit.change(path)
             if ch is None:
@@ -392,8 +481,9 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
                 continue
             kind, other, before, after = "changed", None, old, new
             if (old is None or new is None) and not commit.root:
-                for o_old, o_new, _st, o_path in _record_files(git, commit, prefix):
-                    if o_path == path:
+                # Moved between files? The commit's other record files (the log lists all its changes).
+                for o_old, o_new, _st, o_path in commit.changes:
+                    if o_path == path or not o_path.startswith(pathspec) or not top_of(o_path):
                         continue
                     o_before, o_after = reader.get(o_old, o_path), reader.get(o_new, o_path)
                     if old is None and o_before is not None and o_after is None:
@@ -612,7 +702,7 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> tuple[list[Findi
         for commit in batch:
             count += 1
             findings.extend(audit_commit(git, commit, tz, parsed))
-        git._blobs.clear()
+        git.forget()
         keep = {(ch[1], ch[3]) for ch in batch[-1].changes} if batch else set()
         parsed = {k: v for k, v in parsed.items() if k in keep}
     return findings, count
