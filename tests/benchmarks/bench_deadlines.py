@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,9 @@ VILLAGES = 12  # the demo default; 100,000 hazards stay under the 10 MB file lim
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> float:
+    if args[0] == "validate":
+        # validate's whole-run cache would answer without doing the work overdue has to do.
+        shutil.rmtree(cwd / args[args.index("--ledger") + 1] / ".hjp-cache" / "results", ignore_errors=True)
     t = time.perf_counter()
     proc = subprocess.run([*HJP, *args], cwd=cwd, capture_output=True, env=env)
     elapsed = time.perf_counter() - t
