@@ -29,6 +29,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from hjp.diagnostics import os_reason
+
 ANCHOR = date(2026, 11, 30)  # the demo data "as of" this day
 DATA_END = ANCHOR - timedelta(days=7)  # nothing has happened later than this
 PLAN_START = date(2024, 3, 31)
@@ -586,7 +588,9 @@ def generate(root: Path | str, *, villages: int = DEFAULT_VILLAGES, hazards: int
         need = -(-hazards // MAX_HAZARDS_PER_VILLAGE)
         raise DemoError(f"每个村最多 {MAX_HAZARDS_PER_VILLAGE} 条隐患（单个台账文件不能超过 10 MB）；"
                         f"{hazards} 条隐患请至少用 --villages {need}")
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+    if root.exists() and not root.is_dir():
+        raise DemoError(f"{root} 是已有的文件，不是目录；请换一个目录名")
+    if root.exists() and any(root.iterdir()):
         raise DemoError(f"{root} 已存在且不是空目录；请换一个目录，或先删除它")
     parent = root.resolve().parent
     if not parent.is_dir():
@@ -599,7 +603,7 @@ def generate(root: Path | str, *, villages: int = DEFAULT_VILLAGES, hazards: int
         os.replace(tmp, root)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise DemoError(f"无法写入 {root}（{exc.strerror or exc}）") from None
+        raise DemoError(f"无法写入 {root}（{os_reason(exc)}）") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

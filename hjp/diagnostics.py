@@ -54,3 +54,22 @@ def warning(code: str, message: str, path: str, line: int = 1, col: int = 1, rec
 
 def has_errors(diags: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diags)
+
+
+_OS_REASONS = {
+    "ENOSPC": "磁盘空间不足", "EDQUOT": "超出磁盘配额", "EROFS": "所在的文件系统是只读的",
+    "EACCES": "没有权限", "EPERM": "没有权限", "EISDIR": "这是一个目录", "ENOTDIR": "路径中有一段不是目录",
+    "ENOENT": "文件或目录不存在", "EEXIST": "已经存在", "ENAMETOOLONG": "文件名过长", "EBUSY": "文件正被占用",
+    "ELOOP": "符号链接层数过多（可能互相指向）", "EIO": "读写出错（磁盘或网络存储故障）", "ETXTBSY": "文件正被占用",
+    "EMFILE": "打开的文件过多", "ENFILE": "打开的文件过多", "EXDEV": "不能跨文件系统移动",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in Chinese (the OS's own words are English): for '无法写入 X（…）'."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno, "") if exc.errno is not None else ""
+    if name in _OS_REASONS:
+        return _OS_REASONS[name]
+    return f"系统错误 {name}：{exc.strerror or exc}" if name else f"系统错误：{exc.strerror or exc}"

@@ -30,7 +30,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hjp import model as m
-from hjp.diagnostics import Diagnostic, Severity
+from hjp.diagnostics import Diagnostic, Severity, os_reason
 from hjp.yamlread import _VALUE_CONTROL, parse_text
 
 if TYPE_CHECKING:
@@ -404,7 +404,7 @@ def _read(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise EditError(f"无法读取 {path}（{exc.strerror}）", 2) from None
+        raise EditError(f"无法读取 {path}（{os_reason(exc)}）", 2) from None
 
 
 def find(ledger: Ledger, rid: str, *, kinds: tuple[str, ...] | None = None) -> tuple[Any, Path, str]:
@@ -915,8 +915,10 @@ def plan_new_village(ledger: Ledger, slug: str, values: dict[str, Any]) -> Chang
 
     if not SLUG_RE.match(slug):
         raise EditError(f"村代码 {slug} 须为小写 ASCII 字母、数字和 -（一般用村名拼音，例如 hejiapan）", 2)
-    if (ledger.root / "villages" / slug).exists():
-        raise EditError(f"村 {slug} 已经存在（{ledger.display(ledger.root / 'villages' / slug)}）", 1)
+    vdir = ledger.root / "villages" / slug
+    # A folder without village.yaml (made by hand, which validate then asks to complete) is taken over.
+    if vdir.exists() and (not vdir.is_dir() or (vdir / "village.yaml").exists()):
+        raise EditError(f"村 {slug} 已经存在（{ledger.display(vdir)}）", 1)
     record = {s.path[0]: values[s.option] for s in FIELDS["village"] if s.option in values}
     lines = [modeline("village", 3)] + [f"{k}: {scalar(v)}" for k, v in record.items()]
     path = ledger.root / "villages" / slug / "village.yaml"
@@ -1010,9 +1012,18 @@ def _replace(src: str, dst: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old bytes or the new, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``data`` to ``path`` so that readers see the old bytes or the new, never a mix.
+
+    Folders it had to create are removed again when the write fails: a bare ``villages/<slug>/``
+    left behind would make the ledger invalid (HJP012).
+    """
+    made = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except BaseException:
+        _remove_dirs(made)
+        raise
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -1030,6 +1041,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         except OSError:
             pass
+        _remove_dirs(made)
         raise
     if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
         dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
@@ -1037,6 +1049,14 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def _remove_dirs(made: list[Path]) -> None:
+    for d in made:  # deepest first; only folders this write created, and only while empty
+        try:
+            d.rmdir()
+        except OSError:
+            break
 
 
 @contextmanager
@@ -1067,7 +1087,7 @@ def apply(ledger: Ledger, change: Change, *, as_of: date) -> list[Diagnostic]:
     try:
         atomic_write(change.path, change.new)
     except OSError as exc:
-        raise EditError(f"写入 {ledger.display(change.path)} 失败（{exc.strerror or exc}），原文件未改动", 1) from None
+        raise EditError(f"写入 {ledger.display(change.path)} 失败（{os_reason(exc)}），原文件未改动", 1) from None
     return [d for d in diags if d.severity is Severity.WARNING]
 
 

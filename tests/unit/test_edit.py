@@ -304,3 +304,32 @@ def test_any_text_reads_back(text):
 @pytest.mark.parametrize("value", [0, 7, 3000, 2.5, 1e20, 1e-5, True, False, date(2024, 2, 29)])
 def test_other_scalars_read_back(value):
     assert yaml.safe_load("k: " + edit.scalar(value))["k"] == value
+
+
+def test_failed_new_village_leaves_no_folder_behind(tmp_path, monkeypatch):
+    """The village folder was created before the write; left empty it made the ledger invalid
+    (HJP012) and `hjp new village` then refused the retry as 'already exists'."""
+    root = tmp_path / "ledger"
+    write_ledger(root, {"villages/hejiapan/hazards.yaml": HAZARDS.encode()})
+    led = load_ledger(root, cache=False)
+    change = edit.plan_new_village(led, "dazhuang", {"name": "大庄村"})
+
+    def boom(src: str, dst: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(edit, "_replace", boom)
+    with pytest.raises(edit.EditError) as exc:
+        edit.apply(led, change, as_of=AS_OF)
+    assert exc.value.message == f"写入 {root}/villages/dazhuang/village.yaml 失败（磁盘空间不足），原文件未改动"
+    assert sorted(p.name for p in (root / "villages").iterdir()) == ["hejiapan"]
+
+
+def test_new_village_completes_a_folder_made_by_hand(tmp_path):
+    root = tmp_path / "ledger"
+    write_ledger(root, {"villages/hejiapan/hazards.yaml": HAZARDS.encode()})
+    (root / "villages/dazhuang").mkdir()  # validate says: HJP012, create village.yaml
+    led = load_ledger(root, cache=False)
+    edit.apply(led, edit.plan_new_village(led, "dazhuang", {"name": "大庄村"}), as_of=AS_OF)
+    assert (root / "villages/dazhuang/village.yaml").read_text(encoding="utf-8").splitlines()[1] == "name: 大庄村"
+    with pytest.raises(edit.EditError, match="村 dazhuang 已经存在"):
+        edit.plan_new_village(load_ledger(root, cache=False), "dazhuang", {"name": "大庄村"})
