@@ -1080,7 +1080,7 @@ def apply(ledger: Ledger, change: Change, *, as_of: date) -> list[Diagnostic]:
     diags = check(ledger, change, as_of=as_of)
     bad = errors(diags)
     if bad:
-        raise EditError(f"改动后台账会有 {len(bad)} 个错误，未写入任何内容：", 1, bad)
+        raise _refusal(ledger, bad, as_of=as_of)
     current = _read(change.path)
     if current != change.old:
         raise EditError(f"{ledger.display(change.path)} 在此期间被修改过，未写入；请重试", 1)
@@ -1088,7 +1088,27 @@ def apply(ledger: Ledger, change: Change, *, as_of: date) -> list[Diagnostic]:
         atomic_write(change.path, change.new)
     except OSError as exc:
         raise EditError(f"写入 {ledger.display(change.path)} 失败（{os_reason(exc)}），原文件未改动", 1) from None
-    return [d for d in diags if d.severity is Severity.WARNING]
+    # Only the changed record's warnings: the ledger's other warnings were there before and are
+    # validate's to list, not news about this change.
+    return [d for d in diags if d.severity is Severity.WARNING and d.record == change.record_id]
+
+
+def _problem(d: Diagnostic) -> tuple[str, str, str | None, str]:
+    # lines shift when a record is inserted: a problem is the same one if all but its place agree
+    return d.code, d.path, d.record, re.sub(r":\d+(?=\D|$)", "", d.message)
+
+
+def _refusal(ledger: Ledger, bad: list[Diagnostic], *, as_of: date) -> EditError:
+    """Say whether the errors come from this change or were in the ledger already."""
+    from hjp.rules import RuleContext, validate
+
+    before = {_problem(d) for d in errors(validate(ledger, RuleContext(as_of=as_of)))}
+    new = [d for d in bad if _problem(d) not in before]
+    old = len(bad) - len(new)
+    if not new:
+        return EditError(f"台账本来就有 {old} 个错误（与本次修改无关），须先改正才能修改；未写入任何内容：", 1, bad)
+    more = f"（另有 {old} 个原有错误，hjp validate 查看）" if old else ""
+    return EditError(f"改动后台账会有 {len(new)} 个错误{more}，未写入任何内容：", 1, new)
 
 
 def written_record(change: Change) -> tuple[int, str]:

@@ -247,3 +247,31 @@ def test_every_free_text_option_is_checked_up_front(ledger, args, message):
     r = invoke(*args, "--ledger", "ledger")
     assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"hjp: 错误：{message}\n")
     assert snapshot(ledger) == before
+
+
+def test_errors_already_in_the_ledger_are_not_blamed_on_the_change(ledger):
+    """'改动后台账会有 N 个错误' was said of errors in another file that the change did not touch."""
+    (ledger / "villages/hejiapan/units.yaml").write_text("units:\n  - id: DW-hejiapan-01\n", encoding="utf-8")
+    before = snapshot(ledger)
+    r = invoke("rectify", "YH-2026-0001", "--on", "2026-11-20", "--ledger", "ledger")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr.splitlines()[0] == "hjp: 错误：台账本来就有 3 个错误（与本次修改无关），须先改正才能修改；未写入任何内容："
+    assert len(r.stderr.splitlines()) == 4 and "units.yaml:2:5: error HJP102" in r.stderr
+    r = invoke("new", "hazard", "--village", "hejiapan", "--title", "t", "--sector", "消防", "--level", "一般",
+               "--source", "自查", "--owner", "王某", "--deadline", "2026-12-01", "--unit", "DW-nowhere-01",
+               "--ledger", "ledger")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == "hjp: 错误：改动后台账会有 1 个错误（另有 3 个原有错误，hjp validate 查看），未写入任何内容："
+    assert [line.split(" error ")[1][:6] for line in r.stderr.splitlines()[1:]] == ["HJP202"]
+    assert snapshot(ledger) == before
+
+
+def test_only_the_changed_records_warnings_are_shown(ledger):
+    """Every write used to repeat all of the ledger's warnings (e.g. each missing evidence file)."""
+    (ledger / "tasks.yaml").write_text(
+        "tasks:\n  - {id: RW-1, title: 例会, ongoing: true, evidence: [e/old.pdf]}\n"
+        "  - {id: RW-2, title: 培训, ongoing: true}\n", encoding="utf-8")
+    r = invoke("done", "RW-2", "--note", "培训1次", "--evidence", "e/new.pdf", "--on", "2026-11-20", "--ledger", "ledger")
+    assert r.exit_code == 0
+    assert r.stderr == ("ledger/tasks.yaml:3:95: warning HJP208: 佐证材料 e/new.pdf 不存在；"
+                        "请把文件放到仓库的这个位置，或改正路径\n")
