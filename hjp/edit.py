@@ -1077,6 +1077,13 @@ def locked(root: Path) -> Iterator[None]:
 
 def apply(ledger: Ledger, change: Change, *, as_of: date) -> list[Diagnostic]:
     """Check, then write ``change``; returns the warnings. EditError (nothing written) on errors."""
+    # DESIGN §7: nothing is written outside the repository, also not through a symbolic link
+    # (a villages/<slug> linking elsewhere would otherwise receive the file).
+    real = Path(os.path.realpath(change.path))
+    repo = Path(os.path.realpath(ledger.repo_root))
+    if not real.is_relative_to(repo):
+        raise EditError(f"{ledger.display(change.path)} 经符号链接指向仓库之外（{real}）；hjp 不向仓库外写入，"
+                        "未写入任何内容。请把该村的文件放进仓库本身", 1)
     diags = check(ledger, change, as_of=as_of)
     bad = errors(diags)
     if bad:

@@ -55,3 +55,25 @@ def test_demo_onto_an_existing_file(here):
     r = invoke("demo", "notes.txt", "--villages", "1", "--hazards", "1")
     assert (r.exit_code, r.stderr) == (2, "hjp: 错误：notes.txt 是已有的文件，不是目录；请换一个目录名\n")
     assert (here / "notes.txt").read_text(encoding="utf-8") == "留着\n"
+
+
+def test_no_write_through_a_village_folder_linking_outside_the_repository(make_ledger, tmp_path_factory, monkeypatch):
+    """`rectify` wrote into the link's target; `new hazard` would have created a file there."""
+    from hjp import cli
+
+    outside = tmp_path_factory.mktemp("elsewhere")
+    hazards = ("hazards:\n  - id: YH-2026-0777\n    title: 外部\n    sector: 消防\n    level: 一般\n    source: 自查\n"
+               "    found_on: 2026-11-01\n    rectification: {owner: 王某, deadline: 2026-11-02}\n")
+    (outside / "village.yaml").write_text("name: 外村\n", encoding="utf-8")
+    (outside / "hazards.yaml").write_text(hazards, encoding="utf-8")
+    root = make_ledger({"villages/hejiapan/village.yaml": "name: 何家畔村\n"})
+    (root / "villages" / "waicun").symlink_to(outside)
+    monkeypatch.setattr(cli, "ledger_today", lambda led: __import__("datetime").date(2026, 11, 28))
+    r = invoke("rectify", "YH-2026-0777", "--on", "2026-11-03", "--ledger", str(root))
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == (f"hjp: 错误：ledger/villages/waicun/hazards.yaml 经符号链接指向仓库之外（{outside / 'hazards.yaml'}）；"
+                        "hjp 不向仓库外写入，未写入任何内容。请把该村的文件放进仓库本身\n")
+    r = invoke("new", "drill", "--village", "waicun", "--title", "演练", "--kind", "桌面", "--ledger", str(root))
+    assert r.exit_code == 1 and "指向仓库之外" in r.stderr
+    assert (outside / "hazards.yaml").read_text(encoding="utf-8") == hazards
+    assert sorted(p.name for p in outside.iterdir()) == ["hazards.yaml", "village.yaml"]
