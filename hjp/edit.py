@@ -753,7 +753,7 @@ def convert(spec: FieldSpec, raw: list[str], ledger: Ledger) -> Any:
         if opts and spec.choices != "actions" and first not in opts:
             from hjp.schema_errors import did_you_mean
 
-            raise EditError(f"--{spec.option} 的值 {first} 不在可选范围内{did_you_mean(first, opts) or ''}；"
+            raise EditError(f"--{spec.option} 的值 {first} 不在可选范围内{did_you_mean(first, opts) or '；'}"
                             f"可选：{'、'.join(opts)}", 2)
         return first
     if spec.type == "date":
@@ -819,10 +819,16 @@ def next_id(ledger: Ledger, kind: str, *, year: int, village: str | None) -> str
     parts = re.split(r"(\{[a-z]+(?::[^}]*)?\})", fmt)
     rx = ""
     for part in parts:
-        name = re.fullmatch(r"\{([a-z]+)(?::[^}]*)?\}", part)
+        name = re.fullmatch(r"\{([a-z]+)(?::([^}]*))?\}", part)
         if not name:
             rx += re.escape(part)
-        elif name.group(1) == "seq":
+            continue
+        # Only zero-padding to a sane width: town.yaml is data, and '{seq:0999999999d}' asked
+        # str.format for a gigabyte.
+        if name.group(2) is not None and (name.group(1) != "seq" or not re.fullmatch(r"0[1-9]d?", name.group(2))):
+            raise EditError(f"town.yaml 的 id_format.{kind} 中 {part} 的写法不支持；序号写 {{seq}} 或补零到固定位数，"
+                            f"例如 {{seq:04d}}（1–9 位），{{year}}、{{village}} 不带格式", 1)
+        if name.group(1) == "seq":
             rx += r"(?P<seq>\d+)"
         elif name.group(1) == "year":
             rx += str(year)

@@ -275,3 +275,8 @@ def test_only_the_changed_records_warnings_are_shown(ledger):
     assert r.exit_code == 0
     assert r.stderr == ("ledger/tasks.yaml:3:95: warning HJP208: 佐证材料 e/new.pdf 不存在；"
                         "请把文件放到仓库的这个位置，或改正路径\n")
+
+
+def test_enum_typo_message_reads_cleanly(ledger):
+    r = invoke("new", "hazard", "--village", "hejiapan", "--title", "t", "--level", "一半", "--ledger", "ledger")
+    assert (r.exit_code, r.stderr) == (2, "hjp: 错误：--level 的值 一半 不在可选范围内；是不是要写 一般？可选：一般、重大\n")

@@ -333,3 +333,26 @@ def test_new_village_completes_a_folder_made_by_hand(tmp_path):
     assert (root / "villages/dazhuang/village.yaml").read_text(encoding="utf-8").splitlines()[1] == "name: 大庄村"
     with pytest.raises(edit.EditError, match="村 dazhuang 已经存在"):
         edit.plan_new_village(load_ledger(root, cache=False), "dazhuang", {"name": "大庄村"})
+
+
+@pytest.mark.parametrize("fmt", ["YH-{seq:0999999999d}", "YH-{seq:>9}", "YH-{year:x}-{seq}", "YH-{seq:,}"])
+def test_id_format_refuses_format_specs_beyond_zero_padding(tmp_path, fmt):
+    """town.yaml is data: '{seq:0999999999d}' made str.format build a gigabyte (MemoryError, 内部错误)."""
+    root = tmp_path / "ledger"
+    write_ledger(root, {"villages/hejiapan/hazards.yaml": HAZARDS.encode()})
+    town = (root / "town.yaml").read_text(encoding="utf-8")
+    (root / "town.yaml").write_text(town + f"id_format:\n  hazard: '{fmt}'\n", encoding="utf-8")
+    led = load_ledger(root, cache=False)
+    with pytest.raises(edit.EditError) as exc:
+        edit.next_id(led, "hazard", year=2026, village="hejiapan")
+    part = fmt.split("-")[-1] if fmt != "YH-{year:x}-{seq}" else "{year:x}"
+    assert exc.value.message == (f"town.yaml 的 id_format.hazard 中 {part} 的写法不支持；序号写 {{seq}} 或补零到固定位数，"
+                                 "例如 {seq:04d}（1–9 位），{year}、{village} 不带格式")
+
+
+def test_id_format_zero_padding_still_works(tmp_path):
+    root = tmp_path / "ledger"
+    write_ledger(root, {"villages/hejiapan/hazards.yaml": HAZARDS.encode()})
+    town = (root / "town.yaml").read_text(encoding="utf-8")
+    (root / "town.yaml").write_text(town + "id_format:\n  hazard: 'YH-{year}-{seq:06}'\n", encoding="utf-8")
+    assert edit.next_id(load_ledger(root, cache=False), "hazard", year=2026, village="hejiapan") == "YH-2026-000001"
