@@ -55,10 +55,10 @@ def ledger_option() -> Path:
 def parse_as_of(value: Optional[str]) -> "date | None":
     if value is None:
         return None
-    from datetime import date
+    from hjp.clock import iso_date
 
     try:
-        return date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
         raise fail(f"--as-of 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
 
@@ -324,12 +324,12 @@ def _interactive() -> bool:
 
 
 def _on_date(value: Optional[str], today: "date", option: str = "--on") -> "date":
-    from datetime import date
+    from hjp.clock import iso_date
 
     if value is None:
         return today
     try:
-        return date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
         raise fail(f"{option} 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
 
@@ -586,8 +586,6 @@ def log(
 
     示例：hjp log YH-2024-0001
     """
-    import json
-
     from hjp import history
 
     git, prefix = _git_for(ledger)
@@ -599,6 +597,8 @@ def log(
     finally:
         git.close()
     if json_:
+        import json  # only here: hjp log is measured against git log (issue 5)
+
         json.dump(history.log_json(record, events, include_confidential=include_confidential), sys.stdout,
                   ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

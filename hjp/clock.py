@@ -1,4 +1,5 @@
-"""The only place hjp asks the clock: today's date in the ledger's time zone."""
+"""Dates at the edge: the only place hjp asks the clock (today in the ledger's time zone), and strict
+parsing of the dates the clerk types."""
 
 from __future__ import annotations
 
@@ -17,3 +18,15 @@ def today(tz_name: str = DEFAULT_TZ, *, now: datetime | None = None) -> date:
     except Exception:  # no tz database on the machine: China has had no DST since 1991
         tz = timezone(timedelta(hours=8)) if tz_name == DEFAULT_TZ else timezone.utc
     return now.astimezone(tz).date()
+
+
+def iso_date(text: str) -> date:
+    """A date written YYYY-MM-DD, and nothing else.
+
+    ``date.fromisoformat`` also takes ``20261130`` and ``2026-W48-1`` since Python 3.11; the ledger
+    format and the CLI accept only the form the clerk sees everywhere. Raises ValueError.
+    """
+    v = text.strip()
+    if len(v) != 10 or not v.isascii() or v[4] != "-" or v[7] != "-" or not (v[:4] + v[5:7] + v[8:]).isdigit():
+        raise ValueError(f"not YYYY-MM-DD: {text!r}")
+    return date.fromisoformat(v)

@@ -30,6 +30,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hjp import model as m
+from hjp.clock import iso_date
 from hjp.diagnostics import Diagnostic, Severity, os_reason
 from hjp.yamlread import _VALUE_CONTROL, parse_text
 
@@ -758,7 +759,7 @@ def convert(spec: FieldSpec, raw: list[str], ledger: Ledger) -> Any:
         return first
     if spec.type == "date":
         try:
-            return date.fromisoformat(first)
+            return iso_date(first)
         except ValueError:
             raise EditError(f"--{spec.option} 的日期 {first} 无效；请写成 YYYY-MM-DD，例如 2026-12-15", 2) from None
     if spec.type in ("int", "float"):
@@ -791,7 +792,7 @@ def convert(spec: FieldSpec, raw: list[str], ledger: Ledger) -> Any:
             if not sep:
                 due, sep, what = r.partition("：")
             try:
-                d = date.fromisoformat(due.strip())
+                d = iso_date(due.strip())
             except ValueError:
                 raise EditError(f"--milestone 应写成 期限:内容，例如 2026-06-30:完成排查（现为 {r}）", 2) from None
             if not what.strip():

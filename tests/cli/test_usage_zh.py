@@ -46,3 +46,20 @@ def test_bare_hjp_prints_help_and_exits_0(capsys: pytest.CaptureFixture[str]) ->
 
 def test_unknown_message_shapes_pass_through() -> None:
     assert usage_message("Something new.") == "Something new."
+
+
+@pytest.mark.parametrize("text", ["20261130", "2026-W48-1", "2026-11-3", "２０２６-11-30", "2026/11/30"])
+def test_dates_on_the_command_line_are_yyyy_mm_dd_only(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    code, out, err = run_main(capsys, "overdue", "--ledger", "ledgers", "--as-of", text)
+    assert (code, out) == (2, "")
+    assert err == f"hjp: 错误：--as-of 的日期 {text} 无效；请写成 YYYY-MM-DD，例如 2026-12-15\n"
+
+
+def test_iso_date_accepts_the_plain_form() -> None:
+    from datetime import date
+
+    from hjp.clock import iso_date
+
+    assert iso_date("2024-02-29") == date(2024, 2, 29)
+    with pytest.raises(ValueError):
+        iso_date("2025-02-29")
