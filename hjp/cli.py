@@ -229,6 +229,10 @@ def report(
     if not name:
         raise fail("请指定报告名称，例如 hjp report self-check；hjp report --list 列出可用的报告")
     day = parse_as_of(as_of)
+    if output is not None and str(output) == "-":  # the usual spelling of "to the screen"
+        if fmt is ReportFormat.docx:
+            raise fail("Word 文件不能输出到屏幕；请用 -o 文件名.docx")
+        output = None
     fmt = fmt if fmt is not None or output is not None else ReportFormat.md
     if output is not None:
         suffix = output.suffix.lower()

@@ -172,3 +172,12 @@ def test_user_template_linking_outside_the_repository_is_not_read(here, make_led
     (here / "templates" / "inc.md.j2").write_text("# 仓库内的链接\n", encoding="utf-8")
     ok = invoke("self-check", "--ledger", str(root), "--as-of", "2025-06-30")
     assert (ok.exit_code, ok.stdout) == (0, "# 仓库内的链接\n")
+
+
+def test_dash_means_the_screen_for_markdown_and_is_refused_for_word(here):
+    to_screen = invoke("overdue", "--ledger", str(FIXTURE), "--as-of", "2026-11-30")
+    dash = invoke("overdue", "--ledger", str(FIXTURE), "--as-of", "2026-11-30", "-o", "-")
+    assert dash.exit_code == 0 and dash.stdout == to_screen.stdout and dash.stdout.startswith("# ")
+    assert not (here / "-").exists()
+    word = invoke("overdue", "--ledger", str(FIXTURE), "-o", "-", "--format", "docx")
+    assert word.exit_code == 2 and word.stderr == "hjp: 错误：Word 文件不能输出到屏幕；请用 -o 文件名.docx\n"
