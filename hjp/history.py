@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from hjp.diagnostics import Diagnostic, error
-from hjp.yamlread import parse_text
 
 NULL_SHA = "0" * 40
 # model.ID_RE without importing the models (pydantic), which hjp log has no other use for.
@@ -61,6 +60,7 @@ class Git:
         self._waiting: deque[str] = deque()  # keys asked for and not answered yet, in order
         self._asked: set[str] = set()
         self._ended = False  # cat-file exited: nothing more will be answered
+        self._unsent = False  # requests written but still in our buffer
         self._shallow: frozenset[str] | None = None
 
     def _argv(self, args: tuple[str, ...]) -> list[str]:
@@ -82,8 +82,14 @@ class Git:
         return proc.stdout.decode("utf-8", "replace")
 
     def lines(self, *args: str) -> Iterator[str]:
-        """The output of a git command, line by line as git writes it (GitError if it fails)."""
-        proc = self._popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        """The output of a git command, line by line as git writes it (GitError if it fails).
+
+        git starts at once, not when the lines are first asked for; iterate them to the end, or
+        ``close()`` the iterator, so that the process is reaped.
+        """
+        return self._lines(self._popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE), args)
+
+    def _lines(self, proc: subprocess.Popen[bytes], args: tuple[str, ...]) -> Iterator[str]:
         assert proc.stdout is not None and proc.stderr is not None
         try:
             for line in proc.stdout:
@@ -104,10 +110,17 @@ class Git:
         except GitError:
             raise GitError(f"{self.cwd} 不在 git 仓库中；修改历史和审计需要用 git 管理台账") from None
 
-    def ask(self, keys: Iterable[str | None]) -> None:
-        """Queue blobs (ids, or ``rev:path``) for reading without waiting for them."""
+    def ask(self, keys: Iterable[str | None], *, now: bool = True) -> None:
+        """Queue blobs (ids, or ``rev:path``) for reading without waiting for them.
+
+        ``now=False`` leaves the request in the pipe's buffer (sent when 8 KB have gathered, or when
+        an answer is awaited): a write to cat-file for each commit of a long log cost more than the
+        reading it overlapped.
+        """
         new = [k for k in dict.fromkeys(keys) if k and k != NULL_SHA and "\n" not in k and k not in self._asked]
         if not new:
+            if now and self._unsent and self._batch is not None:
+                self._send()
             return
         if self._batch is None:
             self._batch = self._popen(("cat-file", "--batch"), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -120,11 +133,23 @@ class Git:
             self._waiting.extend(new)
         try:
             self._batch.stdin.write("".join(k + "\n" for k in new).encode())
-            self._batch.stdin.flush()
+            self._unsent = not now
+            if now:
+                self._batch.stdin.flush()
         except OSError:  # cat-file died; blob() answers None for what it did not read
             with self._answers:
                 self._ended = True
                 self._answers.notify_all()
+
+    def _send(self) -> None:
+        assert self._batch is not None and self._batch.stdin is not None
+        try:
+            self._batch.stdin.flush()
+        except OSError:
+            with self._answers:
+                self._ended = True
+                self._answers.notify_all()
+        self._unsent = False
 
     def _read_answers(self, batch: subprocess.Popen[bytes]) -> None:
         """Background thread: cat-file's answers, in the order asked, into ``_blobs``."""
@@ -157,6 +182,8 @@ class Git:
             return None
         if sha not in self._asked:
             self.ask([sha])
+        elif self._unsent and sha not in self._blobs:
+            self.ask([], now=True)
         with self._answers:
             while sha not in self._blobs and not self._ended:
                 self._answers.wait()
@@ -183,6 +210,7 @@ class Git:
                 self._reader.join()
             self._batch.stdout.close()
             self._batch = self._reader = None
+            self._unsent = False
             self._blobs.clear()
             self._waiting.clear()
             self._asked.clear()
@@ -233,12 +261,16 @@ def has_commits(git: Git) -> bool:
 
 def iter_log(git: Git, revs: list[str], paths: list[str], *, full_diff: bool = False) -> Iterator[Commit]:
     """Commits (newest first unless --reverse) with their raw changes under ``paths`` (all their
-    changes with ``full_diff``), each yielded as soon as git has written it."""
-    shallow = shallow_commits(git)
-    commit: Commit | None = None
+    changes with ``full_diff``), each yielded as soon as git has written it; git starts at once."""
     # --root: a root commit's files are its changes even where log.showRoot is off.
-    for line in git.lines("log", "--raw", "--root", "--no-renames", "--no-abbrev", _FORMAT,
-                          *(["--full-diff"] if full_diff else []), *revs, "--", *paths):
+    lines = git.lines("log", "--raw", "--root", "--no-renames", "--no-abbrev", _FORMAT,
+                      *(["--full-diff"] if full_diff else []), *revs, "--", *paths)
+    return _commits(lines, shallow_commits(git))
+
+
+def _commits(lines: Iterator[str], shallow: frozenset[str]) -> Iterator[Commit]:
+    commit: Commit | None = None
+    for line in lines:
         if line.startswith("\x1e"):
             if commit is not None:
                 yield commit
@@ -287,6 +319,8 @@ def records_in(text: str | None, path: str) -> dict[str, tuple[dict[str, Any], i
     """{id: (record, 1-based line)} of one version of a record file; {} when unreadable."""
     if text is None:
         return {}
+    from hjp.yamlread import parse_text  # PyYAML only when a whole file must be read
+
     top = top_of(path)
     data = parse_text(text, path).data
     if not isinstance(data, dict) or not isinstance(data.get(top), list):
@@ -296,6 +330,155 @@ def records_in(text: str | None, path: str) -> dict[str, tuple[dict[str, Any], i
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             out.setdefault(item["id"], (_plain(item), item.line + 1))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a record's slice without PyYAML
+#
+# Importing PyYAML costs more than reading every version of a record in a typical ``hjp log``, and
+# records are written in a small, regular subset of YAML. ``quick_record`` reads that subset and
+# answers exactly what ``parse_text`` (then ``_plain``) would; on anything outside it, it answers
+# None and the caller asks PyYAML. Being sure beats being clever: every doubt is a None.
+
+# Characters PyYAML reads as something other than text (line breaks, BOM, non-printables), tabs and
+# lone carriage returns: a slice holding any of them goes to PyYAML. (Written as the few characters
+# refused rather than the many accepted: the negated class took 4 ms to compile, on every run.)
+_QUICK_ODD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_QUICK_LINE = re.compile(r"( *)(- +)?([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
+_QUICK_ITEM = re.compile(r"( *)- +(.*)")
+_QUICK_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_QUICK_INT = re.compile(r"0|[1-9][0-9]*")
+# PyYAML 1.1's implicit types, keyed like its resolvers by the first character (hjp keeps dates as text).
+_QUICK_WORDS = {**dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+                **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+                **dict.fromkeys(("null", "Null", "NULL"), None)}
+_QUICK_RESOLVED_FIRST = frozenset("yYnNtTfFoO-+.0123456789<=~")
+_QUICK_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+
+class _NotQuick(Exception):
+    pass
+
+
+def _quick_plain(text: str, flow: bool) -> Any:
+    """A plain scalar's value (comment already removed), as PyYAML's resolver would type it."""
+    if not text:
+        return None
+    first = text[0]
+    if first in _QUICK_INDICATORS or ": " in text or text.endswith(":") or " #" in text:
+        raise _NotQuick
+    if flow and any(c in text for c in ",[]{}:#"):
+        raise _NotQuick
+    if first in _QUICK_RESOLVED_FIRST:
+        if text in _QUICK_WORDS:
+            return _QUICK_WORDS[text]
+        if first in "-+.0123456789<=~":
+            if _QUICK_DATE.fullmatch(text):
+                return text
+            if _QUICK_INT.fullmatch(text):
+                return int(text)
+            raise _NotQuick
+    return text
+
+
+def _quick_value(text: str) -> Any:
+    """The value after ``key: `` or ``- `` on one line: a plain or simply quoted scalar, or a flow
+    collection of plain scalars on that line."""
+    first = text[:1]
+    if first in ("'", '"'):
+        end = text.find(first, 1)
+        rest = text[end + 1:] if end > 0 else "x"
+        if end < 0 or "\\" in text[:end] or rest.strip() and not rest.lstrip().startswith("#") or \
+                rest and not rest.startswith(" "):
+            raise _NotQuick
+        return text[1:end]
+    if first in ("{", "["):
+        close = "}" if first == "{" else "]"
+        end = text.find(close)
+        rest = text[end + 1:] if end > 0 else "x"
+        if end < 0 or rest.strip() and not rest.lstrip().startswith("#") or rest and not rest.startswith(" "):
+            raise _NotQuick
+        body = text[1:end].strip()
+        if first == "[":
+            items = [item.strip() for item in body.split(",")] if body else []
+            if "" in items:  # [a, ] is ['a'] to PyYAML, [a, , b] an error
+                raise _NotQuick
+            return [_quick_plain(item, True) for item in items]
+        out: dict[str, Any] = {}
+        for item in body.split(",") if body else []:
+            key, sep, value = item.strip().partition(": ")
+            if not sep and item.strip().endswith(":"):
+                key, value = item.strip()[:-1], ""
+            elif not sep:
+                raise _NotQuick
+            key = _quick_key(key)
+            if key in out:
+                raise _NotQuick
+            out[key] = _quick_plain(value.strip(), True)
+        return out
+    cut = text.find(" #")
+    return _quick_plain((text[:cut] if cut >= 0 else text).rstrip(" "), False)
+
+
+def _quick_key(key: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) or key in _QUICK_WORDS:
+        raise _NotQuick
+    return key
+
+
+def quick_record(piece: str) -> dict[str, Any] | None:
+    """The record in ``piece`` (one ``- key: value`` block list item), or None when unsure."""
+    if "\r" in piece:
+        piece = piece.replace("\r\n", "\n")
+    if _QUICK_ODD.search(piece):
+        return None
+    lines = [ln for ln in piece.split("\n") if ln.strip(" ") and not ln.lstrip(" ").startswith("#")]
+    try:
+        first = _QUICK_LINE.fullmatch(lines[0]) if lines else None
+        if first is None or first.group(2) is None:
+            return None
+        indent = len(first.group(1)) + len(first.group(2))  # the record's keys line up with the first
+        record: dict[str, Any] = {}
+        i = 0
+        while i < len(lines):
+            mm = _QUICK_LINE.fullmatch(lines[i]) if i else first
+            if mm is None or (i and (mm.group(2) is not None or len(mm.group(1)) != indent)):
+                return None
+            key = _quick_key(mm.group(3))
+            if key in record:
+                return None
+            text = (mm.group(4) or "").rstrip(" ")
+            i += 1
+            if text and not text.startswith("#"):
+                record[key] = _quick_value(text)
+                continue
+            # ``key:`` alone: a nested block mapping or block list follows, or the value is null.
+            nxt = lines[i] if i < len(lines) else ""
+            depth = len(nxt) - len(nxt.lstrip(" "))
+            if nxt[depth:depth + 2] == "- " and depth >= indent:
+                items = []
+                while i < len(lines) and (im := _QUICK_ITEM.fullmatch(lines[i])) and len(im.group(1)) == depth:
+                    items.append(_quick_value(im.group(2).rstrip(" ")))
+                    i += 1
+                record[key] = items
+            elif depth > indent:
+                inner: dict[str, Any] = {}
+                while i < len(lines) and len(lines[i]) - len(lines[i].lstrip(" ")) > indent:
+                    im = _QUICK_LINE.fullmatch(lines[i])
+                    if im is None or im.group(2) is not None or len(im.group(1)) != depth:
+                        return None
+                    sub = _quick_key(im.group(3))
+                    value = (im.group(4) or "").rstrip(" ")
+                    if sub in inner or not value or value.startswith("#"):
+                        return None  # a second level of nesting, or a null: PyYAML decides
+                    inner[sub] = _quick_value(value)
+                    i += 1
+                record[key] = inner
+            else:
+                record[key] = None
+        return record
+    except _NotQuick:
+        return None
 
 
 class RecordReader:
@@ -309,7 +492,14 @@ class RecordReader:
         self._by_blob: dict[str | None, Any] = {}
 
     def slice(self, text: str) -> str | None:
-        mm = self._line.search(text)
+        # The first line that is this record's ``- id:`` line: only lines holding the ID can be
+        # (several times faster than searching the whole text with the pattern).
+        mm = None
+        at = text.find(self.rid)
+        while at >= 0 and mm is None:
+            mm = self._line.match(text, text.rfind("\n", 0, at) + 1)
+            end = text.find("\n", at)
+            at = text.find(self.rid, end) if end >= 0 else -1
         if mm is None:
             return None
         indent = len(mm.group(1))
@@ -343,6 +533,12 @@ class RecordReader:
         if piece is not None:
             if piece in self._slices:
                 return self._slices[piece]
+            quick = quick_record(piece)
+            if quick is not None and quick.get("id") == self.rid:
+                self._slices[piece] = quick
+                return quick
+            from hjp.yamlread import parse_text
+
             data = parse_text(piece, path).data
             if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict) and data[0].get("id") == self.rid:
                 self._slices[piece] = _plain(data[0])
@@ -388,14 +584,16 @@ class Event:
     other: str | None = None  # moved from / to
 
 
-def _file_log(git: Git, path: str, rev: str) -> list[Commit]:
+def _file_log(git: Git, path: str, rev: str, also: Iterable[str] = ()) -> list[Commit]:
     """The commits that changed ``path``, from ``rev`` back, with all their changes; cat-file starts
-    reading the file's versions as soon as each commit arrives."""
+    reading the file's versions as soon as each commit arrives (and ``also`` while git starts)."""
     commits = []
-    for commit in iter_log(git, [rev], [path], full_diff=True):
+    log = iter_log(git, [rev], [path], full_diff=True)
+    git.ask(also)
+    for commit in log:
         ch = commit.change(path)
         if ch is not None:
-            git.ask(ch[:2])
+            git.ask(ch[:2], now=False)
         commits.append(commit)
     return commits
 
@@ -439,11 +637,12 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     candidates = _worktree_candidates(git.cwd, pathspec, top, rid)
     if candidates:
         # Read HEAD's versions while the first file's history is walked (it is usually the only one).
-        git.ask(f"HEAD:{path}" for path in candidates)
+        heads = [f"HEAD:{path}" for path in candidates]
         try:
-            logs[(candidates[-1], "HEAD")] = _file_log(git, candidates[-1], "HEAD")
+            logs[(candidates[-1], "HEAD")] = _file_log(git, candidates[-1], "HEAD", also=heads)
         except GitError:
             pass  # e.g. no commits yet: the checks below say what to do
+        git.ask(heads)
     for path in candidates:
         if reader.get(f"HEAD:{path}", path) is not None:
             starts.append((path, "HEAD"))
