@@ -693,9 +693,10 @@ def _checked_ledger(ledger: Path, as_of: Optional[str]) -> "tuple[Ledger, date, 
 
     when = parse_as_of(as_of)
     led = open_ledger(ledger)
-    when = when or ledger_today(led)
+    today = ledger_today(led)
+    when = when or today
     # Validated as of the same day: a record dated after it is "not yet", and says so (HJP217).
-    return led, when, run_validation(led, RuleContext(as_of=when))
+    return led, when, run_validation(led, RuleContext(as_of=when, is_today=when == today))
 
 
 @app.command()

@@ -25,6 +25,7 @@ Rule = Callable[[Ledger, "RuleContext"], Iterable[Diagnostic]]
 class RuleContext:
     as_of: date  # "today": dates after it are flagged as possible typos
     check_files: bool = True  # whether evidence files are looked for on disk
+    is_today: bool = True  # False when the clerk asked about another day (--as-of): wording only
 
 
 RULES: list[Rule] = [

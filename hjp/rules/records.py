@@ -135,20 +135,23 @@ def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]
             for fld in _FUTURE_FIELDS[kind]:
                 d = getattr(r, fld)
                 if d is not None and d > today:
-                    yield _future(loc, r.id, f"{_FUTURE_LABELS[fld]} {fld}", d, today, loc.field(fld))
+                    yield _future(loc, r.id, f"{_FUTURE_LABELS[fld]} {fld}", d, ctx, loc.field(fld))
             if kind != "Task":
                 continue
             for i, ms in enumerate(r.milestones or []):
                 if ms.done_on is not None and ms.done_on > today:
-                    yield _future(loc, r.id, f"第 {i + 1} 个阶段目标的完成日期 done_on", ms.done_on, today,
+                    yield _future(loc, r.id, f"第 {i + 1} 个阶段目标的完成日期 done_on", ms.done_on, ctx,
                                   loc.at("milestones", i, "done_on"))
             for name, label in (("occurrences", "落实记录"), ("progress", "进展记录")):
                 for i, entry in enumerate(getattr(r, name)):
                     if entry.date > today:
-                        yield _future(loc, r.id, f"第 {i + 1} 条{label}的日期 date", entry.date, today,
+                        yield _future(loc, r.id, f"第 {i + 1} 条{label}的日期 date", entry.date, ctx,
                                       loc.at(name, i, "date"))
 
 
-def _future(loc: Any, rid: str, what: str, d: date, today: date, pos: tuple[int, int]) -> Diagnostic:
-    return warning("HJP217", f"{what} {d} 晚于今天 {today}，可能是笔误；在那天之前不计入统计",
-                   loc.path, pos[0], pos[1], rid)
+def _future(loc: Any, rid: str, what: str, d: date, ctx: RuleContext, pos: tuple[int, int]) -> Diagnostic:
+    if ctx.is_today:
+        msg = f"{what} {d} 晚于今天 {ctx.as_of}，可能是笔误；在那天之前不计入统计"
+    else:
+        msg = f"{what} {d} 晚于计算日期 {ctx.as_of}（--as-of），按该日计算时不计入统计"
+    return warning("HJP217", msg, loc.path, pos[0], pos[1], rid)

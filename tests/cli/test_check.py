@@ -155,8 +155,8 @@ def test_junit_failures_per_file_for_validation_errors(make_ledger) -> None:
     drills = next(c for c in suite if c.get("name") == "ledger/villages/dongzhuang/drills.yaml")
     assert drills.find("failure") is None
     assert drills.find("system-out").text == (
-        "ledger/villages/dongzhuang/drills.yaml:8:14: warning HJP217: 演练实施日期 held_on 2027-01-05 晚于今天 2026-11-30，"
-        "可能是笔误；在那天之前不计入统计")
+        "ledger/villages/dongzhuang/drills.yaml:8:14: warning HJP217: 演练实施日期 held_on 2027-01-05 "
+        "晚于计算日期 2026-11-30（--as-of），按该日计算时不计入统计")
 
 
 def test_validation_errors_fail_at_every_level(make_ledger) -> None:

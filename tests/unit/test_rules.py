@@ -433,3 +433,15 @@ def test_hjp013_unknown_file_in_village_dir(make_ledger, diagnostics_of):
         "ledger/villages/cun/hazard.yaml:1:1: warning HJP013: 不认识的文件 hazard.yaml，不会被读取；是不是要写 hazards？"
         "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml",
     ]
+
+
+def test_hjp217_names_the_as_of_day_when_it_is_not_today(make_ledger) -> None:
+    from hjp.load import load_ledger
+    from hjp.rules import RuleContext, run_rules
+    from hjp.rules.records import check_future_dates
+
+    make_ledger({"villages/a/drills.yaml": "drills:\n  - {id: YL-1, title: 演练, kind: 桌面, held_on: 2026-12-01}\n"})
+    led = load_ledger("ledger", cache=False)
+    got = [str(d) for d in run_rules(led, RuleContext(as_of=AS_OF, is_today=False), [check_future_dates])]
+    assert got == ["ledger/villages/a/drills.yaml:2:46: warning HJP217: 演练实施日期 held_on 2026-12-01 "
+                   "晚于计算日期 2026-11-28（--as-of），按该日计算时不计入统计"]
