@@ -22,13 +22,20 @@ the commits that touched FILE times the size of its versions.
   - The record logged is a typical one: in the village with the median number of commits to its
     hazards.yaml, the hazard with the median number of commits; the busiest village's busiest hazard
     is measured as well.
-Repositories are measured as fast-import leaves them (packed, no commit-graph), with a commit-graph
-as `git gc` writes it by default (no Bloom filters), and with `--changed-paths` Bloom filters (which
-make `git log -- FILE` itself 3–4× faster, and leave a Python process's start-up as the floor).
+The repository is measured as fast-import leaves it (one pack whose deltas chain each version of a
+file to the previous one: reading 200 versions of a file costs git ~45 ms, more than the log itself),
+then repacked as `git gc` packs a history that was committed one by one, or as a clone arrives
+(`git repack -a -d -f`: the same reads cost ~3 ms) — the state a clerk's repository is really in —
+then with a commit-graph as `git gc` writes it by default (no Bloom filters), then with
+`--changed-paths` Bloom filters (which make `git log -- FILE` itself 3–4× faster).
+hjp is run as the clerk runs it (the `hjp` script, bytecode cached). Its floor, a Python process that
+imports typer, is printed with each ratio: whatever hjp does, it cannot start faster than that.
+`--compare REV` measures hjp as committed at REV alongside (before/after a change, same run).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import shutil
@@ -198,46 +205,81 @@ def build(repo: Path) -> tuple[str, str, str, str, dict[str, int]]:
                                                           "busiest": per_file[busiest]})
 
 
-def median_time(cmd: list[str], cwd: Path, runs: int = RUNS) -> float:
+# Python writes no bytecode under PYTHONDONTWRITEBYTECODE (set in some sandboxes): every run would
+# then compile each hjp module changed since its .pyc was last written (history.py alone: 8 ms).
+# An installed hjp has its bytecode (pip compiles it), so the measured runs may write it, after a
+# warm-up run.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def median_time(cmd: list[str], cwd: Path, runs: int = RUNS, env: dict[str, str] | None = None) -> float:
     times = []
-    for _ in range(runs):
+    for _ in range(runs + 1):
         t = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV)
         times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return statistics.median(times[1:])  # the first run is the warm-up
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--compare", metavar="REV", help="also measure hjp as committed at REV (e.g. before a change)")
+    args = ap.parse_args()
+    script = Path(sys.executable).with_name("hjp")  # what the clerk types; else python -m hjp
+    hjp = [str(script)] if script.exists() else HJP
     tmp = Path(tempfile.mkdtemp(prefix="hjp-bench-history-"))
     try:
+        variants = [("hjp", ENV)]
+        if args.compare:
+            old = tmp / "old"
+            old.mkdir()
+            tar = subprocess.run(["git", "archive", args.compare, "hjp"], cwd=Path(__file__).resolve().parents[2],
+                                 check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(old)], input=tar, check=True)
+            variants.append((f"hjp@{args.compare}", {**ENV, "PYTHONPATH": str(old)}))
         t = time.perf_counter()
         repo = tmp / "repo"
         rid, file, big_rid, big_file, counts = build(repo)
         print(f"generated {counts['commits']} commits, {HAZARDS} hazards in {VILLAGES} villages "
               f"in {time.perf_counter() - t:.1f} s")
         for r, f, what in ((rid, file, "typical"), (big_rid, big_file, "busiest")):
-            out = subprocess.run([*HJP, "log", r], cwd=repo, capture_output=True, text=True).stdout
+            outs = {name: subprocess.run([*hjp, "log", r], cwd=repo, capture_output=True, env=env).stdout
+                    for name, env in variants}
             n = subprocess.run(["git", "log", "--format=%H", "--", f], cwd=repo, capture_output=True,
                                text=True).stdout.count("\n")
-            print(f"{what}: hjp log {r}: {out.count(chr(10) + chr(10))} commits listed; {f}: {n} commits, "
-                  f"{len((repo / f).read_bytes())} bytes")
+            listed = outs["hjp"].count(b"\n\n")
+            print(f"{what}: hjp log {r}: {listed} commits listed"
+                  f"{'' if len(set(outs.values())) == 1 else ' (OUTPUTS DIFFER between versions)'}; "
+                  f"{f}: {n} commits, {len((repo / f).read_bytes())} bytes")
+        states = (
+            ("pack as fast-import wrote it (naive delta chains), no commit-graph", None),
+            # git gc packs a history committed one by one with fresh deltas, as a clone also arrives:
+            # reading a file's versions is then ~10x cheaper than from fast-import's chains.
+            ("repacked as git gc packs a real history (repack -a -d -f), no commit-graph",
+             ["git", "repack", "-q", "-a", "-d", "-f"]),
+            ("repacked, commit-graph as git gc writes it", ["git", "commit-graph", "write", "--reachable"]),
+            ("repacked, commit-graph with Bloom filters", ["git", "commit-graph", "write", "--reachable",
+                                                          "--changed-paths"]))
         floor = median_time([sys.executable, "-c", "import typer"], repo)
-        start = median_time([sys.executable, "-c", "import hjp.cli"], repo)
-        states = (("no commit-graph", None),
-                  ("commit-graph as git gc writes it", ["git", "commit-graph", "write", "--reachable"]),
-                  ("commit-graph with Bloom filters", ["git", "commit-graph", "write", "--reachable",
-                                                       "--changed-paths"]))
+        print(f"start-up floor: python -c 'import typer' {floor * 1000:.0f} ms "
+              f"(python -c pass {median_time([sys.executable, '-c', 'pass'], repo) * 1000:.0f} ms; "
+              f"hjp up to the log command, with a missing --ledger: "
+              f"{median_time([*hjp, 'log', rid, '--ledger', str(tmp / 'none')], repo) * 1000:.0f} ms)")
         for label, setup in states:
             if setup:
                 subprocess.run(setup, cwd=repo, check=True, capture_output=True)
+            print(f"[{label}]")
             for r, f, what in ((rid, file, "typical"), (big_rid, big_file, "busiest")):
                 ref = median_time(["git", "log", "--format=%H", "--", f], repo)
-                mine = median_time([*HJP, "log", r], repo)
-                print(f"[{label}, {what}] git log -- FILE {ref * 1000:.0f} ms; hjp log {mine * 1000:.0f} ms: "
-                      f"ratio {mine / ref:.2f} (target ≤ 3); without the start-up floor (python -c 'import typer' "
-                      f"{floor * 1000:.0f} ms) {(mine - floor) / ref:.2f}; import hjp.cli {start * 1000:.0f} ms")
-        a500 = median_time([*HJP, "audit", "--since", "HEAD~500"], repo, runs=3)
-        a1000 = median_time([*HJP, "audit", "--since", "HEAD~1000"], repo, runs=3)
+                line = f"  {what:8} git log -- FILE {ref * 1000:4.0f} ms"
+                for name, env in variants:
+                    mine = median_time([*hjp, "log", r], repo, env=env)
+                    line += (f" | {name} {mine * 1000:4.0f} ms: ratio {mine / ref:.2f}, "
+                             f"{(mine - floor) / ref:.2f} above the floor")
+                print(line)
+        print(f"  (target: ratio ≤ 3; the floor alone is {floor / ref:.2f} × git log -- FILE in the last state)")
+        a500 = median_time([*hjp, "audit", "--since", "HEAD~500"], repo, runs=3)
+        a1000 = median_time([*hjp, "audit", "--since", "HEAD~1000"], repo, runs=3)
         print(f"hjp audit --since HEAD~500 {a500:.2f} s; HEAD~1000 {a1000:.2f} s (target ≤ 30 s); "
               f"1000/500 ratio {a1000 / a500:.2f} (linear ≈ 2)")
     finally:
