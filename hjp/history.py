@@ -2,8 +2,10 @@
 
 Git does the heavy lifting: ``git log --raw -- FILE`` lists the commits touching a file with the
 blob of that file before and after each one, and a single ``git cat-file --batch`` process reads
-the blobs. A record's text is cut out of each blob by its ``- id:`` line and parsed only when that
-slice changed, so following one record through thousands of commits parses a handful of slices.
+the blobs while the log is still being written. A record's text is cut out of each blob by its
+``- id:`` line and parsed only when that slice changed, so following one record through thousands of
+commits parses a handful of slices — usually without PyYAML (``quick_record``), whose import alone
+would cost more. ``hjp log`` is held to 3 × ``git log -- FILE`` (tests/benchmarks/bench_history.py).
 Every change is compared with the commit's own parent, so merges and branches need no special care
 (a merge's own conflict resolutions are not inspected: the branch commits are).
 """
