@@ -18,12 +18,12 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from hjp import __version__
+from hjp.files import write_cache_entry as write_entry
 from hjp.load import FileResult, Loc
 
 CACHE_DIR = ".hjp-cache"
@@ -79,25 +79,6 @@ def loads(blob: bytes) -> FileResult:
         orders = flat.pop()
         locs = [Loc(path, line, col, village, (orders[k], packed), items) for line, col, k, packed, items in flat]
     return FileResult(records, locs, diagnostics)
-
-
-def write_entry(entry: Path, blob: bytes) -> None:
-    """Write atomically (a reader never sees half an entry); raises OSError when it cannot."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    ignore = entry.parent.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# hjp's parse cache: safe to delete\n*\n", encoding="utf-8")
-    fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, entry)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class FileCache:

@@ -18,7 +18,6 @@ import dataclasses
 import os
 import re
 import shutil
-import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,8 +30,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hjp import model as m
 from hjp.clock import iso_date
+from hjp.files import write_atomic
 from hjp.diagnostics import Diagnostic, Severity, os_reason
-from hjp.yamlread import _VALUE_CONTROL, parse_text
+from hjp.yamlread import _VALUE_CONTROL, parse_text, plain as _plain
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
@@ -445,14 +445,6 @@ def _modify(ledger: Ledger, rid: str, kinds: tuple[str, ...], message: str,
     edit(doc, node, rec, expected)
     title = getattr(rec, "title", None) or getattr(rec, "name", "")
     return Change(path, raw, doc.to_bytes(), rid, kind, top, f"{message} {rid} {title}".rstrip(), expected)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _not_future(what: str, on: date, today: date, option: str = "--on") -> None:
@@ -1019,7 +1011,7 @@ def _replace(src: str, dst: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old bytes or the new, never a mix.
+    """Write ``data`` to ``path`` durably and atomically (``files.write_atomic``).
 
     Folders it had to create are removed again when the write fails: a bare ``villages/<slug>/``
     left behind would make the ledger invalid (HJP012).
@@ -1027,35 +1019,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     made = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_atomic(path, data, durable=True, replace=lambda src, dst: _replace(src, dst))
     except BaseException:
         _remove_dirs(made)
         raise
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        _replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        _remove_dirs(made)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
 
 
 def _remove_dirs(made: list[Path]) -> None:

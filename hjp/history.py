@@ -302,14 +302,6 @@ def commit_date(ctime: int, tz: str) -> date:
 # Records inside blobs
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def top_of(path: str) -> str | None:
     mm = RECORD_FILE.search(path)
     if not mm:
@@ -321,7 +313,7 @@ def records_in(text: str | None, path: str) -> dict[str, tuple[dict[str, Any], i
     """{id: (record, 1-based line)} of one version of a record file; {} when unreadable."""
     if text is None:
         return {}
-    from hjp.yamlread import parse_text  # PyYAML only when a whole file must be read
+    from hjp.yamlread import parse_text, plain as _plain  # PyYAML only when a whole file must be read
 
     top = top_of(path)
     data = parse_text(text, path).data
@@ -539,7 +531,7 @@ class RecordReader:
             if quick is not None and quick.get("id") == self.rid:
                 self._slices[piece] = quick
                 return quick
-            from hjp.yamlread import parse_text
+            from hjp.yamlread import parse_text, plain as _plain
 
             data = parse_text(piece, path).data
             if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict) and data[0].get("id") == self.rid:

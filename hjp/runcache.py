@@ -20,7 +20,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 
 from hjp import __version__
 from hjp.diagnostics import Diagnostic, Severity
+from hjp.files import write_cache_entry
 from hjp.paths import evidence_state, find_repo_root
 
 _FORMAT = 1
@@ -120,14 +120,7 @@ def store(root: Path, key: str, *, timezone: str, day: date, diagnostics: list[D
                          [(d.code, d.severity.value, d.message, d.path, d.line, d.col, d.record) for d in diagnostics],
                          files, records, evidence), protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        ignore = target.parent.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# hjp's parse cache: safe to delete\n*\n", encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, target)
+        write_cache_entry(target, blob)
         entries = sorted(target.parent.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[_KEEP:]:
             old.unlink()

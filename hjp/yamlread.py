@@ -97,6 +97,15 @@ class MDict(dict):
         return self.marks.get(key, (self.line, self.col, self.line, self.col))
 
 
+def plain(value: Any) -> Any:
+    """MDict/MList (and nested dicts/lists) as plain dicts and lists, for comparing values."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 class MList(list):
     __slots__ = ("line", "col", "marks")
 

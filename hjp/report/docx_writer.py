@@ -20,9 +20,7 @@ Text ``【请填写：……】`` is highlighted so the clerk sees what is left 
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from xml.sax.saxutils import escape
 from datetime import date, datetime
 from pathlib import Path
@@ -37,9 +35,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
+
+from hjp.files import write_atomic
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -527,21 +525,3 @@ def save_atomic(doc: Any, path: Path) -> None:
     buf = io.BytesIO()
     doc.save(buf)
     write_atomic(Path(path), buf.getvalue())
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        # mkstemp creates 0600; give the file the mode an ordinary write would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from hjp.files import write_atomic
 from hjp.load import Ledger
 from hjp.report import render, viewmodel
 
@@ -305,8 +306,6 @@ def _first_heading(markdown: str) -> str | None:
 
 
 def write_text_atomic(path: Path, data: bytes) -> None:
-    from hjp.report.docx_writer import write_atomic
-
     write_atomic(path, data)
 
 

@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hjp import demo, history
-from hjp.yamlread import parse_text
+from hjp.yamlread import parse_text, plain
 
 
 def by_yaml(piece: str) -> dict | None:
     data = parse_text(piece, "x.yaml").data
     if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
-        return history._plain(data[0])
+        return plain(data[0])
     return None
 
 
