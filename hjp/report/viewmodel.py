@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Iterable, Sequence
 
@@ -71,6 +71,9 @@ class HazardStats:
         return self.found - self.closed
 
 
+_COUNTS = tuple(f.name for f in fields(HazardStats) if f.name != "label")
+
+
 def _add_hazard(row: HazardStats, h: m.Hazard, as_of: date, since: date | None) -> None:
     status = deadlines.hazard_status(h, as_of)
     if status is None or status == "已作废":
@@ -102,14 +105,15 @@ def hazard_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since:
     groups not in ``labels`` follow in sorted order.
     """
     rows: dict[str, HazardStats] = {lab: HazardStats(lab) for lab in labels}
-    total = HazardStats("合计")
     for slug, h in hazards:
         group = slug if key == "village" else getattr(h, key)
         row = rows.get(group)
         if row is None:
             row = rows[group] = HazardStats(group)
         _add_hazard(row, h, as_of, since)
-        _add_hazard(total, h, as_of, since)
+    total = HazardStats("合计")  # every hazard counts in exactly one row: the total is their sum
+    for name in _COUNTS:
+        setattr(total, name, sum(getattr(r, name) for r in rows.values()))
     order = {lab: i for i, lab in enumerate(labels)}
     out = sorted(rows.values(), key=lambda r: (order.get(r.label, len(order)), r.label))
     if not keep_empty:

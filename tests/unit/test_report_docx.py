@@ -264,3 +264,21 @@ def test_reporter_never_reaches_any_view_model(hostile_ledger):
         produced = reports.produce(led, name, as_of=date(2025, 6, 30))
         assert SECRET not in produced.markdown
     assert SECRET not in repr(viewmodel.register(led, as_of=date(2025, 6, 30)))
+
+
+def _tokens(toks):
+    return [(t.type, t.tag, t.content, t.markup, t.info, dict(t.attrs or {}), t.map, t.level, t.nesting,
+             _tokens(t.children or [])) for t in toks]
+
+
+TRICKY = ("a *b* c\n\n| x | y&amp; |\n|---|---|\n| 1 \\| 2 | [l](u) |\n| 何家畔 | 【请填写：某】 |\n\n"
+          "foo  \nbar\n\n~~s~~ <br> &copy; `c` ![i](p) _e_ \\* 5 < 6 > 4 !x\n\n- 列表\n  续行\n")
+
+
+@pytest.mark.parametrize("name", [*sorted(p.name for p in (Path(__file__).parent.parent / "report").glob("*.md")),
+                                  "tricky"])
+def test_fast_inline_rule_gives_the_same_tokens_as_markdown_it(name):
+    from hjp.report.docx_writer import markdown_parser
+
+    text = TRICKY if name == "tricky" else (Path(__file__).parent.parent / "report" / name).read_text(encoding="utf-8")
+    assert _tokens(markdown_parser().parse(text)) == _tokens(markdown_parser(fast=False).parse(text))
