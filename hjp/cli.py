@@ -219,9 +219,10 @@ def report(
     示例：hjp report self-check --as-of 2026-12-15 --format docx -o 自查总结报告.docx
     """
     from hjp.diagnostics import os_reason
-    from hjp.report.reports import ReportError, available, produce, write_docx, write_text_atomic
 
     if list_:
+        from hjp.report.reports import available
+
         led = open_ledger(ledger) if ledger.is_dir() else None
         for rname, title, where in available(led):
             sys.stdout.write(f"{rname:<12} {title}（{where}）\n")
@@ -248,7 +249,7 @@ def report(
             # the file is written beside and renamed over: never over a device, pipe or socket
             raise fail(f"{output} 不是普通文件，不能写入报告；请换一个文件名")
     assert fmt is not None
-    from hjp.report.reports import PendingChart
+    from hjp.report.chart import PendingChart  # light: the heavy imports come after it has started
 
     target = output
     if fmt is ReportFormat.docx and target is None:
@@ -261,6 +262,8 @@ def report(
     # The chart process starts now, importing matplotlib while we read the ledger.
     pending = PendingChart() if chart_name is not None else None
     try:
+        from hjp.report.reports import ReportError, produce, write_docx, write_text_atomic
+
         led = open_ledger(ledger)
     except BaseException:
         if pending is not None:

@@ -81,6 +81,69 @@ def render_png(points: Sequence[MonthPoint], *, title: str, font: tuple[str, Pat
 NO_FONT_EXIT = 3
 
 
+CHART_TITLE = "隐患发现、销号情况和未销号重大隐患"
+NO_FONT = ("系统中没有中文字体（如 Noto Sans CJK、文泉驿、黑体），报告中不含图表；"
+           "安装中文字体后重新生成即可（Debian/Ubuntu：apt-get install fonts-noto-cjk）")
+
+
+class PendingChart:
+    """The chart drawn in a child process (``python -m hjp.report.chart``), started early: it imports
+    matplotlib while the parent reads the ledger, gets the figures by ``send``, and is read by ``result``.
+
+    It lives here, in a module that imports nothing heavy, so that the CLI can start it first of all.
+    """
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "hjp.report.chart", CHART_TITLE],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.sent = False
+
+    def send(self, months: Sequence[MonthPoint]) -> None:
+        import json
+
+        self.sent = True
+        data = json.dumps([{"month": p.month, "found": p.found, "closed": p.closed, "open_major": p.open_major}
+                           for p in months]).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(data)
+        self.proc.stdin.close()
+
+    def _drain(self) -> tuple[bytes, bytes]:
+        # The child writes its PNG, then exits; stderr stays small, so reading one after the other is safe.
+        out = err = b""
+        if self.proc.stdout is not None:
+            out = self.proc.stdout.read()
+            self.proc.stdout.close()
+        if self.proc.stderr is not None:
+            err = self.proc.stderr.read()
+            self.proc.stderr.close()
+        return out, err
+
+    def cancel(self) -> None:
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        self.proc.kill()
+        self._drain()
+        self.proc.wait()
+
+    def result(self, notices: list[str]) -> bytes | None:
+        out, err = self._drain()
+        code = self.proc.wait()
+        if code == 0 and out.startswith(b"\x89PNG"):
+            return out
+        if code == NO_FONT_EXIT:
+            notices.append(NO_FONT)
+        else:
+            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {code}"]
+            notices.append(f"图表生成失败（{last[0]}），报告中不含图表")
+        return None
+
+
+
+
 def _main() -> int:
     """``python -m hjp.report.chart TITLE`` < months JSON > PNG: lets the CLI draw while it builds the document.
 

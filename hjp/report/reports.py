@@ -16,9 +16,9 @@ from typing import Any, Callable
 from hjp.files import write_atomic
 from hjp.load import Ledger
 from hjp.report import render, viewmodel
+from hjp.report.chart import CHART_TITLE, NO_FONT, PendingChart  # noqa: F401  (re-exported)
 
 Progress = Callable[[str], None]
-CHART_TITLE = "隐患发现、销号情况和未销号重大隐患"
 
 
 @dataclass(frozen=True)
@@ -150,11 +150,17 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
     say("正在计算统计数据")
     context: dict[str, Any]
     months: list[viewmodel.MonthPoint]
+    early = None
+    if background is not None and chart_name is not None and spec.chart:
+        def early(points: list[viewmodel.MonthPoint]) -> None:
+            if points:  # the child draws while the rest of the figures are computed
+                background.send(points)
     if name == "self-check":
-        vm: Any = viewmodel.summary(ledger, as_of=as_of, village=village)
+        vm: Any = viewmodel.summary(ledger, as_of=as_of, village=village, on_months=early)
         context, months = _context(vm), vm.months
     elif name == "phase":
-        vm = viewmodel.summary(ledger, as_of=as_of, phase=find_phase(ledger, phase), village=village)
+        vm = viewmodel.summary(ledger, as_of=as_of, phase=find_phase(ledger, phase), village=village,
+                               on_months=early)
         context, months = _context(vm), vm.months
     elif name == "hazards":
         vm = viewmodel.register(ledger, as_of=as_of, village=village)
@@ -175,7 +181,8 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
         if background is not None:
             # drawn by a child process (matplotlib costs ~0.5 s to import) while we template and build
             pending = background
-            pending.send(months)
+            if not pending.sent:
+                pending.send(months)
             chart = chart_name
         else:
             say("正在绘制图表")
@@ -198,62 +205,6 @@ def _render(name: str, context: dict[str, Any], extra: Path | None) -> str:
         return render.render(name, context, extra_dir=extra)
     except render.TemplateError as exc:
         raise ReportError(f"报告模板出错：{exc}") from None
-
-
-NO_FONT = ("系统中没有中文字体（如 Noto Sans CJK、文泉驿、黑体），报告中不含图表；"
-           "安装中文字体后重新生成即可（Debian/Ubuntu：apt-get install fonts-noto-cjk）")
-
-
-class PendingChart:
-    """The chart drawn in a child process (``python -m hjp.report.chart``), started early: it imports
-    matplotlib while the parent reads the ledger, gets the figures by ``send``, and is read by ``result``."""
-
-    def __init__(self) -> None:
-        import subprocess
-
-        self.proc = subprocess.Popen([sys.executable, "-m", "hjp.report.chart", CHART_TITLE],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    def send(self, months: list[viewmodel.MonthPoint]) -> None:
-        import json
-
-        data = json.dumps([{"month": p.month, "found": p.found, "closed": p.closed, "open_major": p.open_major}
-                           for p in months]).encode()
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(data)
-        self.proc.stdin.close()
-
-    def _drain(self) -> tuple[bytes, bytes]:
-        # The child writes its PNG, then exits; stderr stays small, so reading one after the other is safe.
-        out = err = b""
-        if self.proc.stdout is not None:
-            out = self.proc.stdout.read()
-            self.proc.stdout.close()
-        if self.proc.stderr is not None:
-            err = self.proc.stderr.read()
-            self.proc.stderr.close()
-        return out, err
-
-    def cancel(self) -> None:
-        if self.proc.stdin is not None and not self.proc.stdin.closed:
-            self.proc.stdin.close()
-        self.proc.kill()
-        self._drain()
-        self.proc.wait()
-
-    def result(self, notices: list[str]) -> bytes | None:
-        from hjp.report.chart import NO_FONT_EXIT
-
-        out, err = self._drain()
-        code = self.proc.wait()
-        if code == 0 and out.startswith(b"\x89PNG"):
-            return out
-        if code == NO_FONT_EXIT:
-            notices.append(NO_FONT)
-        else:
-            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {code}"]
-            notices.append(f"图表生成失败（{last[0]}），报告中不含图表")
-        return None
 
 
 def chart_png(months: list[viewmodel.MonthPoint], notices: list[str]) -> bytes | None:

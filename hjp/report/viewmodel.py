@@ -21,7 +21,7 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from hjp import deadlines
 from hjp import model as m
@@ -467,8 +467,13 @@ def _slugs(ledger: Ledger, village: str | None) -> list[str]:
     return [village] if village is not None else list(ledger.villages)
 
 
-def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, village: str | None = None) -> Summary:
-    """The view-model of the self-check report (whole plan) or of one phase's summary."""
+def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, village: str | None = None,
+            on_months: Callable[[list[MonthPoint]], None] | None = None) -> Summary:
+    """The view-model of the self-check report (whole plan) or of one phase's summary.
+
+    ``on_months`` gets the chart's monthly series as soon as it is known, before the rest is computed
+    (the CLI draws the chart in another process meanwhile).
+    """
     town = ledger.town
     assert town is not None
     plan = town.plan
@@ -479,6 +484,9 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
     since = phase.start if phase else None
     slugs = _slugs(ledger, village)
     hazards = [(s, h) for s in slugs for h in ledger.villages[s].hazards]
+    months = month_series([h for _, h in hazards], start=start, as_of=d)
+    if on_months is not None:
+        on_months(months)
     by_village = hazard_stats(hazards, as_of=d, since=since, key="village", labels=slugs)
     for row in by_village[:-1]:
         row.label = ledger.villages[row.label].name
@@ -504,7 +512,7 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
         town=town, plan=plan, as_of=as_of, date=d, start=start, end=end, phase=phase,
         village=ledger.villages[village].name if village else None, basics=basics, actions=actions,
         by_village=by_village, by_sector=by_sector, by_level=by_level, drill_years=years, drills=drills,
-        coverage=coverage, months=month_series([h for _, h in hazards], start=start, as_of=d),
+        coverage=coverage, months=months,
         problems=problems(ledger, ahead), upcoming=upcoming(ledger, ahead, horizon),
     )
 
