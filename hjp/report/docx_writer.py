@@ -239,20 +239,51 @@ def _text_xml(text: str, bold: bool, italic: bool) -> str:
 _WIDE = re.compile("[\u2e81-\U0010ffff]")
 
 
-def _width(text: str) -> int:
-    """Display width of the longest line: a CJK (or other wide) character counts two."""
-    longest = max((line for line in text.split("<br>")), key=len, default="")
-    return len(longest) + len(_WIDE.findall(longest))
+def _ems(text: str) -> float:
+    """Printed width of the longest line in ems: a CJK character is one em; digits and small letters
+    about 0.6 em, capitals 0.7 (fallback fonts vary, so the guess errs on the wide side)."""
+    return max((len(line) * 0.6 + len(_WIDE.findall(line)) * 0.4 + sum(c.isupper() for c in line) * 0.1
+                for line in text.split("<br>")), default=0.0)
+
+
+_EMU_PER_PT = 12700
+_CELL_PADDING_PT = 14.0  # Word's default cell margins (2 × 5.4 pt) and a little air
+_NO_WRAP_EMS = 10.0  # a column whose longest text is at most this wide is kept on one line if it can be
+
+
+def column_widths(cells: list[list[str]], ncols: int, *, total: int, font_pt: float) -> list[int]:
+    """Column widths (EMU) summing to about ``total``.
+
+    Short columns (编号, 日期, 状态) get room for their longest text, so an ID never breaks across
+    lines; long columns share what is left in proportion to their longest line (capped, so one long
+    title does not starve the others). A wide register has too many short columns for that: there
+    only the first column (the ID) is kept whole and the others share the rest in proportion.
+    """
+    longest = [0.0] * ncols
+    for row in cells:
+        for i, text in enumerate(row):
+            longest[i] = max(longest[i], _ems(text))
+    need = [(max(ems, 2.0) * font_pt + _CELL_PADDING_PT) * _EMU_PER_PT for ems in longest]
+    if sum(need) <= total:  # everything fits on one line: share the spare room alike
+        return [int(total * n / sum(need)) for n in need]
+    fixed = [i for i in range(ncols) if longest[i] <= _NO_WRAP_EMS]
+    if total - sum(need[i] for i in fixed) < total * 0.4:
+        fixed = [0] if longest[0] <= _NO_WRAP_EMS and need[0] < total * 0.25 else []
+    rest = total - sum(need[i] for i in fixed)
+    flex = [i for i in range(ncols) if i not in fixed]
+    weights = {i: min(longest[i], 28.0) + (0.0 if len(fixed) > 1 else 2.0) for i in flex}
+    return [int(need[i]) if i in fixed else int(rest * weights[i] / sum(weights.values())) for i in range(ncols)]
 
 
 class _Builder:
     def __init__(self, doc: Any, *, images: Any, base_dir: Path | None, progress: Progress | None,
-                 text_width: int) -> None:
+                 text_width: int, table_pt: float) -> None:
         self.doc = doc
         self.images = images
         self.base_dir = base_dir
         self.progress = progress
         self.text_width = text_width
+        self.table_pt = table_pt
         self.center_next = False
         self.signing = False
         self.list_stack: list[str] = []
@@ -352,13 +383,8 @@ class _Builder:
         ncols = max([len(header), *(len(r) for r in rows)]) if header or rows else 0
         if ncols == 0:
             return
-        # Column widths follow the widest text seen (a CJK character counts two), within bounds.
-        weights = [6.0] * ncols
-        for r in [header, *rows[:200]]:
-            for i, cell in enumerate(r[:ncols]):
-                weights[i] = max(weights[i], min(_width(cell.content), 28) + 2.0)
-        total = sum(weights)
-        widths = [int(self.text_width * w / total) for w in weights]
+        widths = column_widths([[c.content for c in r[:ncols]] for r in [header, *rows[:200]]], ncols,
+                               total=self.text_width, font_pt=self.table_pt)
         table = self.doc.add_table(rows=0, cols=ncols)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -531,7 +557,8 @@ def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
           progress: Progress | None = None) -> Any:
     """The python-docx Document for ``markdown``."""
     doc = Document()
-    _setup(doc, landscape=landscape, table_pt=10.5 if landscape else 12)
+    table_pt = 10.5 if landscape else 12
+    _setup(doc, landscape=landscape, table_pt=table_pt)
     section = doc.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
     cp = doc.core_properties
@@ -549,7 +576,8 @@ def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
     tokens = markdown_parser().parse(markdown)
     if progress is not None:
         progress("正在生成 Word 文档")
-    builder = _Builder(doc, images=images or {}, base_dir=base_dir, progress=progress, text_width=text_width)
+    builder = _Builder(doc, images=images or {}, base_dir=base_dir, progress=progress, text_width=text_width,
+                       table_pt=table_pt)
     builder.run(tokens)
     builder.place_pictures()
     return doc

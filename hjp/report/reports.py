@@ -153,7 +153,7 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
     early = None
     if background is not None and chart_name is not None and spec.chart:
         def early(points: list[viewmodel.MonthPoint]) -> None:
-            if points:  # the child draws while the rest of the figures are computed
+            if _worth_drawing(points):  # the child draws while the rest of the figures are computed
                 background.send(points)
     if name == "self-check":
         vm: Any = viewmodel.summary(ledger, as_of=as_of, village=village, on_months=early)
@@ -177,7 +177,7 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
     produced = Produced("", spec.title, spec.landscape)
     chart = None
     pending = None
-    if chart_name is not None and spec.chart and months:
+    if chart_name is not None and spec.chart and _worth_drawing(months):
         if background is not None:
             # drawn by a child process (matplotlib costs ~0.5 s to import) while we template and build
             pending = background
@@ -198,6 +198,11 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
         produced.pending = pending
         produced.rerender = lambda: _render(name, {**context, "chart": None}, extra)
     return produced
+
+
+def _worth_drawing(months: list[viewmodel.MonthPoint]) -> bool:
+    """A chart of nothing but zeros (a ledger with no hazards yet) tells the reader nothing."""
+    return any(p.found or p.closed or p.open_major for p in months)
 
 
 def _render(name: str, context: dict[str, Any], extra: Path | None) -> str:

@@ -282,3 +282,34 @@ def test_fast_inline_rule_gives_the_same_tokens_as_markdown_it(name):
 
     text = TRICKY if name == "tricky" else (Path(__file__).parent.parent / "report" / name).read_text(encoding="utf-8")
     assert _tokens(markdown_parser().parse(text)) == _tokens(markdown_parser(fast=False).parse(text))
+
+
+def test_column_widths_keep_ids_whole_and_fill_the_width():
+    from docx.shared import Mm
+
+    from hjp.report.docx_writer import _CELL_PADDING_PT, _EMU_PER_PT, _ems, column_widths
+
+    total = Mm(156)
+    rows = [["编号", "任务", "牵头", "状态"],
+            ["RW-2024-3", "全面推进“九小场所”消防安全隐患整治，开展小型生产经营场所安装早期火灾报警和灭火装置", "（未明确责任人）", "已逾期"]]
+    widths = column_widths(rows, 4, total=total, font_pt=12)
+    need_id = int((_ems("RW-2024-3") * 12 + _CELL_PADDING_PT) * _EMU_PER_PT)
+    assert widths[0] >= need_id and widths[3] >= int((_ems("已逾期") * 12 + _CELL_PADDING_PT) * _EMU_PER_PT)
+    assert widths[1] == max(widths) and abs(sum(widths) - total) <= 4
+    # a wide register: only the ID column is kept whole, the rest share the page
+    wide = [["编号", *[f"第{i}列" for i in range(11)]], ["YH-2024-0001", *["二〇二四年十二月十六日"] * 11]]
+    widths = column_widths(wide, 12, total=Mm(225), font_pt=10.5)
+    assert widths[0] >= int((_ems("YH-2024-0001") * 10.5 + _CELL_PADDING_PT) * _EMU_PER_PT)
+    assert abs(sum(widths) - Mm(225)) <= 12 and len(set(widths[1:])) == 1
+
+
+def test_a_ledger_without_hazards_gets_no_empty_chart(tmp_path, monkeypatch):
+    monkeypatch.setenv("HJP_NO_CACHE", "1")
+    repo = Path(__file__).resolve().parent.parent.parent
+    out = tmp_path / "real.docx"
+    res = CliRunner().invoke(app, ["report", "self-check", "--ledger", str(repo / "ledgers"), "--as-of", "2026-12-15",
+                                   "-o", str(out)], catch_exceptions=False)
+    assert res.exit_code == 0
+    with zipfile.ZipFile(out) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+    assert "图 1" not in "\n".join(p.text for p in Document(str(out)).paragraphs)
