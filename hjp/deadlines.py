@@ -216,7 +216,7 @@ def task_status(task: Task, town: Town | None, as_of: date) -> str:
 # --------------------------------------------------------------------------- coverage
 
 
-def _operating(u: Unit, day: date, as_of: date) -> bool:
+def operating(u: Unit, day: date, as_of: date) -> bool:
     """Whether the unit is operating on ``day``, as far as is known on ``as_of``."""
     if u.since is not None and (u.since > day or u.since > as_of):
         return False  # not yet open on that day, or its opening has not happened as of D
@@ -253,7 +253,7 @@ def _coverage_rows(ledger: Ledger, as_of: date) -> Iterable[tuple[CoverageRow, U
             continue
         by_year = held.get((slug, u.id), {})
         for y in years:
-            owed = u.drill_required and _operating(u, date(y, 12, 31), as_of)
+            owed = u.drill_required and operating(u, date(y, 12, 31), as_of)
             yield CoverageRow(slug, u.id, u.name, u.principal, y, owed, tuple(by_year.get(y, ()))), u
 
 

@@ -500,8 +500,7 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
     horizon = max(plan.end, d)
     # One pass: ``within`` only widens due_soon; overdue, stale and awaiting_closure do not depend on it.
     ahead = deadlines.compute(ledger, as_of=d, within=(horizon - d).days, village=village)
-    units = sum(1 for s in slugs for u in ledger.villages[s].units
-                if u.void is None and (u.since is None or u.since <= d) and (u.closed_on is None or u.closed_on > d))
+    units = sum(1 for s in slugs for u in ledger.villages[s].units if u.void is None and deadlines.operating(u, d, d))
     basics = Basics(
         villages=len(slugs), units=units, hazards=by_level[-1],
         major_found=next(r.found for r in by_level if r.label == "重大"),
