@@ -52,7 +52,8 @@ def ledger_option() -> Path:
     return typer.Option(Path("ledgers"), "--ledger", envvar="HJP_LEDGER", help=LEDGER_HELP, show_default=False)
 
 
-def parse_as_of(value: Optional[str]) -> "date | None":
+def parse_as_of(value: Optional[str], option: str = "--as-of") -> "date | None":
+    """The date given to ``option`` (None when not given); a usage error when it is not YYYY-MM-DD."""
     if value is None:
         return None
     from hjp.clock import iso_date
@@ -60,7 +61,7 @@ def parse_as_of(value: Optional[str]) -> "date | None":
     try:
         return iso_date(value)
     except ValueError:
-        raise fail(f"--as-of 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
+        raise fail(f"{option} 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
 
 
 def open_ledger(path: Path, *, cache: bool = True) -> "Ledger":
@@ -330,17 +331,6 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _on_date(value: Optional[str], today: "date", option: str = "--on") -> "date":
-    from hjp.clock import iso_date
-
-    if value is None:
-        return today
-    try:
-        return iso_date(value)
-    except ValueError:
-        raise fail(f"{option} 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
-
-
 def _write_change(led: "Ledger", plan: "object", *, commit: bool) -> None:
     """Validate, write and (with --commit) commit one planned change; print the record written."""
     from hjp import edit, history
@@ -457,7 +447,7 @@ def rectify(
 
     led = open_ledger(ledger)
     today = ledger_today(led)
-    day = _on_date(on, today)
+    day = parse_as_of(on, "--on") or today
     with edit.locked(led.root):
         plan = _planned(led, lambda: edit.plan_rectify(led, hazard, on=day, today=today))
         _write_change(led, plan, commit=commit)
@@ -481,7 +471,7 @@ def close(
         raise fail("销号须写明验收人：--by 验收人姓名，例如 --by 赵某")
     led = open_ledger(ledger)
     today = ledger_today(led)
-    day = _on_date(on, today)
+    day = parse_as_of(on, "--on") or today
     with edit.locked(led.root):
         plan = _planned(led, lambda: edit.plan_close(led, hazard, on=day, by=by.strip(), today=today))
         _write_change(led, plan, commit=commit)
@@ -508,7 +498,7 @@ def done(
 
     led = open_ledger(ledger)
     today = ledger_today(led)
-    day = _on_date(on, today)
+    day = parse_as_of(on, "--on") or today
     with edit.locked(led.root):
         plan = _planned(led, lambda: edit.plan_done(led, task, on=day, today=today, milestone=milestone,
                                                     note=note, evidence=evidence))
@@ -533,7 +523,7 @@ def held(
         raise fail("请写明参演人数：--participants 人数，例如 --participants 32")
     led = open_ledger(ledger)
     today = ledger_today(led)
-    day = _on_date(on, today)
+    day = parse_as_of(on, "--on") or today
     with edit.locked(led.root):
         plan = _planned(led, lambda: edit.plan_held(led, drill, on=day, participants=participants, today=today))
         _write_change(led, plan, commit=commit)
@@ -557,7 +547,7 @@ def void(
         raise fail("作废须写明原因：--reason 原因，例如 --reason 重复录入")
     led = open_ledger(ledger)
     today = ledger_today(led)
-    day = _on_date(on, today)
+    day = parse_as_of(on, "--on") or today
     with edit.locked(led.root):
         plan = _planned(led, lambda: edit.plan_void(led, record, reason=reason.strip(), on=day, today=today))
         _write_change(led, plan, commit=commit)
