@@ -76,8 +76,12 @@ _COUNTS = tuple(f.name for f in fields(HazardStats) if f.name != "label")
 
 def _add_hazard(row: HazardStats, h: m.Hazard, as_of: date, since: date | None) -> None:
     status = deadlines.hazard_status(h, as_of)
-    if status is None or status == "已作废":
-        return
+    if status is not None and status != "已作废":
+        _count(row, h, status, as_of, since)
+
+
+def _count(row: HazardStats, h: m.Hazard, status: str, as_of: date, since: date | None) -> None:
+    """Count a hazard found by ``as_of`` and not voided, whose ``hazard_status`` is ``status``."""
     is_open = status in ("整改中", "已整改待验收")
     if is_open and h.level == "重大":
         row.open_major += 1
@@ -111,14 +115,21 @@ def hazard_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since:
         if row is None:
             row = rows[group] = HazardStats(group)
         _add_hazard(row, h, as_of, since)
-    total = HazardStats("合计")  # every hazard counts in exactly one row: the total is their sum
-    for name in _COUNTS:
-        setattr(total, name, sum(getattr(r, name) for r in rows.values()))
+    total = _total(rows.values())  # every hazard counts in exactly one row: the total is their sum
     order = {lab: i for i, lab in enumerate(labels)}
     out = sorted(rows.values(), key=lambda r: (order.get(r.label, len(order)), r.label))
     if not keep_empty:
         out = [r for r in out if r.found or r.open_major or r.legacy_open]
     return [*out, total]
+
+
+def _total(rows: Iterable[HazardStats]) -> HazardStats:
+    """A 合计 row: the sum of ``rows``, which must not count any hazard twice."""
+    rows = list(rows)
+    total = HazardStats("合计")
+    for name in _COUNTS:
+        setattr(total, name, sum(getattr(r, name) for r in rows))
+    return total
 
 
 @dataclass(slots=True)
@@ -581,6 +592,7 @@ def register(ledger: Ledger, *, as_of: date, village: str | None = None) -> Regi
         vl = ledger.villages[slug]
         units = {u.id: u.name for u in vl.units}
         rows = []
+        stats = HazardStats("合计")
         for h in sorted(vl.hazards, key=lambda h: (h.found_on, _id_key(h.id))):
             status = deadlines.hazard_status(h, as_of)
             if status is None:
@@ -588,7 +600,8 @@ def register(ledger: Ledger, *, as_of: date, village: str | None = None) -> Regi
             if status == "已作废":
                 voided += 1
                 continue
-            everything.append((slug, h))
+            everything.append(h)
+            _count(stats, h, status, as_of, None)
             r = h.rectification
             rows.append(HazardRow(
                 id=h.id, title=h.title, location=h.location, unit=units.get(h.unit or "", h.unit),
@@ -599,11 +612,9 @@ def register(ledger: Ledger, *, as_of: date, village: str | None = None) -> Regi
                 verified_by=h.verified_by if _upto(h.closed_on, as_of) else None,
                 closed_on=_upto(h.closed_on, as_of), status=status,
             ))
-        stats = hazard_stats([(slug, h) for h in vl.hazards], as_of=as_of, key="level", labels=())[-1]
         blocks.append(VillageHazards(slug, vl.name, rows, stats))
-    total = hazard_stats(everything, as_of=as_of, key="level", labels=())[-1]
-    return Register(town, as_of, ledger.villages[village].name if village else None, blocks, voided, total,
-                    month_series([h for _, h in everything], start=town.plan.start, as_of=as_of))
+    return Register(town, as_of, ledger.villages[village].name if village else None, blocks, voided,
+                    _total(b.stats for b in blocks), month_series(everything, start=town.plan.start, as_of=as_of))
 
 
 @dataclass(slots=True)
