@@ -649,7 +649,7 @@ def overdue_list(ledger: Ledger, *, as_of: date, village: str | None = None) -> 
     for it, row in zip(items, rows):
         for person in it.lead or [NO_LEAD]:
             per[person].append(row)
-    groups = [PersonGroup(p, sorted(v, key=lambda r: (-r.days, _id_key(r.key.split("@")[0].split("#")[0]), r.key)))
+    groups = [PersonGroup(p, sorted(v, key=lambda r: (-r.days, _id_key(r.id), r.key)))
               for p, v in per.items()]
     groups.sort(key=lambda g: (g.person == NO_LEAD, -len(g.items), -g.max_days, g.person))
     kinds = [(label, sum(1 for it in items if it.kind == k)) for k, label in KIND_LABELS.items()]
