@@ -11,7 +11,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 
 import typer
 
@@ -20,7 +20,10 @@ from hjp import __version__
 if TYPE_CHECKING:
     from datetime import date
 
+    from hjp.edit import Change
     from hjp.load import Ledger
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="hjp",
@@ -365,13 +368,25 @@ def _write_change(led: "Ledger", plan: "object", *, commit: bool) -> None:
         sys.stdout.write(f"已提交 {sha[:7]} {plan.message}\n")
 
 
-def _planned(led: "Ledger", make: "object") -> "object":
+def _planned(make: "Callable[[], T]") -> "T":
     from hjp.edit import EditError
 
     try:
-        return make()  # type: ignore[operator]
+        return make()
     except EditError as exc:
         raise fail(exc.message, exc.code) from None
+
+
+def _record_change(ledger: Path, on: Optional[str], commit: bool,
+                   plan: "Callable[[Ledger, date, date], Change]") -> None:
+    """rectify, close, done, held and void: ``plan(ledger, day, today)`` under the ledger's lock, then write."""
+    from hjp import edit
+
+    led = open_ledger(ledger)
+    today = ledger_today(led)
+    day = parse_as_of(on, "--on") or today
+    with edit.locked(led.root):
+        _write_change(led, _planned(lambda: plan(led, day, today)), commit=commit)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -402,12 +417,12 @@ def new(
     led = open_ledger(ledger)
     today = ledger_today(led)
     with edit.locked(led.root):
-        _planned(led, lambda: edit.check_target(led, kind, village))
-        raw = _planned(led, lambda: edit.parse_field_args(kind, args))
+        _planned(lambda: edit.check_target(led, kind, village))
+        raw = _planned(lambda: edit.parse_field_args(kind, args))
         values: dict = {}
         specs = {s.option: s for s in edit.FIELDS[kind]}
         for opt, given in raw.items():  # type: ignore[union-attr]
-            values[opt] = _planned(led, lambda s=specs[opt], g=given: edit.convert(s, g, led))
+            values[opt] = _planned(lambda s=specs[opt], g=given: edit.convert(s, g, led))
         while True:
             lacking = edit.missing(kind, values)
             if not lacking:
@@ -426,9 +441,9 @@ def new(
         if kind == "village":
             if slug is None:
                 raise fail("请写出村代码，例如 hjp new village hejiapan --name 何家畔村")
-            plan = _planned(led, lambda: edit.plan_new_village(led, slug, values))
+            plan = _planned(lambda: edit.plan_new_village(led, slug, values))
         else:
-            plan = _planned(led, lambda: edit.plan_new(led, kind, values, village=village, today=today))
+            plan = _planned(lambda: edit.plan_new(led, kind, values, village=village, today=today))
         _write_change(led, plan, commit=commit)
 
 
@@ -445,12 +460,7 @@ def rectify(
     """
     from hjp import edit
 
-    led = open_ledger(ledger)
-    today = ledger_today(led)
-    day = parse_as_of(on, "--on") or today
-    with edit.locked(led.root):
-        plan = _planned(led, lambda: edit.plan_rectify(led, hazard, on=day, today=today))
-        _write_change(led, plan, commit=commit)
+    _record_change(ledger, on, commit, lambda led, day, today: edit.plan_rectify(led, hazard, on=day, today=today))
 
 
 @app.command()
@@ -469,12 +479,8 @@ def close(
 
     if not by or not by.strip():
         raise fail("销号须写明验收人：--by 验收人姓名，例如 --by 赵某")
-    led = open_ledger(ledger)
-    today = ledger_today(led)
-    day = parse_as_of(on, "--on") or today
-    with edit.locked(led.root):
-        plan = _planned(led, lambda: edit.plan_close(led, hazard, on=day, by=by.strip(), today=today))
-        _write_change(led, plan, commit=commit)
+    who = by.strip()
+    _record_change(ledger, on, commit, lambda led, day, today: edit.plan_close(led, hazard, on=day, by=who, today=today))
 
 
 @app.command()
@@ -496,13 +502,9 @@ def done(
     """
     from hjp import edit
 
-    led = open_ledger(ledger)
-    today = ledger_today(led)
-    day = parse_as_of(on, "--on") or today
-    with edit.locked(led.root):
-        plan = _planned(led, lambda: edit.plan_done(led, task, on=day, today=today, milestone=milestone,
-                                                    note=note, evidence=evidence))
-        _write_change(led, plan, commit=commit)
+    _record_change(ledger, on, commit,
+                   lambda led, day, today: edit.plan_done(led, task, on=day, today=today, milestone=milestone,
+                                                          note=note, evidence=evidence))
 
 
 @app.command()
@@ -521,12 +523,8 @@ def held(
 
     if participants is None:
         raise fail("请写明参演人数：--participants 人数，例如 --participants 32")
-    led = open_ledger(ledger)
-    today = ledger_today(led)
-    day = parse_as_of(on, "--on") or today
-    with edit.locked(led.root):
-        plan = _planned(led, lambda: edit.plan_held(led, drill, on=day, participants=participants, today=today))
-        _write_change(led, plan, commit=commit)
+    _record_change(ledger, on, commit,
+                   lambda led, day, today: edit.plan_held(led, drill, on=day, participants=participants, today=today))
 
 
 @app.command()
@@ -545,12 +543,8 @@ def void(
 
     if not reason or not reason.strip():
         raise fail("作废须写明原因：--reason 原因，例如 --reason 重复录入")
-    led = open_ledger(ledger)
-    today = ledger_today(led)
-    day = parse_as_of(on, "--on") or today
-    with edit.locked(led.root):
-        plan = _planned(led, lambda: edit.plan_void(led, record, reason=reason.strip(), on=day, today=today))
-        _write_change(led, plan, commit=commit)
+    why = reason.strip()
+    _record_change(ledger, on, commit, lambda led, day, today: edit.plan_void(led, record, reason=why, on=day, today=today))
 
 
 # --- History and audit (issue 5): log, audit ----------------------------------------------------
