@@ -255,14 +255,11 @@ def report(
     assert fmt is not None
     from hjp.report.chart import PendingChart  # light: the heavy imports come after it has started
 
-    target = output
-    if fmt is ReportFormat.docx and target is None:
-        target = Path(f"{name}-{day.isoformat()}.docx") if day else None
     chart_name = None
     if fmt is ReportFormat.docx:
         chart_name = "chart.png"
-    elif target is not None:
-        chart_name = f"{target.stem}-图表.png"
+    elif output is not None:
+        chart_name = f"{output.stem}-图表.png"
     # The chart process starts now, importing matplotlib while we read the ledger.
     pending = PendingChart() if chart_name is not None else None
     try:
@@ -278,6 +275,7 @@ def report(
     if errors:
         sys.stderr.write(f"hjp: 提示：台账有 {errors} 个错误，出错的记录未计入报告；运行 hjp validate 查看\n")
 
+    target = output
     if fmt is ReportFormat.docx and target is None:
         target = Path(f"{name}-{day.isoformat()}.docx")
 
