@@ -35,6 +35,7 @@ KIND_LABELS = {
     "drill": "演练", "coverage": "疏散逃生演练",
 }
 NO_LEAD = "（未明确责任人）"
+OPEN = ("整改中", "已整改待验收")  # hazard_status of a hazard not closed (销号): what 动态清零 counts
 
 
 def rate(num: int, den: int) -> float | None:
@@ -82,7 +83,7 @@ def _add_hazard(row: HazardStats, h: m.Hazard, as_of: date, since: date | None) 
 
 def _count(row: HazardStats, h: m.Hazard, status: str, as_of: date, since: date | None) -> None:
     """Count a hazard found by ``as_of`` and not voided, whose ``hazard_status`` is ``status``."""
-    is_open = status in ("整改中", "已整改待验收")
+    is_open = status in OPEN
     if is_open and h.level == "重大":
         row.open_major += 1
     if is_open and h.found_on < LEGACY_BEFORE:
@@ -154,12 +155,14 @@ def month_series(hazards: Sequence[m.Hazard], *, start: date, as_of: date) -> li
         y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
     majors = []
     for h in hazards:
-        if h.void is not None or h.found_on > as_of:
+        status = deadlines.hazard_status(h, as_of)
+        if status is None or status == "已作废":
             continue
         p = index.get((h.found_on.year, h.found_on.month))
         if p is not None:
             p.found += 1
-        if h.closed_on is not None and h.closed_on <= as_of:
+        if status == "已销号":
+            assert h.closed_on is not None
             p = index.get((h.closed_on.year, h.closed_on.month))
             if p is not None:
                 p.closed += 1
@@ -167,7 +170,7 @@ def month_series(hazards: Sequence[m.Hazard], *, start: date, as_of: date) -> li
             majors.append(h)
     for (yy, mm), p in index.items():
         end = min(date(yy, mm, calendar.monthrange(yy, mm)[1]), as_of)
-        p.open_major = sum(1 for h in majors if deadlines.hazard_status(h, end) in ("整改中", "已整改待验收"))
+        p.open_major = sum(1 for h in majors if deadlines.hazard_status(h, end) in OPEN)
     return points
 
 
