@@ -108,6 +108,7 @@ def validate(
     """
     from hjp import runcache
     from hjp.clock import today
+    from hjp.diagnostics import has_errors
     from hjp.output import DIAGNOSTIC_REPORTERS, summary_line
 
     use_cache = not os.environ.get("HJP_NO_CACHE") and (ledger / "town.yaml").is_file()
@@ -130,7 +131,7 @@ def validate(
     DIAGNOSTIC_REPORTERS[fmt.value](diags, sys.stdout)
     if fmt is DiagFormat.text:
         sys.stdout.write(summary_line(diags, files, records) + "\n")
-    raise typer.Exit(1 if any(d.severity.value == "error" for d in diags) else 0)
+    raise typer.Exit(1 if has_errors(diags) else 0)
 
 
 @app.command()
