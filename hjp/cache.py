@@ -20,7 +20,7 @@ import pickle
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from hjp import __version__
 from hjp.files import write_cache_entry as write_entry
@@ -81,14 +81,20 @@ def loads(blob: bytes) -> FileResult:
     return FileResult(records, locs, diagnostics)
 
 
+def _loads_single(blob: bytes) -> tuple[Any, Any, list]:
+    """A town.yaml / village.yaml entry (stored by ``FileCache.put_single``)."""
+    fmt, data, obj, diagnostics = pickle.loads(blob)
+    if fmt != -_FORMAT or not isinstance(diagnostics, list):
+        raise ValueError("not a single-file entry of this format")
+    return data, obj, diagnostics
+
+
 class FileCache:
     """One ledger's cache directory; ``get``/``put`` by key, ``close`` prunes what went unused."""
 
     def __init__(self, ledger_root: Path):
         self.dir = Path(os.environ.get("HJP_CACHE_DIR") or (ledger_root / CACHE_DIR))
         self.enabled = True
-        self.hits = 0
-        self.misses = 0
         self.used: set[str] = set()
 
     def key(self, raw: bytes, kind: str, display: str, village: str | None) -> str:
@@ -96,60 +102,45 @@ class FileCache:
         h.update(f"\0{kind}\0{display}\0{village}\0{_code_fingerprint()}".encode())
         return h.hexdigest()
 
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / key
+
     def entry_for(self, key: str) -> Path | None:
         """Where the entry for ``key`` lives (None when the cache is off); marks it as used."""
         if not self.enabled:
             return None
         self.used.add(key)
-        return self.dir / key[:2] / key
-
-    def mark_used(self, key: str) -> None:
-        self.used.add(key)
+        return self._path(key)
 
     def get(self, key: str) -> FileResult | None:
-        self.used.add(key)
-        if self.enabled:
-            try:
-                with open(self.dir / key[:2] / key, "rb") as f:
-                    blob = f.read()
-                result = loads(blob)
-            except Exception:  # noqa: BLE001 - any corrupt or foreign entry is a miss, rewritten below
-                pass
-            else:
-                self.hits += 1
-                return result
-        self.misses += 1
-        return None
+        return self._read(key, loads)
 
     def put(self, key: str, result: FileResult) -> None:
         self._write(key, lambda: dumps(result))
 
     def get_single(self, key: str) -> tuple[Any, Any, list] | None:
         """A town.yaml / village.yaml entry: (data as read, model or None, diagnostics)."""
-        self.used.add(key)
-        if self.enabled:
-            try:
-                with open(self.dir / key[:2] / key, "rb") as f:
-                    fmt, data, obj, diagnostics = pickle.load(f)
-                if fmt != -_FORMAT or not isinstance(diagnostics, list):
-                    raise ValueError("not a single-file entry of this format")
-            except Exception:  # noqa: BLE001 - any corrupt or foreign entry is a miss
-                pass
-            else:
-                self.hits += 1
-                return data, obj, diagnostics
-        self.misses += 1
-        return None
+        return self._read(key, _loads_single)
 
     def put_single(self, key: str, value: tuple[Any, Any, list]) -> None:
         self._write(key, lambda: pickle.dumps((-_FORMAT, *value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _read(self, key: str, decode: Callable[[bytes], Any]) -> Any:
+        self.used.add(key)
+        if not self.enabled:
+            return None
+        try:
+            with open(self._path(key), "rb") as f:
+                return decode(f.read())
+        except Exception:  # noqa: BLE001 - any corrupt or foreign entry is a miss, rewritten by the caller
+            return None
 
     def _write(self, key: str, blob: Any) -> None:
         self.used.add(key)
         if not self.enabled:
             return
         try:
-            write_entry(self.dir / key[:2] / key, blob())
+            write_entry(self._path(key), blob())
         except OSError:
             # A read-only checkout still validates; it just is not faster next time.
             self.enabled = False

@@ -418,7 +418,7 @@ def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileRe
     # Largest first; the workers keep one file queued each and this process parses the rest
     # itself, so nothing waits and only the workers' share is serialised across processes.
     pending = deque(sorted(misses, key=lambda miss: -len(miss[1])))
-    running: dict[Any, tuple[Path, str | None]] = {}
+    running: dict[Any, Path] = {}
     retry: list[Path] = []
     broken = False
     with pool:
@@ -432,21 +432,18 @@ def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileRe
                     broken = True
                     break
                 pending.popleft()
-                running[fut] = (path, key)
+                running[fut] = path
             if pending:
                 (path, display, kind, village), raw, key = pending.pop()
                 out[path] = result = _parse_job(raw, display, kind, village)
                 if fc is not None and key is not None:
                     fc.put(key, result)
             for fut in [f for f in running if f.done() or not pending]:
-                path, key = running.pop(fut)
+                path = running.pop(fut)
                 try:
                     out[path] = cache.loads(fut.result())
                 except Exception:  # a worker died (killed, out of memory): parse it here instead
                     retry.append(path)
-                    continue
-                if fc is not None and key is not None:
-                    fc.mark_used(key)
     for (path, display, kind, village), raw, key in misses:
         if path in retry:
             out[path] = result = _parse_job(raw, display, kind, village)
