@@ -169,6 +169,8 @@ def demo(
 
     示例：hjp demo /tmp/demo && hjp overdue --ledger /tmp/demo
     """
+    from functools import partial
+
     from hjp.demo import DemoError, generate
 
     progress = None
@@ -177,11 +179,7 @@ def demo(
         from rich.progress import Progress
 
         bar = Progress(transient=True)
-        task = bar.add_task("正在生成隐患", total=max(hazards, 1))
-
-        def progress(n: int) -> None:
-            bar.advance(task, n)
-
+        progress = partial(bar.advance, bar.add_task("正在生成隐患", total=max(hazards, 1)))
         bar.start()
     try:
         stats = generate(directory, villages=villages, hazards=hazards, seed=seed, progress=progress)
@@ -287,9 +285,7 @@ def report(
 
         status = Console(stderr=True, markup=False, highlight=False).status("正在读取台账")
         status.start()
-
-        def say(message: str) -> None:
-            status.update(message)
+        say = status.update
 
     try:
         produced = produce(led, name, as_of=day, phase=phase, village=village, chart_name=chart_name, progress=say,
