@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from hjp.edit import Change
+    from hjp.history import Git
     from hjp.load import Ledger
 
 T = TypeVar("T")
@@ -329,11 +330,10 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _write_change(led: "Ledger", plan: "object", *, commit: bool) -> None:
+def _write_change(led: "Ledger", plan: "Change", *, commit: bool) -> None:
     """Validate, write and (with --commit) commit one planned change; print the record written."""
     from hjp import edit, history
 
-    assert isinstance(plan, edit.Change)
     git = None
     if commit:
         git = history.Git(led.root)
@@ -545,7 +545,7 @@ def void(
 # --- History and audit (issue 5): log, audit ----------------------------------------------------
 
 
-def _git_for(ledger: Path) -> "tuple[object, str]":
+def _git_for(ledger: Path) -> "tuple[Git, str]":
     """(Git, the ledger directory relative to the repository root) for the ledger at ``ledger``."""
     from hjp import history
 
@@ -575,7 +575,6 @@ def log(
     from hjp import history
 
     git, prefix = _git_for(ledger)
-    assert isinstance(git, history.Git)
     try:
         events = history.record_log(git, record, prefix)
     except history.GitError as exc:
@@ -613,7 +612,6 @@ def audit(
     from hjp.output import DIAGNOSTIC_REPORTERS
 
     git, prefix = _git_for(ledger)
-    assert isinstance(git, history.Git)
     tz = DEFAULT_TZ
     town = ledger / "town.yaml"
     if town.is_file():
