@@ -16,10 +16,11 @@ KIND_PREFIX = {"units": "DW", "hazards": "YH", "drills": "YL", "tasks": "RW"}
 KIND_NAME = {"DW": "生产经营单位", "YH": "隐患", "YL": "演练", "RW": "任务"}
 
 
-def _at(ledger: Ledger, record: Any, fld: str | None = None) -> dict[str, Any]:
-    """Keyword arguments placing a diagnostic at ``record``'s field (or the record itself)."""
+def _at(ledger: Ledger, record: Any, *where: str | int) -> dict[str, Any]:
+    """Keyword arguments placing a diagnostic at ``record``'s field, or a node inside a list-valued
+    field (``Loc.at``), or the record itself."""
     loc = ledger.loc_of(record)
-    line, col = loc.field(fld) if fld else (loc.line, loc.col)
+    line, col = loc.at(*where) if where else (loc.line, loc.col)
     return {"path": loc.path, "line": line, "col": col, "record": record.id}
 
 
