@@ -870,17 +870,12 @@ def check_target(ledger: Ledger, kind: str, village: str | None) -> None:
 def plan_new(ledger: Ledger, kind: str, values: dict[str, Any], *, village: str | None, today: date) -> Change:
     """A new hazard, task, drill or unit appended to its village's (or the town's) file."""
     check_target(ledger, kind, village)
-    if kind == "hazard" and values.get("found-on") and values["found-on"] > today:
-        _not_future("发现日期", values["found-on"], today, "--found-on")  # refused like every other date of an event
+    if kind == "hazard":  # a future finding date is refused like every other date of an event
+        _not_future("发现日期", values.setdefault("found-on", today), today, "--found-on")
     record: dict[str, Any] = {}
-    specs = {s.option: s for s in FIELDS[kind]}
-    if kind == "hazard":
-        values.setdefault("found-on", today)
     for spec in FIELDS[kind]:  # the model's field order, so the record reads like the others
         if spec.option in values:
-            value = values[spec.option]
-            _set_path(record, ("milestones",) if spec.type == "milestone" else spec.path, value)
-    del specs
+            _set_path(record, spec.path, values[spec.option])
     year = today.year
     if kind == "hazard":
         year = values["found-on"].year
