@@ -6,13 +6,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.model import RECORD_FILES
 from hjp.schema_errors import did_you_mean
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
     from hjp.rules import RuleContext
 
-KIND_PREFIX = {"units": "DW", "hazards": "YH", "drills": "YL", "tasks": "RW"}
+KIND_PREFIX = {kind: prefix for kind, (_file, _top, _record, prefix) in RECORD_FILES.items()}  # units → DW …
 KIND_NAME = {"DW": "生产经营单位", "YH": "隐患", "YL": "演练", "RW": "任务"}
 
 
