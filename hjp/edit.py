@@ -296,13 +296,18 @@ def set_field(doc: YamlText, mapping: MappingNode, key: str, value: Any, order: 
         pos = doc.off(mapping.value[-1][1].end_mark) if mapping.value else doc.off(mapping.start_mark) + 1
         doc.edits.append((pos, pos, f"{', ' if mapping.value else ''}{key}: {text}"))
         return
-    indent = mapping.value[0][0].start_mark.column
+    _insert_key(doc, mapping, key, [f"{key}: {text}"], order)
+
+
+def _insert_key(doc: YamlText, mapping: MappingNode, key: str, lines: list[str], order: list[str]) -> None:
+    """Add ``key``'s ``lines`` (written unindented) to a block mapping that lacks it: after the last
+    existing key that comes before ``key`` in the model's order, else at the end."""
+    indent = " " * mapping.value[0][0].start_mark.column
     rank = {name: i for i, name in enumerate(order)}
     mine = rank.get(key, len(order))
-    # after the last existing key that comes before ``key`` in the model's order, else at the end
     before = [v for k, v in mapping.value if rank.get(k.value, len(order)) <= mine]
     anchor = before[-1] if before else mapping.value[-1][1]
-    doc.insert_lines(doc.last_line(anchor), [" " * indent + f"{key}: {text}"])
+    doc.insert_lines(doc.last_line(anchor), [indent + ln for ln in lines])
 
 
 def append_item(doc: YamlText, mapping: MappingNode, key: str, item: Any, order: list[str]) -> None:
@@ -314,12 +319,7 @@ def append_item(doc: YamlText, mapping: MappingNode, key: str, item: Any, order:
             return
         if hit is not None:
             raise EditError(f"{key}: 为空值；请手工删除这一行后重试", 1)
-        indent = mapping.value[0][0].start_mark.column
-        rank = {name: i for i, name in enumerate(order)}
-        mine = rank.get(key, len(order))
-        before = [v for k, v in mapping.value if rank.get(k.value, len(order)) <= mine]
-        anchor = before[-1] if before else mapping.value[-1][1]
-        doc.insert_lines(doc.last_line(anchor), [" " * indent + f"{key}:", " " * (indent + 2) + f"- {flow(item)}"])
+        _insert_key(doc, mapping, key, [f"{key}:", f"  - {flow(item)}"], order)
         return
     seq = hit[1]
     if not isinstance(seq, SequenceNode):
