@@ -11,19 +11,29 @@ from hjp.diagnostics import Diagnostic, error
 from hjp.yamlread import MDict, MList
 
 
-def field_label(model_cls: type[BaseModel], loc: tuple) -> str:
-    """``deadline（定时限）``: the last named field of ``loc`` with its Chinese title."""
+def _walk(model_cls: type[BaseModel], loc: tuple) -> tuple[list[tuple[str, Any]], Any]:
+    """Follow ``loc`` through the models: the (name, FieldInfo) of each field met, and the model
+    reached (None when ``loc`` names no field there, or leads past the models)."""
     cls: Any = model_cls
-    label = "记录"
+    met: list[tuple[str, Any]] = []
     for part in loc:
         if isinstance(part, int) or cls is None:
             continue
         info = getattr(cls, "model_fields", {}).get(part)
         if info is None:
-            break
-        label = f"{part}（{info.title}）" if info.title else str(part)
+            return met, None
+        met.append((part, info))
         cls = _model_in(info.annotation)
-    return label
+    return met, cls
+
+
+def field_label(model_cls: type[BaseModel], loc: tuple) -> str:
+    """``deadline（定时限）``: the last named field of ``loc`` with its Chinese title."""
+    met, _ = _walk(model_cls, loc)
+    if not met:
+        return "记录"
+    part, info = met[-1]
+    return f"{part}（{info.title}）" if info.title else str(part)
 
 
 def _plausible(word: str, candidate: str) -> bool:
@@ -44,14 +54,7 @@ def did_you_mean(word: str, choices: list[str]) -> str:
 
 def _allowed_fields(model_cls: type[BaseModel], loc: tuple) -> list[str]:
     """Field names of the (sub)model at ``loc`` (the path to the unknown key's parent)."""
-    cls: Any = model_cls
-    for part in loc:
-        if isinstance(part, int) or cls is None:
-            continue
-        info = getattr(cls, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        cls = _model_in(info.annotation)
+    _, cls = _walk(model_cls, loc)
     return list(getattr(cls, "model_fields", {}) or [])
 
 
