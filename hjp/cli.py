@@ -77,10 +77,17 @@ def open_ledger(path: Path, *, cache: bool = True) -> "Ledger":
         raise fail(str(exc)) from None
 
 
-def ledger_today(ledger: "Ledger") -> "date":
-    from hjp.clock import DEFAULT_TZ, today
+def ledger_tz(ledger: "Ledger") -> str:
+    """The time zone the ledger's "today" is reckoned in (town.yaml's, else Beijing time)."""
+    from hjp.clock import DEFAULT_TZ
 
-    return today(ledger.town.timezone if ledger.town else DEFAULT_TZ)
+    return ledger.town.timezone if ledger.town else DEFAULT_TZ
+
+
+def ledger_today(ledger: "Ledger") -> "date":
+    from hjp.clock import today
+
+    return today(ledger_tz(ledger))
 
 
 def _version(value: bool) -> None:
@@ -127,8 +134,8 @@ def validate(
         files, records = len(led.files), len(led.locs) + len(led.duplicates)
         # Stored only if nothing changed on disk while we were reading (then the key differs).
         if key is not None and runcache.ledger_key(ledger, str(ledger)) == key:
-            runcache.store(ledger, key, timezone=led.town.timezone if led.town else "Asia/Shanghai", day=day,
-                           diagnostics=diags, files=files, records=records, evidence=evidence_states(led))
+            runcache.store(ledger, key, timezone=ledger_tz(led), day=day, diagnostics=diags, files=files,
+                           records=records, evidence=evidence_states(led))
     DIAGNOSTIC_REPORTERS[fmt.value](diags, sys.stdout)
     if fmt is DiagFormat.text:
         sys.stdout.write(summary_line(diags, files, records) + "\n")
