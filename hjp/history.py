@@ -75,13 +75,11 @@ class Git:
             raise GitError("找不到 git 命令；请先安装 git") from None
 
     def run(self, *args: str, check: bool = True) -> str:
-        try:
-            proc = subprocess.run(self._argv(args), cwd=self.cwd, capture_output=True, env={**os.environ, "LC_ALL": "C"})
-        except FileNotFoundError:
-            raise GitError("找不到 git 命令；请先安装 git") from None
+        proc = self._popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = proc.communicate()
         if check and proc.returncode != 0:
-            raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} 失败")
-        return proc.stdout.decode("utf-8", "replace")
+            raise _failed(err, args)
+        return out.decode("utf-8", "replace")
 
     def lines(self, *args: str) -> Iterator[str]:
         """The output of a git command, line by line as git writes it (GitError if it fails).
@@ -98,7 +96,7 @@ class Git:
                 yield line.decode("utf-8", "replace")
             err = proc.stderr.read()  # git's messages are short: they cannot fill the pipe first
             if proc.wait() != 0:
-                raise GitError(err.decode("utf-8", "replace").strip() or f"git {args[0]} 失败")
+                raise _failed(err, args)
         finally:  # also when the caller stops early
             if proc.poll() is None:
                 proc.kill()
@@ -216,6 +214,10 @@ class Git:
             self._blobs.clear()
             self._waiting.clear()
             self._asked.clear()
+
+
+def _failed(stderr: bytes, args: tuple[str, ...]) -> GitError:
+    return GitError(stderr.decode("utf-8", "replace").strip() or f"git {args[0]} 失败")
 
 
 @dataclass
