@@ -148,15 +148,22 @@ def periods(task: Task, town: Town | None) -> list[Period]:
     if task.every is None:
         return []
     start, end = task_window(task, town)
-    if start is None or end is None or start > end:
+    if start is None or end is None:
+        return []
+    return calendar_periods(task.every, start, end)
+
+
+def calendar_periods(every: str, start: date, end: date) -> list[Period]:
+    """The calendar months, quarters or years (``every``) that intersect [start, end], in order."""
+    if start > end:
         return []
     out = []
-    p = _period_of(task.every, start)
+    p = _period_of(every, start)
     while p.start <= end:
         out.append(p)
         if p.end == date.max:
             break
-        p = _period_of(task.every, p.end + timedelta(days=1))
+        p = _period_of(every, p.end + timedelta(days=1))
     return out
 
 

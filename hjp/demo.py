@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from hjp.deadlines import calendar_periods
 from hjp.diagnostics import os_reason
 
 ANCHOR = date(2026, 11, 30)  # the demo data "as of" this day
@@ -490,22 +491,6 @@ _EVERY = {"month": ("每月开展一次村级安全隐患排查", 12),
           "year": ("每年开展一次全村安全生产培训", 1)}
 
 
-def _periods_of(every: str, start: date, end: date) -> list[tuple[date, date]]:
-    """Calendar periods intersecting [start, end] (only to place demo occurrences)."""
-    out = []
-    y, mth = start.year, start.month
-    step = {"month": 1, "quarter": 3, "year": 12}[every]
-    if every == "quarter":
-        mth = (mth - 1) // 3 * 3 + 1
-    elif every == "year":
-        mth = 1
-    while date(y, mth, 1) <= end:
-        ny, nm = (y + (mth - 1 + step) // 12, (mth - 1 + step) % 12 + 1)
-        out.append((date(y, mth, 1), date(ny, nm, 1) - timedelta(days=1)))
-        y, mth = ny, nm
-    return out
-
-
 def _tasks(rng: random.Random, slug: str, vname: str, index: int, head: str, cadres: list[str]) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
     n = 0
@@ -546,9 +531,9 @@ def _tasks(rng: random.Random, slug: str, vname: str, index: int, head: str, cad
             end = date(2026, 6, 30)
             t["end"] = end
         occ = []
-        for p_start, p_end in _periods_of(every, start, end):
-            lo = max(p_start, start)
-            hi = min(p_end, end, DATA_END)
+        for p in calendar_periods(every, start, end):
+            lo = max(p.start, start)
+            hi = min(p.end, end, DATA_END)
             if lo > hi or rng.random() < 0.07:
                 continue
             occ.append({"date": _day(rng, lo, hi), "note": "已落实"})
