@@ -189,9 +189,6 @@ class Git:
                 self._answers.wait()
             return self._blobs.get(sha)
 
-    def prefetch(self, shas: Iterable[str | None]) -> None:
-        self.ask(shas)
-
     def forget(self) -> None:
         """Drop the blobs read so far (audit reads history in batches)."""
         with self._answers:
@@ -893,7 +890,7 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> tuple[list[Findi
     parsed: dict[tuple[str, str], dict[str, tuple[dict[str, Any], int]]] = {}
     for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
         batch = commits[i:i + 200]
-        git.prefetch([sha for c in batch for ch in c.changes if top_of(ch[3]) for sha in ch[:2]])
+        git.ask([sha for c in batch for ch in c.changes if top_of(ch[3]) for sha in ch[:2]])
         for commit in batch:
             count += 1
             findings.extend(audit_commit(git, commit, tz, parsed))
