@@ -7,7 +7,6 @@ The CLI calls ``produce`` and only chooses where the result goes.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any, Callable
 from hjp.files import write_atomic
 from hjp.load import Ledger
 from hjp.report import render, viewmodel
-from hjp.report.chart import CHART_TITLE, NO_FONT, PendingChart  # noqa: F401  (re-exported)
+from hjp.report.chart import CHART_TITLE, NO_FONT, PendingChart
 
 Progress = Callable[[str], None]
 
@@ -263,7 +262,3 @@ def _first_heading(markdown: str) -> str | None:
 
 def write_text_atomic(path: Path, data: bytes) -> None:
     write_atomic(path, data)
-
-
-def warn(message: str) -> None:
-    sys.stderr.write(f"hjp: 提示：{message}\n")
