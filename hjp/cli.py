@@ -612,11 +612,9 @@ def audit(
 
     示例：hjp audit --since origin/main --format github
     """
-    import json
-
     from hjp import history
     from hjp.clock import DEFAULT_TZ
-    from hjp.output import DIAGNOSTIC_REPORTERS
+    from hjp.output import audit_report
 
     git, prefix = _git_for(ledger)
     tz = DEFAULT_TZ
@@ -647,17 +645,7 @@ def audit(
         except ValueError:
             return str(full)
 
-    if fmt is DiagFormat.json:
-        json.dump({"commits": count, "findings": [f.to_json(shown(f.path)) for f in findings]}, sys.stdout,
-                  ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        DIAGNOSTIC_REPORTERS[fmt.value]([f.diagnostic(shown(f.path)) for f in findings], sys.stdout)
-        if fmt is DiagFormat.text:
-            if findings:
-                sys.stdout.write(f"审计发现 {len(findings)} 个问题（检查了 {count} 个修改台账的提交）。\n")
-            else:
-                sys.stdout.write(f"审计通过：检查了 {count} 个修改台账的提交，没有发现问题。\n")
+    audit_report(findings, count, sys.stdout, fmt=fmt.value, display=shown)
     raise typer.Exit(1 if findings else 0)
 
 

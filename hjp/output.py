@@ -15,6 +15,7 @@ from hjp.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from hjp.deadlines import Findings, Item
+    from hjp.history import Finding
 
 
 def _gh_escape(value: str, *, prop: bool = False) -> str:
@@ -54,6 +55,23 @@ DIAGNOSTIC_REPORTERS: dict[str, Callable[[Iterable[Diagnostic], IO[str]], None]]
     "json": diagnostics_json,
     "github": diagnostics_github,
 }
+
+
+def audit_report(findings: list[Finding], commits: int, out: IO[str], *, fmt: str,
+                 display: Callable[[str], str]) -> None:
+    """`hjp audit`: JSON with each finding's commit, or the findings as diagnostics (text adds a
+    verdict line). ``display`` turns a repository-relative path into the path shown."""
+    if fmt == "json":
+        json.dump({"commits": commits, "findings": [f.to_json(display(f.path)) for f in findings]}, out,
+                  ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    DIAGNOSTIC_REPORTERS[fmt]([f.diagnostic(display(f.path)) for f in findings], out)
+    if fmt == "text":
+        if findings:
+            out.write(f"审计发现 {len(findings)} 个问题（检查了 {commits} 个修改台账的提交）。\n")
+        else:
+            out.write(f"审计通过：检查了 {commits} 个修改台账的提交，没有发现问题。\n")
 
 
 # --------------------------------------------------------------------------- deadline findings
