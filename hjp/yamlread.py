@@ -125,12 +125,20 @@ class Parsed:
     text: str | None = None
 
 
+def _unsupported_tag(node: Any) -> YamlProblem:
+    return YamlProblem("HJP004", f"不支持的 YAML 标签 {node.tag}；请去掉 ! 开头的标签", node.start_mark.line,
+                       node.start_mark.column)
+
+
+# Its construct_yaml_* methods keep no state: one serves every build.
+_CTOR = yaml.constructor.SafeConstructor()
+
+
 class _Builder:
     """Builds Python values from composed nodes; counts work to stop alias bombs early."""
 
     def __init__(self, budget: int):
         self.budget = budget
-        self._ctor = yaml.constructor.SafeConstructor()
 
     def build(self, node: Any) -> Any:
         self.budget -= 1
@@ -147,19 +155,17 @@ class _Builder:
                                       node.start_mark.line, node.start_mark.column)
                 return node.value
             if tag == _INT:
-                return self._ctor.construct_yaml_int(node)
+                return _CTOR.construct_yaml_int(node)
             if tag == _BOOL:
-                return self._ctor.construct_yaml_bool(node)
+                return _CTOR.construct_yaml_bool(node)
             if tag == _NULL:
                 return None
             if tag == _FLOAT:
-                return self._ctor.construct_yaml_float(node)
-            raise YamlProblem("HJP004", f"不支持的 YAML 标签 {tag}；请去掉 ! 开头的标签", node.start_mark.line,
-                              node.start_mark.column)
+                return _CTOR.construct_yaml_float(node)
+            raise _unsupported_tag(node)
         if isinstance(node, MappingNode):
             if node.tag != _MAP:
-                raise YamlProblem("HJP004", f"不支持的 YAML 标签 {node.tag}；请去掉 ! 开头的标签",
-                                  node.start_mark.line, node.start_mark.column)
+                raise _unsupported_tag(node)
             d = MDict()
             d.line = node.start_mark.line
             d.col = node.start_mark.column
@@ -190,8 +196,7 @@ class _Builder:
             return d
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
-                raise YamlProblem("HJP004", f"不支持的 YAML 标签 {node.tag}；请去掉 ! 开头的标签",
-                                  node.start_mark.line, node.start_mark.column)
+                raise _unsupported_tag(node)
             seq = MList()
             seq.line = node.start_mark.line
             seq.col = node.start_mark.column
@@ -203,9 +208,6 @@ class _Builder:
 
 class _Slow(Exception):
     """The fast builder met something unusual: let ``_Builder`` redo the file and explain it."""
-
-
-_CTOR = yaml.constructor.SafeConstructor()
 
 
 def _fast_scalar(node: Any) -> Any:
