@@ -563,7 +563,7 @@ def _git_for(ledger: Path) -> "tuple[Git, str]":
     top = next((p for p in (here, *here.parents) if (p / ".git").exists()), None)
     if top is None:
         raise fail(f"{ledger} 不在 git 仓库中；修改历史和审计需要用 git 管理台账")
-    prefix = os.path.relpath(ledger.resolve(), top.resolve()).replace(os.sep, "/")
+    prefix = os.path.relpath(here, top).replace(os.sep, "/")
     return history.Git(top), "" if prefix == "." else prefix  # pathspecs are relative to the top
 
 
