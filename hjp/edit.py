@@ -533,6 +533,13 @@ def plan_done(ledger: Ledger, rid: str, *, on: date, today: date, milestone: int
     def edit(doc: YamlText, node: MappingNode, t: m.Task, exp: dict[str, Any]) -> None:
         _not_future("完成日期", on, today)
         order = field_order("task")
+
+        def note_progress() -> None:  # --note beside a done_on: the task's progress log gets it
+            if note:
+                entry = {"date": on, "note": note}
+                append_item(doc, node, "progress", entry, order)
+                exp.setdefault("progress", []).append(as_parsed(entry))
+
         if shape is None:
             raise EditError(f"{rid} 的任务形式有误（deadline、milestones、every、ongoing 须有且只有一个）；请先运行 hjp validate", 1)
         if milestone is not None and shape != "milestones":
@@ -542,10 +549,7 @@ def plan_done(ledger: Ledger, rid: str, *, on: date, today: date, milestone: int
                 raise EditError(f"{rid} 已于 {t.done_on} 完成", 1)
             set_field(doc, node, "done_on", on, order)
             exp["done_on"] = on.isoformat()
-            if note:
-                entry = {"date": on, "note": note}
-                append_item(doc, node, "progress", entry, order)
-                exp.setdefault("progress", []).append(as_parsed(entry))
+            note_progress()
             for p in evidence:
                 append_item(doc, node, "evidence", p, order)
                 exp.setdefault("evidence", []).append(p)
@@ -566,10 +570,7 @@ def plan_done(ledger: Ledger, rid: str, *, on: date, today: date, milestone: int
             for p in evidence:
                 append_item(doc, item, "evidence", p, sub_order)
                 exp["milestones"][milestone - 1].setdefault("evidence", []).append(p)
-            if note:
-                entry = {"date": on, "note": note}
-                append_item(doc, node, "progress", entry, order)
-                exp.setdefault("progress", []).append(as_parsed(entry))
+            note_progress()
         else:
             if shape == "ongoing" and not note:
                 raise EditError(f"{rid} 是长期坚持的任务，请用 --note 写明这次的进展，例如 --note 召开专题培训会1次", 2)
