@@ -420,11 +420,7 @@ def new(
     today = ledger_today(led)
     with edit.locked(led.root):
         _planned(lambda: edit.check_target(led, kind, village))
-        raw = _planned(lambda: edit.parse_field_args(kind, args))
-        values: dict = {}
-        specs = {s.option: s for s in edit.FIELDS[kind]}
-        for opt, given in raw.items():  # type: ignore[union-attr]
-            values[opt] = _planned(lambda s=specs[opt], g=given: edit.convert(s, g, led))
+        values = _planned(lambda: edit.field_values(kind, args, led))
         while True:
             lacking = edit.missing(kind, values)
             if not lacking:

@@ -718,6 +718,12 @@ def parse_field_args(kind: str, args: list[str]) -> dict[str, list[str]]:
     return out
 
 
+def field_values(kind: str, args: list[str], ledger: Ledger) -> dict[str, Any]:
+    """The typed value of each field option in ``args`` (``parse_field_args``, then ``convert``)."""
+    specs = {s.option: s for s in FIELDS[kind]}
+    return {opt: convert(specs[opt], given, ledger) for opt, given in parse_field_args(kind, args).items()}
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
