@@ -184,11 +184,20 @@ def _done(d: date | None, as_of: date) -> bool:
     return d is not None and d <= as_of
 
 
-def _period_done(task: Task, as_of: date) -> set[str]:
-    """Key suffixes of the periods that have an occurrence dated inside them and on or before D."""
+def _period_start(every: str, day: date) -> date:
+    """The first day of the calendar period of ``every`` holding ``day`` (``_period_of(...).start``)."""
+    if every == "month":
+        return date(day.year, day.month, 1)
+    if every == "quarter":
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def _period_done(task: Task, as_of: date) -> set[date]:
+    """Starts of the periods that have an occurrence dated inside them and on or before D."""
     every = task.every
     assert every is not None
-    return {_period_of(every, o.date).key_suffix for o in task.occurrences if o.date <= as_of}
+    return {_period_start(every, o.date) for o in task.occurrences if o.date <= as_of}
 
 
 def task_status(task: Task, town: Town | None, as_of: date) -> str:
@@ -215,9 +224,9 @@ def task_status(task: Task, town: Town | None, as_of: date) -> str:
         return "已完成" if all(_done(m.done_on, as_of) for m in ms) else "未到期"
     done = _period_done(task, as_of)
     ps = periods(task, town)
-    if any(p.end < as_of and p.key_suffix not in done for p in ps):
+    if any(p.end < as_of and p.start not in done for p in ps):
         return "已逾期"
-    return "已完成" if all(p.key_suffix in done for p in ps) else "未到期"
+    return "已完成" if all(p.start in done for p in ps) else "未到期"
 
 
 # --------------------------------------------------------------------------- coverage
@@ -370,7 +379,7 @@ def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | N
                 for p in periods(t, town):
                     if p.start > sink.soon:
                         break  # periods are in order: later ones end later still
-                    if p.key_suffix not in done:
+                    if p.start not in done:
                         sink.due(t.id + p.key_suffix, t.id, "occurrence", f"{t.title}（{p.label}）", slug,
                                  p.end, lead, t)
         elif sink.wants("task", slug):  # ongoing: never overdue, stale after STALE_DAYS without progress
