@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -151,9 +152,7 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
     months: list[viewmodel.MonthPoint]
     early = None
     if background is not None and chart_name is not None and spec.chart:
-        def early(points: list[viewmodel.MonthPoint]) -> None:
-            if _worth_drawing(points):  # the child draws while the rest of the figures are computed
-                background.send(points)
+        early = partial(_send_early, background)
     if name == "self-check":
         vm: Any = viewmodel.summary(ledger, as_of=as_of, village=village, on_months=early)
         context, months = _context(vm), vm.months
@@ -197,6 +196,11 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
         produced.pending = pending
         produced.rerender = lambda: _render(name, {**context, "chart": None}, extra)
     return produced
+
+
+def _send_early(chart: PendingChart, points: list[viewmodel.MonthPoint]) -> None:
+    if _worth_drawing(points):  # the child draws while the rest of the figures are computed
+        chart.send(points)
 
 
 def _worth_drawing(months: list[viewmodel.MonthPoint]) -> bool:
