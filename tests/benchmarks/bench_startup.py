@@ -116,8 +116,6 @@ def main() -> int:
               f"{'FAIL' if found else 'PASS'}")
 
     if args.other_python:
-        import importlib.metadata  # noqa: F401  (only to name typer's version below)
-
         def typer_version(python: str) -> str:
             return subprocess.run([python, "-c", "import importlib.metadata as m; print(m.version('typer'))"],
                                   capture_output=True, text=True).stdout.strip()
