@@ -592,7 +592,7 @@ def log(
         sys.stdout.write("\n")
     else:
         sys.stdout.write(history.log_text(record, events, include_confidential=include_confidential))
-    if not events and not json_:
+    if not events:  # text or JSON alike: a record with no history is not found (exit 1)
         raise typer.Exit(1)
 
 

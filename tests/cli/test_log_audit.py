@@ -147,6 +147,8 @@ YH-2026-0001 的修改历史（5 次提交，从早到晚）：
 def test_log_of_an_unknown_record(repo):
     result = hjp("log", "YH-2030-0001")
     assert (result.exit_code, result.stdout) == (1, "YH-2030-0001 还没有任何已提交的修改记录。\n")
+    as_json = hjp("log", "YH-2030-0001", "--json")
+    assert (as_json.exit_code, json.loads(as_json.stdout)) == (1, {"id": "YH-2030-0001", "commits": []})
 
 
 def test_audit_flags_backdating_and_edits_after_closure(repo):
