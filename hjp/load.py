@@ -329,6 +329,20 @@ def read_file(path: Path, display: str) -> Parsed:
     return parse_bytes(raw, display)
 
 
+def _outside(ledger: Ledger, path: Path) -> bool:
+    """True when ``path`` (through any symbolic link) lies outside the ledger's repository: such a
+    file is never read (DESIGN §7: no path reaches outside the repository)."""
+    try:
+        return not path.resolve().is_relative_to(ledger.repo_root.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return True
+
+
+def _outside_diagnostic(ledger: Ledger, path: Path) -> Diagnostic:
+    return error("HJP014", f"{path.name} 是指向仓库之外的符号链接，不会被读取；请把文件本身放进仓库",
+                 ledger.display(path))
+
+
 def _village_dirs(root: Path) -> list[Path]:
     vdir = root / "villages"
     if not vdir.is_dir():
@@ -480,12 +494,14 @@ def _record_jobs(ledger: Ledger) -> list[Job]:
     """The record files load_ledger will read, in its order (units, hazards, drills, tasks)."""
     root = ledger.root
     jobs: list[Job] = []
-    if (root / "tasks.yaml").is_file():
+    if (root / "tasks.yaml").is_file() and not _outside(ledger, root / "tasks.yaml"):
         jobs.append((root / "tasks.yaml", ledger.display(root / "tasks.yaml"), "tasks", None))
     for vdir in _village_dirs(root):
+        if _outside(ledger, vdir):
+            continue
         for kind in ("units", "hazards", "drills", "tasks"):
             path = vdir / f"{kind}.yaml"
-            if path.is_file():
+            if path.is_file() and not _outside(ledger, path):
                 jobs.append((path, ledger.display(path), kind, vdir.name))
     return jobs
 
@@ -523,9 +539,11 @@ def _load(root: Path | str, cache: bool) -> Ledger:
     fc = FileCache(root) if cache else None
 
     disp = ledger.display(town_path)
-    ledger.town_data, town, diags = _single_file(town_path, disp, m.Town, fc)
-    ledger.town = town
-    ledger.diagnostics.extend(diags)
+    if _outside(ledger, town_path):
+        ledger.diagnostics.append(_outside_diagnostic(ledger, town_path))
+    else:
+        ledger.town_data, ledger.town, diags = _single_file(town_path, disp, m.Town, fc)
+        ledger.diagnostics.extend(diags)
     ledger.files.append(town_path)
 
     results = _build_results(_record_jobs(ledger), fc)
@@ -549,10 +567,16 @@ def _load(root: Path | str, cache: bool) -> Ledger:
 
     tasks_path = root / "tasks.yaml"
     if tasks_path.is_file():
-        absorb(record_file(tasks_path, "tasks", None), ledger.tasks)
+        if _outside(ledger, tasks_path):
+            ledger.diagnostics.append(_outside_diagnostic(ledger, tasks_path))
+        else:
+            absorb(record_file(tasks_path, "tasks", None), ledger.tasks)
 
     for vdir in _village_dirs(root):
         slug = vdir.name
+        if _outside(ledger, vdir):
+            ledger.diagnostics.append(_outside_diagnostic(ledger, vdir))
+            continue
         vl = VillageLedger(slug)
         ledger.villages[slug] = vl
         if not SLUG_RE.match(slug):
@@ -560,7 +584,9 @@ def _load(root: Path | str, cache: bool) -> Ledger:
                 "HJP011", f"村目录名 {slug} 须为小写 ASCII 字母、数字和 -（例如拼音 hejiapan）；请重命名目录",
                 ledger.display(vdir)))
         vfile = vdir / "village.yaml"
-        if vfile.is_file():
+        if vfile.is_file() and _outside(ledger, vfile):
+            ledger.diagnostics.append(_outside_diagnostic(ledger, vfile))
+        elif vfile.is_file():
             ledger.files.append(vfile)
             vdisp = ledger.display(vfile)
             _, vl.village, diags = _single_file(vfile, vdisp, m.Village, fc)
@@ -576,7 +602,9 @@ def _load(root: Path | str, cache: bool) -> Ledger:
                     ledger.display(f)))
         for kind in ("units", "hazards", "drills", "tasks"):
             path = vdir / f"{kind}.yaml"
-            if path.is_file():
+            if path.is_file() and _outside(ledger, path):
+                ledger.diagnostics.append(_outside_diagnostic(ledger, path))
+            elif path.is_file():
                 absorb(record_file(path, kind, slug), getattr(vl, kind))
     if fc is not None:
         fc.close()

@@ -69,11 +69,14 @@ def test_no_write_through_a_village_folder_linking_outside_the_repository(make_l
     root = make_ledger({"villages/hejiapan/village.yaml": "name: 何家畔村\n"})
     (root / "villages" / "waicun").symlink_to(outside)
     monkeypatch.setattr(cli, "ledger_today", lambda led: __import__("datetime").date(2026, 11, 28))
+    # The linked village is not read at all (HJP014), so its records are unknown to every command.
+    r = invoke("validate", "--ledger", str(root))
+    assert (r.exit_code, r.stdout.splitlines()[0]) == (
+        1, "ledger/villages/waicun:1:1: error HJP014: waicun 是指向仓库之外的符号链接，不会被读取；请把文件本身放进仓库")
     r = invoke("rectify", "YH-2026-0777", "--on", "2026-11-03", "--ledger", str(root))
     assert (r.exit_code, r.stdout) == (1, "")
-    assert r.stderr == (f"hjp: 错误：ledger/villages/waicun/hazards.yaml 经符号链接指向仓库之外（{outside / 'hazards.yaml'}）；"
-                        "hjp 不向仓库外写入，未写入任何内容。请把该村的文件放进仓库本身\n")
+    assert r.stderr == "hjp: 错误：台账中没有编号为 YH-2026-0777 的记录（若该记录有错误未能读取，请先运行 hjp validate）\n"
     r = invoke("new", "drill", "--village", "waicun", "--title", "演练", "--kind", "桌面", "--ledger", str(root))
-    assert r.exit_code == 1 and "指向仓库之外" in r.stderr
+    assert r.exit_code == 2 and r.stderr.startswith("hjp: 错误：村 waicun 不存在")
     assert (outside / "hazards.yaml").read_text(encoding="utf-8") == hazards
     assert sorted(p.name for p in outside.iterdir()) == ["hazards.yaml", "village.yaml"]
