@@ -39,16 +39,23 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture
-def make_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in ``tmp_path``: chdir there, no ``HJP_LEDGER`` from outside, no cache (tests see fresh runs)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HJP_LEDGER", raising=False)
+    monkeypatch.setenv("HJP_NO_CACHE", "1")
+    return tmp_path
+
+
+@pytest.fixture
+def make_ledger(here: Path) -> Callable[..., Path]:
     """Write a ledger under ``tmp_path/ledger`` and chdir to ``tmp_path``; returns ``Path("ledger")``.
 
     ``files`` maps paths inside the ledger to text (UTF-8) or bytes; ``town.yaml`` defaults to
     TOWN_YAML (pass ``town=None`` to leave it out). A village dir named in ``files`` gets a
     ``village.yaml`` unless ``files`` gives one (or maps it to None: no file).
     """
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HJP_LEDGER", raising=False)
-    monkeypatch.setenv("HJP_NO_CACHE", "1")
+    tmp_path = here
 
     def make(files: dict[str, str | bytes | None] | None = None, *, town: str | None = TOWN_YAML) -> Path:
         root = tmp_path / "ledger"

@@ -23,14 +23,6 @@ def invoke(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
-@pytest.fixture
-def here(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HJP_LEDGER", raising=False)
-    monkeypatch.setenv("HJP_NO_CACHE", "1")
-    return tmp_path
-
-
 def test_os_errors_are_explained_in_chinese():
     """The OS's own words ('Read-only file system', 'Is a directory') reached the clerk."""
     assert [os_reason(OSError(n, "English")) for n in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EISDIR,

@@ -19,14 +19,6 @@ def invoke(*args: str):
     return CliRunner().invoke(app, ["report", *args], catch_exceptions=False)
 
 
-@pytest.fixture
-def here(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HJP_LEDGER", raising=False)
-    monkeypatch.setenv("HJP_NO_CACHE", "1")
-    return tmp_path
-
-
 def test_list(here):
     r = invoke("--list", "--ledger", str(FIXTURE))
     assert r.exit_code == 0
