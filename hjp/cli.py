@@ -662,12 +662,13 @@ def _checked_ledger(ledger: Path, as_of: Optional[str]) -> "tuple[Ledger, date, 
     """Open the ledger, fix the as-of date (default: today in the ledger's time zone), validate."""
     from hjp.rules import RuleContext, validate as run_validation
 
-    when = parse_as_of(as_of)
+    asked = parse_as_of(as_of)
     led = open_ledger(ledger)
-    today = ledger_today(led)
-    when = when or today
+    when = asked or ledger_today(led)
     # Validated as of the same day: a record dated after it is "not yet", and says so (HJP217).
-    return led, when, run_validation(led, RuleContext(as_of=when, is_today=when == today))
+    # The wording follows what the clerk typed, not the clock: an explicit --as-of that happens to
+    # be today still reads as the day asked about, so output never depends on when it runs.
+    return led, when, run_validation(led, RuleContext(as_of=when, is_today=asked is None))
 
 
 @app.command()
@@ -830,6 +831,14 @@ def main(argv: "list[str] | None" = None) -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
 
+    from hjp.clock import TODAY_ENV, pinned_today
+
+    try:
+        pinned_today()
+    except ValueError:
+        sys.stderr.write(f"hjp: 错误：环境变量 {TODAY_ENV}={os.environ.get(TODAY_ENV)!r} 不是 YYYY-MM-DD 格式的日期；"
+                         f"请改正或删除该变量（它指定“今天”，供测试和重现某日的检查使用）\n")
+        sys.exit(2)
     try:
         rc = app(args=argv, prog_name="hjp", standalone_mode=False)
     except NoArgsIsHelpError as exc:  # bare `hjp`: the help text is the message

@@ -3,13 +3,29 @@ parsing of the dates the clerk types."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta, timezone
 
 DEFAULT_TZ = "Asia/Shanghai"
 
+# Pins "today" for a whole process tree (tests, reproducing yesterday's CI run): YYYY-MM-DD.
+TODAY_ENV = "HJP_TODAY"
+
+
+def pinned_today() -> date | None:
+    """The day ``HJP_TODAY`` pins, or None when unset. Raises ValueError when it is not YYYY-MM-DD."""
+    value = os.environ.get(TODAY_ENV)
+    return iso_date(value) if value else None
+
 
 def today(tz_name: str = DEFAULT_TZ, *, now: datetime | None = None) -> date:
-    """Today in ``tz_name`` (not the machine's zone): 20:00 UTC is already tomorrow in Beijing."""
+    """Today in ``tz_name`` (not the machine's zone): 20:00 UTC is already tomorrow in Beijing.
+
+    ``HJP_TODAY`` overrides the clock (not an explicit ``now``)."""
+    if now is None:
+        pinned = pinned_today()
+        if pinned is not None:
+            return pinned
     now = now or datetime.now(timezone.utc)
     try:
         from zoneinfo import ZoneInfo

@@ -28,6 +28,13 @@ actions:
 """
 
 
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test, and every hjp process it starts, sees the same "today" whatever the machine's
+    clock says (the suite went red on the day a wording switched to its "today" form)."""
+    monkeypatch.setenv("HJP_TODAY", "2026-11-30")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", default=False,
                      help="rewrite golden files (expected.txt ...) from the current output instead of comparing")

@@ -292,3 +292,19 @@ def test_default_as_of_is_beijing_today(led: Path, los_angeles, monkeypatch: pyt
     assert out["as_of"] == "2026-11-29"
     assert [i["key"] for i in out["due_soon"]] == ["YH-2026-0002"]
     assert [i["days"] for i in out["overdue"]] == [60, 9, 4]
+
+
+def test_hjp_today_pins_the_clock_and_a_bad_value_is_a_usage_error(led: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("HJP_TODAY", "2026-12-15")
+    assert clock.today() == date(2026, 12, 15)
+    assert clock.today(now=LATE_EVENING_UTC) == date(2026, 11, 29)  # an explicit instant is not overridden
+    assert json.loads(invoke("overdue", "--ledger", str(led), "--json").stdout)["as_of"] == "2026-12-15"
+    from hjp.cli import main
+
+    monkeypatch.setenv("HJP_TODAY", "20261215")
+    with pytest.raises(SystemExit) as exc:
+        main(["overdue", "--ledger", str(led)])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == (
+        "hjp: 错误：环境变量 HJP_TODAY='20261215' 不是 YYYY-MM-DD 格式的日期；"
+        "请改正或删除该变量（它指定“今天”，供测试和重现某日的检查使用）\n")

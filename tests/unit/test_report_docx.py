@@ -306,8 +306,12 @@ def test_column_widths_keep_ids_whole_and_fill_the_width():
 def test_a_ledger_without_hazards_gets_no_empty_chart(tmp_path, monkeypatch):
     monkeypatch.setenv("HJP_NO_CACHE", "1")
     repo = Path(__file__).resolve().parent.parent.parent
+    plan = tmp_path / "plan"  # the shipped plan alone: whatever villages the clerk has entered are not this test's
+    plan.mkdir()
+    for name in ("town.yaml", "tasks.yaml"):
+        (plan / name).write_bytes((repo / "ledgers" / name).read_bytes())
     out = tmp_path / "real.docx"
-    res = CliRunner().invoke(app, ["report", "self-check", "--ledger", str(repo / "ledgers"), "--as-of", "2026-12-15",
+    res = CliRunner().invoke(app, ["report", "self-check", "--ledger", str(plan), "--as-of", "2026-12-15",
                                    "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0
     with zipfile.ZipFile(out) as z:
