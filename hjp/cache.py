@@ -40,7 +40,7 @@ def _code_fingerprint() -> str:
 
     here = Path(__file__).parent
     h = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}".encode())
-    for name in ("model.py", "yamlread.py", "schema_errors.py", "load.py", "diagnostics.py", "cache.py"):
+    for name in ("kinds.py", "model.py", "yamlread.py", "schema_errors.py", "load.py", "diagnostics.py", "cache.py"):
         try:
             st = (here / name).stat()
             h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 import typer
 
 from hjp import __version__
+from hjp.kinds import KINDS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -36,6 +37,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# hjp new's nouns (from the registry of record kinds), with a village too
+NOUNS_HELP = "、".join([*(f"{k.noun}（{k.label}）" for k in KINDS), "village（行政村）"])
 LEDGER_HELP = "台账目录（默认取环境变量 HJP_LEDGER，否则 ./ledgers）"
 AS_OF_HELP = "按哪一天计算，格式 YYYY-MM-DD（默认今天，北京时间）"
 
@@ -394,7 +397,7 @@ def _record_change(ledger: Path, on: Optional[str], commit: bool,
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def new(
     ctx: typer.Context,
-    kind: str = typer.Argument(..., help="记录类型：hazard（隐患）、task（任务）、drill（演练）、unit（生产经营单位）、village（行政村）",
+    kind: str = typer.Argument(..., help=f"记录类型：{NOUNS_HELP}",
                                show_default=False),
     village: Optional[str] = typer.Option(None, "--village", help="所属村代码；镇级任务不写", show_default=False),
     ledger: Path = ledger_option(),
@@ -413,7 +416,7 @@ def new(
     from hjp import edit
 
     if kind not in edit.FIELDS:
-        raise fail(f"不认识的记录类型 {kind}；可选：hazard（隐患）、task（任务）、drill（演练）、unit（生产经营单位）、village（行政村）")
+        raise fail(f"不认识的记录类型 {kind}；可选：{NOUNS_HELP}")
     args = list(ctx.args)
     slug = args.pop(0) if kind == "village" and args and not args[0].startswith("-") else None
     led = open_ledger(ledger)

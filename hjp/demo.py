@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable
 
 from hjp.deadlines import calendar_periods
 from hjp.diagnostics import os_reason
+from hjp.kinds import DRILL, HAZARD, TASK, UNIT
 
 ANCHOR = date(2026, 11, 30)  # the demo data "as of" this day
 DATA_END = ANCHOR - timedelta(days=7)  # nothing has happened later than this
@@ -622,7 +623,7 @@ def _write(root: Path, *, villages: int, hazards: int, seed: int,
 def _files(*, villages: int, hazards: int, seed: int) -> Iterable[tuple[str, Any]]:
     """(relative path, data) of every demo file, in writing order; town.yaml's data is None."""
     yield "town.yaml", None
-    yield "tasks.yaml", {"tasks": _town_tasks()}
+    yield f"{TASK.stem}.yaml", {TASK.top: _town_tasks()}
     counters = _Counters()
     base, extra = divmod(hazards, villages)
     for i, (slug, vname) in enumerate(_village_names(villages)):
@@ -638,10 +639,11 @@ def _files(*, villages: int, hazards: int, seed: int) -> Iterable[tuple[str, Any
         yield f"villages/{slug}/village.yaml", village
         count = base + (1 if i < extra else 0)
         units = _units(rng, slug, vname, 5 + rng.randint(0, 6) + count // 150)
-        yield f"villages/{slug}/units.yaml", {"units": units}
-        yield f"villages/{slug}/hazards.yaml", {"hazards": _hazards(rng, vname, count, units, head, cadres, counters)}
-        yield f"villages/{slug}/drills.yaml", {"drills": _drills(rng, vname, units, head, cadres, counters)}
-        yield f"villages/{slug}/tasks.yaml", {"tasks": _tasks(rng, slug, vname, i, head, cadres)}
+        vdir = f"villages/{slug}"
+        yield f"{vdir}/{UNIT.stem}.yaml", {UNIT.top: units}
+        yield f"{vdir}/{HAZARD.stem}.yaml", {HAZARD.top: _hazards(rng, vname, count, units, head, cadres, counters)}
+        yield f"{vdir}/{DRILL.stem}.yaml", {DRILL.top: _drills(rng, vname, units, head, cadres, counters)}
+        yield f"{vdir}/{TASK.stem}.yaml", {TASK.top: _tasks(rng, slug, vname, i, head, cadres)}
 
 
 def intended(*, villages: int = DEFAULT_VILLAGES, hazards: int = DEFAULT_HAZARDS,

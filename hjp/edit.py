@@ -30,6 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hjp import model as m
 from hjp.clock import iso_date
+from hjp.kinds import BY_NOUN, KINDS, VILLAGE_FIELDS, FieldSpec, vocabulary
 from hjp.files import write_atomic
 from hjp.diagnostics import Diagnostic, Severity, os_reason
 from hjp.yamlread import _VALUE_CONTROL, parse_text, plain as _plain
@@ -41,10 +42,11 @@ BOM = b"\xef\xbb\xbf"
 # libyaml's line breaks: offsets are computed from (line, column) marks, so they must agree.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
 
-KIND_FILE = {"hazard": "hazards", "task": "tasks", "drill": "drills", "unit": "units"}
-KIND_PREFIX = {"hazard": "YH", "task": "RW", "drill": "YL", "unit": "DW"}
+# By CLI noun, from the registry (hjp.kinds).
+KIND_FILE = {k.noun: k.stem for k in KINDS}
+KIND_PREFIX = {k.noun: k.prefix for k in KINDS}
 PREFIX_KIND = {v: k for k, v in KIND_PREFIX.items()}
-KIND_NAME = {"hazard": "隐患", "task": "任务", "drill": "演练", "unit": "生产经营单位", "village": "行政村"}
+KIND_NAME = {**{k.noun: k.label for k in KINDS}, "village": "行政村"}
 
 
 class EditError(Exception):
@@ -395,8 +397,7 @@ class Change:
 
 
 def field_order(kind: str) -> list[str]:
-    cls = {"hazard": m.Hazard, "task": m.Task, "drill": m.Drill, "unit": m.Unit}[kind]
-    return list(cls.model_fields)
+    return list(BY_NOUN[kind].model_cls().model_fields)
 
 
 def _read(path: Path) -> bytes | None:
@@ -415,7 +416,7 @@ def find(ledger: Ledger, rid: str, *, kinds: tuple[str, ...] | None = None) -> t
         if rid in {d[0] for d in ledger.duplicates}:
             raise EditError(f"编号 {rid} 在台账中重复出现；请先改正（hjp validate）", 1)
         raise EditError(f"台账中没有编号为 {rid} 的记录（若该记录有错误未能读取，请先运行 hjp validate）", 1)
-    kind = PREFIX_KIND.get(rid[:2], "")
+    kind = PREFIX_KIND.get(rid.split("-", 1)[0], "")
     if kinds and kind not in kinds:
         want = "或".join(KIND_NAME[k] for k in kinds)
         raise EditError(f"{rid} 是{KIND_NAME.get(kind, '记录')}，此命令只用于{want}", 2)
@@ -513,7 +514,7 @@ def plan_void(ledger: Ledger, rid: str, *, reason: str, on: date, today: date) -
             raise EditError("作废须写明原因：--reason 原因，例如 --reason 重复录入", 2)
         _not_future("作废日期", on, today)
         value = {"date": on, "reason": reason}
-        set_field(doc, node, "void", value, field_order(PREFIX_KIND[rid[:2]]))
+        set_field(doc, node, "void", value, field_order(PREFIX_KIND[rid.split("-", 1)[0]]))
         exp["void"] = as_parsed(value)
 
     return _modify(ledger, rid, tuple(KIND_FILE), "作废", edit)
@@ -586,91 +587,11 @@ def plan_done(ledger: Ledger, rid: str, *, on: date, today: date, milestone: int
 # New records: field options, IDs, files
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    option: str  # as typed after --, e.g. found-on
-    path: tuple[str, ...]  # where it goes in the record
-    type: str  # str | date | int | float | bool | list | milestone | flag
-    label: str
-    required: bool = False
-    choices: str | None = None  # name of a vocabulary: sectors, levels, ...
-
-
-_H = [
-    FieldSpec("title", ("title",), "str", "隐患名称", True),
-    FieldSpec("unit", ("unit",), "str", "所属单位编号 DW-…"),
-    FieldSpec("location", ("location",), "str", "隐患部位"),
-    FieldSpec("sector", ("sector",), "str", "行业领域", True, "sectors"),
-    FieldSpec("level", ("level",), "str", "隐患等级", True, "levels"),
-    FieldSpec("source", ("source",), "str", "隐患来源", True, "sources"),
-    FieldSpec("found-on", ("found_on",), "date", "发现日期（默认今天）"),
-    FieldSpec("found-by", ("found_by",), "str", "发现人"),
-    FieldSpec("reporter", ("reporter",), "str", "举报人（保密）"),
-    FieldSpec("owner", ("rectification", "owner"), "str", "整改责任人（定责任人）", True),
-    FieldSpec("measures", ("rectification", "measures"), "str", "整改措施（定措施，重大隐患必填）"),
-    FieldSpec("funds", ("rectification", "funds"), "float", "整改资金，元（定资金，重大隐患必填）"),
-    FieldSpec("deadline", ("rectification", "deadline"), "date", "整改期限（定时限）", True),
-    FieldSpec("contingency", ("rectification", "contingency"), "str", "整改期间的防范措施和预案（定预案，重大隐患必填）"),
-    FieldSpec("supervision", ("supervision", "level"), "str", "挂牌督办级别", False, "supervision"),
-    FieldSpec("supervision-since", ("supervision", "since"), "date", "挂牌督办日期"),
-    FieldSpec("evidence", ("evidence",), "path", "佐证材料路径（可重复）"),
-    FieldSpec("notes", ("notes",), "str", "备注"),
-]
-_T = [
-    FieldSpec("title", ("title",), "str", "任务名称", True),
-    FieldSpec("action", ("action",), "int", "所属行动编号", False, "actions"),
-    FieldSpec("ref", ("ref",), "str", "方案条目"),
-    FieldSpec("lead", ("lead",), "list", "牵头人（可重复，或用、分隔）"),
-    FieldSpec("owners", ("owners",), "list", "责任单位或人（可重复，或用、分隔）"),
-    FieldSpec("text", ("text",), "str", "方案原文"),
-    FieldSpec("deadline", ("deadline",), "date", "完成期限（一次性任务）"),
-    FieldSpec("milestone", ("milestones",), "milestone", "阶段目标 期限:内容（可重复），例如 2026-06-30:完成排查"),
-    FieldSpec("every", ("every",), "str", "周期（周期性任务）", False, "every"),
-    FieldSpec("ongoing", ("ongoing",), "flag", "长期坚持（不带值）"),
-    FieldSpec("start", ("start",), "date", "开始日期（周期性、长期任务）"),
-    FieldSpec("end", ("end",), "date", "结束日期（周期性任务）"),
-    FieldSpec("evidence", ("evidence",), "path", "佐证材料路径（可重复）"),
-    FieldSpec("notes", ("notes",), "str", "备注"),
-]
-_D = [
-    FieldSpec("title", ("title",), "str", "演练名称", True),
-    FieldSpec("kind", ("kind",), "str", "演练类型", True, "drill_kinds"),
-    FieldSpec("unit", ("unit",), "str", "所属单位编号 DW-…"),
-    FieldSpec("planned-on", ("planned_on",), "date", "计划日期"),
-    FieldSpec("organizer", ("organizer",), "str", "组织者"),
-    FieldSpec("scenario", ("scenario",), "str", "演练情景"),
-    FieldSpec("evidence", ("evidence",), "path", "佐证材料路径（可重复）"),
-    FieldSpec("notes", ("notes",), "str", "备注"),
-]
-_U = [
-    FieldSpec("name", ("name",), "str", "单位名称", True),
-    FieldSpec("sector", ("sector",), "str", "行业领域", True, "sectors"),
-    FieldSpec("principal", ("principal",), "str", "主要负责人", True),
-    FieldSpec("phone", ("phone",), "str", "联系电话"),
-    FieldSpec("since", ("since",), "date", "开业日期"),
-    FieldSpec("drill-required", ("drill_required",), "bool", "须开展疏散逃生演练（是/否）"),
-    FieldSpec("notes", ("notes",), "str", "备注"),
-]
-_V = [
-    FieldSpec("name", ("name",), "str", "村名，例如 何家畔村", True),
-    FieldSpec("head", ("head",), "str", "村负责人"),
-    FieldSpec("phone", ("phone",), "str", "联系电话"),
-    FieldSpec("notes", ("notes",), "str", "备注"),
-]
-FIELDS: dict[str, list[FieldSpec]] = {"hazard": _H, "task": _T, "drill": _D, "unit": _U, "village": _V}
+FIELDS: dict[str, list[FieldSpec]] = {**{k.noun: list(k.fields) for k in KINDS}, "village": list(VILLAGE_FIELDS)}
 
 
 def choices(spec: FieldSpec, ledger: Ledger) -> list[str]:
-    town = ledger.town
-    return {
-        "sectors": list(town.sectors) if town else list(m.DEFAULT_SECTORS),
-        "levels": list(m.HAZARD_LEVELS),
-        "sources": list(m.HAZARD_SOURCES),
-        "supervision": list(m.SUPERVISION_LEVELS),
-        "drill_kinds": list(m.DRILL_KINDS),
-        "every": list(m.RECURRENCE),
-        "actions": [str(k) for k in sorted(town.actions)] if town else [],
-    }.get(spec.choices or "", [])
+    return vocabulary(spec.choices, ledger.town)
 
 
 def describe(spec: FieldSpec, ledger: Ledger) -> str:
@@ -804,10 +725,14 @@ def convert(spec: FieldSpec, raw: list[str], ledger: Ledger) -> Any:
 def missing(kind: str, values: dict[str, Any]) -> list[FieldSpec]:
     """Required options not given (the 重大 hazard's 五定 included)."""
     out = [s for s in FIELDS[kind] if s.required and s.option not in values]
-    if kind == "hazard" and values.get("level") == "重大":
-        out += [s for s in FIELDS[kind] if s.option in ("measures", "funds", "contingency") and s.option not in values]
-    if kind == "task" and not any(k in values for k in ("deadline", "milestone", "every", "ongoing")):
-        out.append(next(s for s in FIELDS["task"] if s.option == "deadline"))
+    k = BY_NOUN.get(kind)
+    if k is None:
+        return out
+    for option, value, then in k.required_if:
+        if values.get(option) == value:
+            out += [s for s in FIELDS[kind] if s.option in then and s.option not in values]
+    if k.one_of and not any(o in values for o in k.one_of):
+        out.append(next(s for s in FIELDS[kind] if s.option == k.one_of[0]))
     return out
 
 
@@ -857,6 +782,22 @@ def _set_path(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None
     record[path[-1]] = value
 
 
+def _in_model_order(record: dict[str, Any], cls: Any) -> dict[str, Any]:
+    """``record`` with its keys (and a sub-model's keys) in the model's field order."""
+    import typing
+
+    fields = cls.model_fields
+    order = list(fields)
+    out = dict(sorted(record.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
+    for key, value in out.items():
+        if isinstance(value, dict) and key in fields:
+            sub = [a for a in (fields[key].annotation, *typing.get_args(fields[key].annotation))
+                   if isinstance(a, type) and hasattr(a, "model_fields")]
+            if sub:
+                out[key] = _in_model_order(value, sub[0])
+    return out
+
+
 def modeline(kind_file: str, depth: int) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}schemas/{kind_file}.schema.json"
 
@@ -867,8 +808,11 @@ def check_target(ledger: Ledger, kind: str, village: str | None) -> None:
         if village is not None:
             raise EditError("新建行政村不用 --village；请写成 hjp new village 村代码 --name 村名", 2)
         return
-    if kind != "task" and village is None:
-        raise EditError(f"新增{KIND_NAME[kind]}须指明所属村：--village 村代码", 2)
+    k = BY_NOUN[kind]
+    if not k.town and village is None:
+        raise EditError(f"新增{k.label}须指明所属村：--village 村代码", 2)
+    if not k.village and village is not None:
+        raise EditError(f"{k.label}是镇级记录，不用 --village；请去掉 --village {village}", 2)
     if village is not None and village not in ledger.villages:
         known = "、".join(ledger.villages) or "（还没有任何村）"
         raise EditError(f"村 {village} 不存在；已有的村：{known}。新建村请用 hjp new village {village} --name 村名", 2)
@@ -877,27 +821,24 @@ def check_target(ledger: Ledger, kind: str, village: str | None) -> None:
 def plan_new(ledger: Ledger, kind: str, values: dict[str, Any], *, village: str | None, today: date) -> Change:
     """A new hazard, task, drill or unit appended to its village's (or the town's) file."""
     check_target(ledger, kind, village)
-    if kind == "hazard":  # a future finding date is refused like every other date of an event
-        _not_future("发现日期", values.setdefault("found-on", today), today, "--found-on")
+    k = BY_NOUN[kind]
+    for spec in k.fields:
+        if spec.default_today:
+            values.setdefault(spec.option, today)
+        if spec.not_future and spec.option in values:  # refused like every other date of an event
+            _not_future(spec.not_future, values[spec.option], today, f"--{spec.option}")
     record: dict[str, Any] = {}
     for spec in FIELDS[kind]:  # the model's field order, so the record reads like the others
         if spec.option in values:
             _set_path(record, spec.path, values[spec.option])
     year = today.year
-    if kind == "hazard":
-        year = values["found-on"].year
-    elif kind == "drill" and values.get("planned-on"):
-        year = values["planned-on"].year
+    if k.id_year and values.get(k.id_year):
+        year = values[k.id_year].year
     rid = next_id(ledger, kind, year=year, village=village)
     record = {"id": rid, **record}
-    order = field_order(kind)
-    record = dict(sorted(record.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
-    if "rectification" in record:
-        sub = list(m.Rectification.model_fields)
-        record["rectification"] = dict(sorted(record["rectification"].items(), key=lambda kv: sub.index(kv[0])))
-    top = KIND_FILE[kind]
-    base = ledger.root if village is None else ledger.root / "villages" / village
-    path = base / f"{top}.yaml"
+    record = _in_model_order(record, k.model_cls())
+    top = k.top
+    path = k.file(ledger.root, village)
     display = ledger.display(path)
     raw = _read(path)
     if raw is None:

@@ -22,13 +22,13 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from hjp import kinds
 from hjp.diagnostics import Diagnostic, error
 
 NULL_SHA = "0" * 40
-# model.ID_RE without importing the models (pydantic), which hjp log has no other use for.
-ID_PATTERN = re.compile(r"(DW|YH|RW|YL)(-[A-Za-z0-9]+)+")
-RECORD_FILE = re.compile(r"(?:^|/)(?:tasks\.yaml|villages/[^/]+/(units|hazards|drills|tasks)\.yaml)$")
-TOP_BY_PREFIX = {"YH": "hazards", "RW": "tasks", "YL": "drills", "DW": "units"}
+# From the registry of record kinds (stdlib only: hjp log imports no pydantic).
+ID_PATTERN = kinds.ID_PATTERN
+RECORD_FILE = kinds.RECORD_FILE
 BACKDATE_FIELDS = ("rectified_on", "closed_on", "done_on", "held_on")
 DEADLINE_FIELDS = re.compile(r"^(rectification\.deadline|deadline|planned_on|milestones\[\d+\]\.due)$")
 AUDIT_FREE_FIELDS = {"void", "notes"}  # what may still change on a closed (销号) record
@@ -302,10 +302,8 @@ def commit_date(ctime: int, tz: str) -> date:
 
 
 def top_of(path: str) -> str | None:
-    mm = RECORD_FILE.search(path)
-    if not mm:
-        return None
-    return mm.group(1) or "tasks"
+    stem = kinds.stem_of_path(path)
+    return kinds.BY_STEM[stem].top if stem is not None else None
 
 
 def records_in(text: str | None, path: str) -> dict[str, tuple[dict[str, Any], int]]:
@@ -591,11 +589,11 @@ def _file_log(git: Git, path: str, rev: str, also: Iterable[str] = ()) -> list[C
     return commits
 
 
-def _worktree_candidates(top: Path, pathspec: str, kind_file: str, rid: str) -> list[str]:
+def _worktree_candidates(top: Path, pathspec: str, kind: kinds.Kind | None, rid: str) -> list[str]:
     base = top / pathspec if pathspec else top
-    files = sorted((base / "villages").glob(f"*/{kind_file}.yaml")) if kind_file else []
-    if kind_file == "tasks":
-        files.insert(0, base / "tasks.yaml")
+    files = sorted((base / "villages").glob(f"*/{kind.stem}.yaml")) if kind and kind.village else []
+    if kind and kind.town:
+        files.insert(0, base / f"{kind.stem}.yaml")
     needle = rid.encode()
     out = []
     for f in files:
@@ -622,12 +620,12 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     check_id(rid)
     reader = RecordReader(git, rid)
     pathspec = f"{prefix}/" if prefix else ""
-    top = TOP_BY_PREFIX.get(rid[:2], "")
-    patterns = [f"{pathspec}villages/*/{top}.yaml"] + ([f"{pathspec}tasks.yaml"] if top == "tasks" else [])
+    kind = kinds.of_id(rid)
+    patterns = kinds.history_patterns(kind, pathspec) if kind else []
     starts: list[tuple[str, str]] = []
     logs: dict[tuple[str, str], list[Commit]] = {}
     # Where it is now: a scan of the checked-out files (cheaper than git grep), confirmed in HEAD.
-    candidates = _worktree_candidates(git.cwd, pathspec, top, rid)
+    candidates = _worktree_candidates(git.cwd, pathspec, kind, rid)
     if candidates:
         # Read HEAD's versions while the first file's history is walked (it is usually the only one).
         heads = [f"HEAD:{path}" for path in candidates]

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from hjp import model as m
+from hjp.kinds import BY_PREFIX, BY_STEM, KINDS, TOWN_KINDS, VILLAGE_FILES, VILLAGE_KINDS, Kind
 from hjp.paths import display_path, find_repo_root  # noqa: F401  (re-exported)
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.schema_errors import did_you_mean, translate
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from hjp.cache import FileCache
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-VILLAGE_FILES = ("village", "units", "hazards", "drills", "tasks")
 
 
 class LedgerNotFound(Exception):
@@ -114,13 +114,10 @@ class Loc:
         return self.field(str(path[0]))
 
 
-_LIST_FIELDS = ("evidence", "milestones", "occurrences", "progress")
-
-
-def list_item_marks(item: MDict) -> dict[tuple, tuple[int, int]] | None:
-    """Positions of the items of a record's list fields (evidence, milestones, progress...)."""
+def list_item_marks(item: MDict, list_fields: tuple[str, ...]) -> dict[tuple, tuple[int, int]] | None:
+    """Positions of the items of a record's list fields (the kind's ``list_fields``: evidence, milestones...)."""
     out: dict[tuple, tuple[int, int]] = {}
-    for key in _LIST_FIELDS:  # a few lookups per record: cheap even for 100,000 hazards
+    for key in list_fields:  # a few lookups per record: cheap even for 100,000 hazards
         value = item.get(key)
         if not isinstance(value, MList):
             continue
@@ -146,18 +143,31 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass
 class VillageLedger:
-    slug: str
-    village: m.Village | None = None
-    units: list[m.Unit] = field(default_factory=list)
-    hazards: list[m.Hazard] = field(default_factory=list)
-    drills: list[m.Drill] = field(default_factory=list)
-    tasks: list[m.Task] = field(default_factory=list)
+    """One village: its village.yaml and a list of records per village-level kind (``hjp.kinds``),
+    as an attribute named by the kind's stem (``v.hazards``)."""
+
+    # the kinds of the first release, typed for the rules' sake; every kind gets its list in __init__
+    units: list[m.Unit]
+    hazards: list[m.Hazard]
+    drills: list[m.Drill]
+    tasks: list[m.Task]
+
+    def __init__(self, slug: str, village: m.Village | None = None) -> None:
+        self.slug = slug
+        self.village = village
+        for kind in VILLAGE_KINDS:
+            setattr(self, kind.stem, [])
 
     @property
     def name(self) -> str:
         return self.village.name if self.village else self.slug
+
+    def pool(self, kind: Kind) -> list[Any]:
+        return getattr(self, kind.stem)
+
+    def __repr__(self) -> str:
+        return f"VillageLedger({self.slug!r})"
 
 
 @dataclass
@@ -175,6 +185,25 @@ class Ledger:
     duplicates: list[tuple[str, Loc, Loc]] = field(default_factory=list)  # (id, again, first)
     # id(record object) -> Loc: exact even when two records share an ID
     where: dict[int, Loc] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for kind in TOWN_KINDS:  # town-level records (tasks.yaml ...): a list per kind, named by its stem
+            if not hasattr(self, kind.stem):
+                setattr(self, kind.stem, [])
+
+    def pool(self, kind: Kind, village: str | None) -> list[Any]:
+        """The list holding ``kind``'s records of ``village`` (None: the town level)."""
+        return getattr(self if village is None else self.villages[village], kind.stem)
+
+    def records_of(self, kind: Kind) -> Iterator[tuple[str | None, Any]]:
+        """(village slug or None, record) of every record of ``kind``, town level first."""
+        if kind.town:
+            for r in getattr(self, kind.stem):
+                yield None, r
+        if kind.village:
+            for slug, v in self.villages.items():
+                for r in getattr(v, kind.stem):
+                    yield slug, r
 
     def loc_of(self, record: Any) -> Loc:
         return self.where[id(record)]
@@ -209,14 +238,14 @@ class Ledger:
         loc = self.locs.get(record_id)
         if loc is None:
             return None
-        pool: list[Any]
-        prefix = record_id[:2]
-        if loc.village is None:
-            pool = self.tasks
-        else:
-            v = self.villages[loc.village]
-            pool = {"DW": v.units, "YH": v.hazards, "YL": v.drills, "RW": v.tasks}.get(prefix, [])
-        return next((r for r in pool if r.id == record_id), None)
+        # The prefix's kind first; a record filed under another kind's prefix (HJP218) is still found.
+        kind = BY_PREFIX.get(record_id.split("-", 1)[0])
+        level = [k for k in KINDS if (k.village if loc.village is not None else k.town)]
+        for k in sorted(level, key=lambda k: k is not kind):
+            for r in self.pool(k, loc.village):
+                if r.id == record_id and self.where.get(id(r), loc) is loc:
+                    return r
+        return None
 
 
 def _validate_one(cls: type[BaseModel], item: Any, display: str, text: str | None,
@@ -234,6 +263,7 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
     if data is None:
         return result
     _container, top, rec_cls, _prefix = m.RECORD_FILES[kind]
+    list_fields = BY_STEM[kind].list_fields
     if not isinstance(data, MDict):
         result.diagnostics.append(error(
             "HJP009", f"文件顶层应为映射 {top}:，而不是{_kind_of(data)}；请在第一行写 {top}: 并把记录缩进写在它下面",
@@ -262,8 +292,8 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
             pass
         else:
             result.records = records
-            result.locs = [Loc(display, item.line + 1, item.col + 1, village, item.marks, list_item_marks(item))
-                           for item in items]
+            result.locs = [Loc(display, item.line + 1, item.col + 1, village, item.marks,
+                               list_item_marks(item, list_fields)) for item in items]
             return result
     text = parsed.text
     for i, item in enumerate(items):
@@ -277,7 +307,8 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
         result.diagnostics.extend(diags)
         if rec is not None:
             result.records.append(rec)
-            result.locs.append(Loc(display, item.line + 1, item.col + 1, village, item.marks, list_item_marks(item)))
+            result.locs.append(Loc(display, item.line + 1, item.col + 1, village, item.marks,
+                                   list_item_marks(item, list_fields)))
     return result
 
 
@@ -491,18 +522,20 @@ def _single_file(path: Path, display: str, cls: type[BaseModel],
 
 
 def _record_jobs(ledger: Ledger) -> list[Job]:
-    """The record files load_ledger will read, in its order (units, hazards, drills, tasks)."""
+    """The record files load_ledger will read, in its order (``hjp.kinds.KINDS``'s)."""
     root = ledger.root
     jobs: list[Job] = []
-    if (root / "tasks.yaml").is_file() and not _outside(ledger, root / "tasks.yaml"):
-        jobs.append((root / "tasks.yaml", ledger.display(root / "tasks.yaml"), "tasks", None))
+    for kind in TOWN_KINDS:
+        path = root / f"{kind.stem}.yaml"
+        if path.is_file() and not _outside(ledger, path):
+            jobs.append((path, ledger.display(path), kind.stem, None))
     for vdir in _village_dirs(root):
         if _outside(ledger, vdir):
             continue
-        for kind in ("units", "hazards", "drills", "tasks"):
-            path = vdir / f"{kind}.yaml"
+        for kind in VILLAGE_KINDS:
+            path = vdir / f"{kind.stem}.yaml"
             if path.is_file() and not _outside(ledger, path):
-                jobs.append((path, ledger.display(path), kind, vdir.name))
+                jobs.append((path, ledger.display(path), kind.stem, vdir.name))
     return jobs
 
 
@@ -565,12 +598,13 @@ def _load(root: Path | str, cache: bool) -> Ledger:
             if first is not loc:
                 ledger.duplicates.append((rec.id, loc, first))
 
-    tasks_path = root / "tasks.yaml"
-    if tasks_path.is_file():
-        if _outside(ledger, tasks_path):
-            ledger.diagnostics.append(_outside_diagnostic(ledger, tasks_path))
-        else:
-            absorb(record_file(tasks_path, "tasks", None), ledger.tasks)
+    for kind in TOWN_KINDS:
+        path = root / f"{kind.stem}.yaml"
+        if path.is_file():
+            if _outside(ledger, path):
+                ledger.diagnostics.append(_outside_diagnostic(ledger, path))
+            else:
+                absorb(record_file(path, kind.stem, None), ledger.pool(kind, None))
 
     for vdir in _village_dirs(root):
         slug = vdir.name
@@ -598,14 +632,14 @@ def _load(root: Path | str, cache: bool) -> Ledger:
             if f.suffix in (".yaml", ".yml") and f.stem not in VILLAGE_FILES or f.suffix == ".yml":
                 ledger.diagnostics.append(warning(
                     "HJP013", f"不认识的文件 {f.name}，不会被读取{did_you_mean(f.stem, list(VILLAGE_FILES)) or ''}"
-                    "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml",
+                    f"；村目录只放 {'、'.join(name + '.yaml' for name in VILLAGE_FILES)}",
                     ledger.display(f)))
-        for kind in ("units", "hazards", "drills", "tasks"):
-            path = vdir / f"{kind}.yaml"
+        for kind in VILLAGE_KINDS:
+            path = vdir / f"{kind.stem}.yaml"
             if path.is_file() and _outside(ledger, path):
                 ledger.diagnostics.append(_outside_diagnostic(ledger, path))
             elif path.is_file():
-                absorb(record_file(path, kind, slug), getattr(vl, kind))
+                absorb(record_file(path, kind.stem, slug), vl.pool(kind))
     if fc is not None:
         fc.close()
     return ledger

@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-ID_RE = r"^(DW|YH|RW|YL)(-[A-Za-z0-9]+)+$"
+from hjp.kinds import ID_RE, KINDS
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 DEFAULT_SECTORS = [
@@ -310,19 +311,12 @@ class DrillsFile(_Model):
     drills: list[Drill] = _text("演练", default_factory=list)
 
 
-# file stem -> (container model, top key, record model, ID prefix)
+# file stem -> (container model, top key, record model, ID prefix), from the registry (hjp.kinds)
 RECORD_FILES: dict[str, tuple[type[_Model], str, type[_Model], str]] = {
-    "units": (UnitsFile, "units", Unit, "DW"),
-    "hazards": (HazardsFile, "hazards", Hazard, "YH"),
-    "drills": (DrillsFile, "drills", Drill, "YL"),
-    "tasks": (TasksFile, "tasks", Task, "RW"),
-}
+    k.stem: (globals()[k.container], k.top, globals()[k.model], k.prefix) for k in KINDS}
 
 SCHEMA_MODELS: dict[str, type[_Model]] = {
     "town": Town,
     "village": Village,
-    "units": UnitsFile,
-    "hazards": HazardsFile,
-    "drills": DrillsFile,
-    "tasks": TasksFile,
+    **{k.stem: globals()[k.container] for k in KINDS},
 }

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from hjp.diagnostics import Diagnostic, error
+from hjp.kinds import PREFIXES_TEXT
 from hjp.yamlread import MDict, MList
 
 
@@ -162,7 +163,7 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
             code = "HJP105"
             msg = f"{label} 的值 {value} 不在允许的范围内（{'、'.join(expected)}）{did_you_mean(str(value), expected)}"
         elif etype == "string_pattern_mismatch":
-            code, msg = "HJP106", (f"编号 {value} 格式不对：应为类别前缀 DW/YH/RW/YL 加 - 和字母数字，"
+            code, msg = "HJP106", (f"编号 {value} 格式不对：应为类别前缀 {PREFIXES_TEXT} 加 - 和字母数字，"
                                    "例如 YH-2024-0001、RW-14、DW-hejiapan-03")
         elif etype == "finite_number":
             code, msg = "HJP103", f"{label} 应为有限的数字（现为 {value!r}）"

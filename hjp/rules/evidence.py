@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.kinds import KINDS
 from hjp.paths import escapes, evidence_state
 from hjp.rules.records import _at
 
@@ -14,16 +15,17 @@ if TYPE_CHECKING:
 
 
 def _evidence(ledger: Ledger) -> Iterable[tuple[Any, tuple[str | int, ...], str]]:
-    """Each evidence path of the hazards, drills and tasks, with its record and where it stands in it:
-    ("evidence", i) or ("progress", i, "evidence", j)."""
-    for pool in (ledger.hazards(), ledger.drills(), ledger.all_tasks()):
-        for _slug, record in pool:
+    """Each evidence path of every kind that has them (``hjp.kinds``: hazards, drills, tasks), with its
+    record and where it stands in it: ("evidence", i) or ("progress", i, "evidence", j)."""
+    for kind in KINDS:
+        if not kind.evidence:
+            continue
+        nested = kind.evidence_nested
+        for _slug, record in ledger.records_of(kind):
             for i, p in enumerate(record.evidence):
                 yield record, ("evidence", i), p
-            for name in ("milestones", "occurrences", "progress"):
-                # __dict__, not getattr: a Hazard has no such field, and pydantic's __getattr__ raising
-                # AttributeError costs ~2 µs a miss (0.5 s over 100,000 hazards).
-                for i, entry in enumerate(record.__dict__.get(name) or []):
+            for name in nested:
+                for i, entry in enumerate(record.__dict__[name] or ()):
                     for j, p in enumerate(entry.evidence):
                         yield record, (name, i, "evidence", j), p
 

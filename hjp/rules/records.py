@@ -6,15 +6,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
-from hjp.model import RECORD_FILES
+from hjp.kinds import BY_PREFIX, KINDS
 from hjp.schema_errors import did_you_mean
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
     from hjp.rules import RuleContext
 
-KIND_PREFIX = {kind: prefix for kind, (_file, _top, _record, prefix) in RECORD_FILES.items()}  # units → DW …
-KIND_NAME = {"DW": "生产经营单位", "YH": "隐患", "YL": "演练", "RW": "任务"}
+KIND_NAME = {k.prefix: k.label for k in KINDS}  # DW → 生产经营单位 …
 
 
 def _at(ledger: Ledger, record: Any, *where: str | int) -> dict[str, Any]:
@@ -32,15 +31,14 @@ def check_duplicate_ids(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic
 
 
 def check_id_prefix(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
-    for kind, prefix in KIND_PREFIX.items():
-        pools = [(None, ledger.tasks)] if kind == "tasks" else []
-        pools += [(slug, getattr(v, kind)) for slug, v in ledger.villages.items()]
-        for _slug, records in pools:
-            for r in records:
-                if not r.id.startswith(prefix + "-"):
-                    yield error("HJP218", f"{KIND_NAME[prefix]}的编号应以 {prefix}- 开头（现为 {r.id}，"
-                                          f"{KIND_NAME.get(r.id[:2], '其他')}的前缀）；请改正编号或把记录移到对应文件",
-                                **_at(ledger, r, "id"))
+    for kind in KINDS:
+        prefix = kind.prefix
+        for _slug, r in ledger.records_of(kind):
+            if not r.id.startswith(prefix + "-"):
+                other = BY_PREFIX.get(r.id.split("-", 1)[0])
+                yield error("HJP218", f"{kind.label}的编号应以 {prefix}- 开头（现为 {r.id}，"
+                                      f"{other.label if other else '其他'}的前缀）；请改正编号或把记录移到对应文件",
+                            **_at(ledger, r, "id"))
 
 
 def check_sectors(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -117,38 +115,29 @@ def check_unit_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
                         **_at(ledger, u, "closed_on"))
 
 
-# by record type, not ID prefix: a hazard mistakenly numbered YL-... is still a hazard (HJP218)
-_FUTURE_FIELDS = {
-    "Hazard": ("found_on", "rectified_on", "closed_on"),
-    "Drill": ("held_on",),
-    "Task": ("done_on",),
-}
-_FUTURE_LABELS = {"found_on": "发现日期", "rectified_on": "整改完成日期", "closed_on": "销号日期",
-                  "held_on": "演练实施日期", "done_on": "完成日期"}
-
-
 def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    """Event dates after today (each kind's ``future_dates`` and ``future_nested`` in hjp.kinds).
+
+    By the file a record is in, not its ID prefix: a hazard mistakenly numbered YL-... is still a
+    hazard (HJP218)."""
     today = ctx.as_of
-    pools: list[Iterable[tuple[str | None, Any]]] = [ledger.hazards(), ledger.drills(), ledger.all_tasks()]
-    for pool in pools:
-        for _slug, r in pool:
-            loc = ledger.loc_of(r)
-            kind = type(r).__name__
-            for fld in _FUTURE_FIELDS[kind]:
-                d = getattr(r, fld)
+    for kind in KINDS:
+        if not (kind.future_dates or kind.future_nested):
+            continue
+        for _slug, r in ledger.records_of(kind):
+            fields = r.__dict__
+            for fld, label in kind.future_dates:
+                d = fields[fld]
                 if d is not None and d > today:
-                    yield _future(loc, r.id, f"{_FUTURE_LABELS[fld]} {fld}", d, ctx, loc.field(fld))
-            if kind != "Task":
-                continue
-            for i, ms in enumerate(r.milestones or []):
-                if ms.done_on is not None and ms.done_on > today:
-                    yield _future(loc, r.id, f"第 {i + 1} 个阶段目标的完成日期 done_on", ms.done_on, ctx,
-                                  loc.at("milestones", i, "done_on"))
-            for name, label in (("occurrences", "落实记录"), ("progress", "进展记录")):
-                for i, entry in enumerate(getattr(r, name)):
-                    if entry.date > today:
-                        yield _future(loc, r.id, f"第 {i + 1} 条{label}的日期 date", entry.date, ctx,
-                                      loc.at(name, i, "date"))
+                    loc = ledger.loc_of(r)
+                    yield _future(loc, r.id, f"{label} {fld}", d, ctx, loc.field(fld))
+            for nested in kind.future_nested:
+                for i, entry in enumerate(fields[nested.list_field] or ()):
+                    d = entry.__dict__[nested.field]
+                    if d is not None and d > today:
+                        loc = ledger.loc_of(r)
+                        yield _future(loc, r.id, nested.label.format(n=i + 1), d, ctx,
+                                      loc.at(nested.list_field, i, nested.field))
 
 
 def _future(loc: Any, rid: str, what: str, d: date, ctx: RuleContext, pos: tuple[int, int]) -> Diagnostic:

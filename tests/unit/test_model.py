@@ -94,7 +94,7 @@ def test_hjp105_enum_typos_get_did_you_mean(make_ledger, diagnostics_of):
 def test_hjp106_id_format(make_ledger, diagnostics_of, rid):
     text = HAZARD.replace("id: YH-2024-0001", f"id: '{rid}'")
     assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
-        f"{H}:2:9: error HJP106: 编号 {rid} 格式不对：应为类别前缀 DW/YH/RW/YL 加 - 和字母数字，"
+        f"{H}:2:9: error HJP106: 编号 {rid} 格式不对：应为类别前缀 DW/YH/YL/RW 加 - 和字母数字，"
         "例如 YH-2024-0001、RW-14、DW-hejiapan-03"]
 
 
