@@ -754,6 +754,80 @@ def check(
     raise typer.Exit(1 if result.failed else 0)
 
 
+# --- Import and export (issue 13): import plan ---------------------------------------------------
+
+import_app = typer.Typer(name="import", help="导入：把实施方案转成任务草稿。", no_args_is_help=True,
+                         rich_markup_mode=None, add_completion=False)
+app.add_typer(import_app)
+
+
+@import_app.command("plan")
+def import_plan(
+    file: Path = typer.Argument(..., help="实施方案文件（.docx 或 .txt）", show_default=False),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default=False,
+                                          help="任务草稿写到这个文件（默认输出到屏幕）"),
+    town: Optional[Path] = typer.Option(None, "--town", show_default=False,
+                                        help="另把 town.yaml 草稿（方案、阶段、行动、人员）写到这个文件"),
+    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
+) -> None:
+    """把实施方案（Word 或文字文件）转成任务草稿 tasks.yaml，核对后再并入台账。
+
+    识别编号（一、（一）1.（1））、行动标题、牵头和责任、完成时限（2024年底前、12月底前、每季度、
+    长期坚持……）和工作阶段。无法换算的时限留在原文中，逐条列在屏幕上（文件:行）。
+
+    示例：hjp import plan 实施方案.docx -o 草稿/tasks.yaml --town 草稿/town.yaml
+    """
+    from hjp.diagnostics import has_errors
+    from hjp.plandoc import PlanError, parse_plan, read_document, tasks_yaml, town_yaml
+
+    for target in (output, town):
+        if target is not None and target.exists() and not force:
+            raise fail(f"{target} 已存在；请换一个文件名，或加 --force 覆盖")
+        if target is not None and not target.parent.is_dir():
+            raise fail(f"{target} 所在的目录不存在；请先建好目录")
+    if output is not None and town is not None and output.resolve() == town.resolve():
+        raise fail("-o 和 --town 是同一个文件；请分别指定")
+    try:
+        lines, unit = read_document(file)
+    except PlanError as exc:
+        raise fail(exc.message, exc.code) from None
+    draft, diags = parse_plan(lines, path=str(file))
+    for d in diags:
+        sys.stderr.write(f"{d}\n")
+    if has_errors(diags):
+        sys.stderr.write("未生成任何文件。\n")
+        raise typer.Exit(1)
+    source = file.name
+    tasks_text = tasks_yaml(draft, source=source, include_town=town is None)
+    if output is None:
+        sys.stdout.write(tasks_text)
+    _write_text(output, tasks_text)
+    if town is not None:
+        _write_text(town, town_yaml(draft, source=source))
+    kinds = {"附件": sum(1 for t in draft.tasks if (t.ref or "").startswith("附件")),
+             "报送": sum(1 for t in draft.tasks if t.id.startswith("RW-BG-"))}
+    plan_tasks = len(draft.tasks) - sum(kinds.values())
+    sys.stderr.write(f"已识别 {len(draft.tasks)} 项任务（方案正文 {plan_tasks}、附件清单 {kinds['附件']}、报送 {kinds['报送']}），"
+                     f"{len(draft.actions)} 项行动，{len(draft.phases)} 个阶段"
+                     + (f"；{len(diags)} 处请核对（见上）" if diags else "") + "。"
+                     + ("（.docx 的“行”指第几段，表格每行算一段）" if unit == "段" and diags else "") + "\n")
+    for target in (output, town):
+        if target is not None:
+            sys.stderr.write(f"已写入 {target}\n")
+
+
+def _write_text(target: Optional[Path], text: str) -> None:
+    if target is None:
+        return
+    from hjp.diagnostics import os_reason
+    from hjp.files import write_atomic
+
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise fail(f"无法写入 {target}（{os_reason(exc)}）") from None
+
+
 # --- Chinese for typer's own words --------------------------------------------------------
 # typer (pinned <0.29, which vendors click) prints its help scaffolding and usage errors in
 # English; the clerk reads Chinese. Help words go through typer.core's gettext alias and two
