@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from hjp.edit import Change
-    from hjp.history import Git
+    from hjp.gitio import Git
     from hjp.load import Ledger
 
 T = TypeVar("T")
@@ -342,17 +342,17 @@ def _interactive() -> bool:
 
 def _write_change(led: "Ledger", plan: "Change", *, commit: bool) -> None:
     """Validate, write and (with --commit) commit one planned change; print the record written."""
-    from hjp import edit, history
+    from hjp import edit, gitio
 
     git = None
     if commit:
-        git = history.Git(led.root)
+        git = gitio.Git(led.root)
         try:
             git.toplevel()
-            if plan.old is not None and not history.file_is_clean(git, plan.path):
+            if plan.old is not None and not gitio.file_is_clean(git, plan.path):
                 raise fail(f"{led.display(plan.path)} 有未提交的修改；--commit 只提交本次改动，"
                            "请先提交或撤销那些修改，或不加 --commit", 1)
-        except history.GitError as exc:
+        except gitio.GitError as exc:
             raise fail(str(exc)) from None
     try:
         warnings = edit.apply(led, plan, as_of=ledger_today(led))
@@ -367,8 +367,8 @@ def _write_change(led: "Ledger", plan: "Change", *, commit: bool) -> None:
     sys.stdout.write(f"已写入 {led.display(plan.path)}:{line}\n{text}\n")
     if git is not None:
         try:
-            sha = history.commit_file(git, plan.path, plan.message)
-        except history.GitError as exc:
+            sha = gitio.commit_file(git, plan.path, plan.message)
+        except gitio.GitError as exc:
             raise fail(f"已写入，但 git 提交失败（{exc}）；请手工提交", 1) from None
         sys.stdout.write(f"已提交 {sha[:7]} {plan.message}\n")
 
@@ -553,17 +553,14 @@ def void(
 
 def _git_for(ledger: Path) -> "tuple[Git, str]":
     """(Git, the ledger directory relative to the repository root) for the ledger at ``ledger``."""
-    from hjp import history
+    from hjp.gitio import GitError, open_repo
 
     if not ledger.is_dir():
         raise fail(f"找不到台账目录 {ledger}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER")
-    # The work tree is where .git is (a directory, or a file in worktrees): no git process needed.
-    here = ledger.resolve()
-    top = next((p for p in (here, *here.parents) if (p / ".git").exists()), None)
-    if top is None:
-        raise fail(f"{ledger} 不在 git 仓库中；修改历史和审计需要用 git 管理台账")
-    prefix = os.path.relpath(here, top).replace(os.sep, "/")
-    return history.Git(top), "" if prefix == "." else prefix  # pathspecs are relative to the top
+    try:
+        return open_repo(ledger)
+    except GitError as exc:
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -578,23 +575,18 @@ def log(
 
     示例：hjp log YH-2024-0001
     """
-    from hjp import history
+    from hjp.gitio import GitError
+    from hjp.history import record_log
+    from hjp.output import log_json, log_text
 
     git, prefix = _git_for(ledger)
     try:
-        events = history.record_log(git, record, prefix)
-    except history.GitError as exc:
+        events = record_log(git, record, prefix)
+    except GitError as exc:
         raise fail(str(exc)) from None
     finally:
         git.close()
-    if json_:
-        import json  # only here: hjp log is measured against git log (issue 5)
-
-        json.dump(history.log_json(record, events, include_confidential=include_confidential), sys.stdout,
-                  ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(history.log_text(record, events, include_confidential=include_confidential))
+    (log_json if json_ else log_text)(record, events, sys.stdout, include_confidential=include_confidential)
     if not events:  # text or JSON alike: a record with no history is not found (exit 1)
         raise typer.Exit(1)
 
@@ -611,23 +603,17 @@ def audit(
 
     示例：hjp audit --since origin/main --format github
     """
-    from hjp import history
-    from hjp.clock import DEFAULT_TZ
+    from hjp.audit import audit as run_audit
+    from hjp.clock import ledger_timezone
+    from hjp.gitio import GitError, shallow_commits
     from hjp.output import audit_report
+    from hjp.paths import display_path
 
     git, prefix = _git_for(ledger)
-    tz = DEFAULT_TZ
-    town = ledger / "town.yaml"
-    if town.is_file():
-        from hjp.yamlread import parse_bytes
-
-        data = parse_bytes(town.read_bytes(), str(town)).data
-        if isinstance(data, dict) and isinstance(data.get("timezone"), str):
-            tz = data["timezone"]
     try:
-        findings, count = history.audit(git, prefix, since, tz)
-        shallow = history.shallow_commits(git)
-    except history.GitError as exc:
+        result = run_audit(git, prefix, since, ledger_timezone(ledger))
+        shallow = shallow_commits(git)
+    except GitError as exc:
         raise fail(str(exc)) from None
     finally:
         git.close()
@@ -636,16 +622,8 @@ def audit(
                          "最早的提交本身也无从比较、未作审计；要审计全部历史请先运行 git fetch --unshallow"
                          "（CI 中设 fetch-depth: 0）\n")
     top = git.cwd
-
-    def shown(path: str) -> str:
-        full = top / path
-        try:
-            return os.path.relpath(full) if full.resolve().is_relative_to(Path.cwd().resolve()) else str(full)
-        except ValueError:
-            return str(full)
-
-    audit_report(findings, count, sys.stdout, fmt=fmt.value, display=shown)
-    raise typer.Exit(1 if findings else 0)
+    audit_report(result, sys.stdout, fmt=fmt.value, display=lambda path: display_path(top / path, top, str(top)))
+    raise typer.Exit(1 if result.findings else 0)
 
 
 class CheckFormat(str, Enum):

@@ -1,10 +1,11 @@
-"""Dates at the edge: the only place hjp asks the clock (today in the ledger's time zone), and strict
-parsing of the dates the clerk types."""
+"""Dates at the edge: the only place hjp asks the clock (today in the ledger's time zone), the ledger's
+time zone itself, and strict parsing of the dates the clerk types."""
 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from pathlib import Path
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -27,13 +28,22 @@ def today(tz_name: str = DEFAULT_TZ, *, now: datetime | None = None) -> date:
         if pinned is not None:
             return pinned
     now = now or datetime.now(timezone.utc)
+    return now.astimezone(zone(tz_name)).date()
+
+
+def zone(tz_name: str) -> tzinfo:
+    """The time zone named ``tz_name``; UTC when the name is unknown (validation reports it, HJP219)."""
     try:
         from zoneinfo import ZoneInfo
 
-        tz = ZoneInfo(tz_name)
+        return ZoneInfo(tz_name)
     except Exception:  # no tz database on the machine: China has had no DST since 1991
-        tz = timezone(timedelta(hours=8)) if tz_name == DEFAULT_TZ else timezone.utc
-    return now.astimezone(tz).date()
+        return timezone(timedelta(hours=8)) if tz_name == DEFAULT_TZ else timezone.utc
+
+
+def day_of(timestamp: int, tz_name: str) -> date:
+    """The day a Unix time falls on in ``tz_name`` (a commit's date, in the ledger's zone)."""
+    return datetime.fromtimestamp(timestamp, zone(tz_name)).date()
 
 
 def iso_date(text: str) -> date:
@@ -46,3 +56,33 @@ def iso_date(text: str) -> date:
     if len(v) != 10 or not v.isascii() or v[4] != "-" or v[7] != "-" or not (v[:4] + v[5:7] + v[8:]).isdigit():
         raise ValueError(f"not YYYY-MM-DD: {text!r}")
     return date.fromisoformat(v)
+
+
+def ledger_timezone(ledger_dir: Path) -> str:
+    """The ledger's time zone: town.yaml's ``timezone`` when it is text, else Beijing time.
+
+    For commands that do not load the ledger (``hjp log``, ``hjp audit``); a loaded ledger has it as
+    ``ledger.town.timezone``, the same value whenever town.yaml is valid. Read without PyYAML when
+    ``quickyaml`` is sure of it (``hjp log`` would spend more importing PyYAML than reading history).
+    """
+    from hjp.paths import find_repo_root
+    from hjp.quickyaml import UNSURE, top_level_scalar
+
+    path = ledger_dir / "town.yaml"
+    try:
+        if not path.resolve().is_relative_to(find_repo_root(ledger_dir.resolve()).resolve()):
+            return DEFAULT_TZ  # the loader does not read a town.yaml outside the repository (HJP014)
+        raw = path.read_bytes()
+    except OSError:
+        return DEFAULT_TZ
+    try:
+        text = raw.decode("utf-8-sig")
+        value = top_level_scalar(text, "timezone")
+    except UnicodeDecodeError:
+        value = UNSURE
+    if value is UNSURE:
+        from hjp.yamlread import parse_bytes
+
+        data = parse_bytes(raw, str(path)).data
+        value = data.get("timezone") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else DEFAULT_TZ

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from hjp.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
+    from hjp.audit import AuditResult
     from hjp.deadlines import Findings, Item
-    from hjp.history import Finding
+    from hjp.gitio import Commit
+    from hjp.history import Event
 
 
 def _gh_escape(value: str, *, prop: bool = False) -> str:
@@ -57,21 +59,98 @@ DIAGNOSTIC_REPORTERS: dict[str, Callable[[Iterable[Diagnostic], IO[str]], None]]
 }
 
 
-def audit_report(findings: list[Finding], commits: int, out: IO[str], *, fmt: str,
-                 display: Callable[[str], str]) -> None:
+# --------------------------------------------------------------------------- history
+# `hjp log` (one record's changes) and `hjp audit` (findings in the history).
+
+
+def show(value: Any) -> str:
+    """A field's value as `hjp log` prints it (YAML-like, dates as written)."""
+    if value is None:
+        return "（无）"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _mask(name: str, value: Any, include_confidential: bool) -> Any:
+    if value is not None and not include_confidential and name.split(".")[-1] == "reporter":
+        return "（保密）"
+    return value
+
+
+def _field_line(text: str) -> str:
+    # a multi-line value (notes, a title with a line break) stays indented under its field
+    return text.replace("\r\n", "\n").replace("\n", "\n    ")
+
+
+def log_text(rid: str, events: list[Event], out: IO[str], *, include_confidential: bool = False) -> None:
+    """`hjp log`: each commit that changed the record, its fields' old → new values."""
+    if not events:
+        out.write(f"{rid} 还没有任何已提交的修改记录。\n")
+        return
+    lines = [f"{rid} 的修改历史（{len(events)} 次提交，从早到晚）："]
+    for ev in events:
+        c = ev.commit
+        lines.append("")
+        lines.append(f"{c.date[:10]} {c.date[11:16]}  {c.sha[:7]}  {c.author} <{c.email}>  {c.subject}")
+        if ev.kind in ("created", "first-seen"):
+            if ev.kind == "created":
+                lines.append(f"  新建于 {ev.path}")
+            else:
+                lines.append(f"  位于 {ev.path}（浅克隆：本地历史从这次提交开始，更早的修改看不到；"
+                             "git fetch --unshallow 可取回全部历史）")
+            lines.extend(_field_line(f"  {k}: {show(_mask(k, new, include_confidential))}") for k, _old, new in ev.changes)
+            continue
+        if ev.kind == "moved":
+            lines.append(f"  移动：{ev.other} → {ev.path}")
+        elif ev.kind == "deleted":
+            lines.append(f"  从 {ev.path} 删除")
+        for k, old, new in ev.changes:
+            if ev.kind == "deleted":
+                continue
+            lines.append(_field_line(f"  {k}: {show(_mask(k, old, include_confidential))} → "
+                                     f"{show(_mask(k, new, include_confidential))}"))
+    out.write("\n".join(lines) + "\n")
+
+
+def log_json(rid: str, events: list[Event], out: IO[str], *, include_confidential: bool = False) -> None:
+    """`hjp log --json`: {"id", "commits": [{commit, date, author, email, message, event, path, from, changes}]}."""
+    doc = {"id": rid, "commits": [{
+        "commit": ev.commit.sha, "date": ev.commit.date, "author": ev.commit.author, "email": ev.commit.email,
+        "message": ev.commit.subject, "event": ev.kind, "path": ev.path, "from": ev.other if ev.kind == "moved" else None,
+        "changes": [{"field": k, "old": _mask(k, o, include_confidential), "new": _mask(k, n, include_confidential)}
+                    for k, o, n in ev.changes],
+    } for ev in events]}
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _in_commit(d: Diagnostic, c: Commit, display: Callable[[str], str]) -> Diagnostic:
+    """An audit diagnostic as shown: its path displayed, its message followed by the commit."""
+    return replace(d, path=display(d.path), message=f"{d.message}（提交 {c.sha[:7]}，{c.author} <{c.email}>，{c.date[:10]}）")
+
+
+def audit_report(result: AuditResult, out: IO[str], *, fmt: str, display: Callable[[str], str]) -> None:
     """`hjp audit`: JSON with each finding's commit, or the findings as diagnostics (text adds a
     verdict line). ``display`` turns a repository-relative path into the path shown."""
     if fmt == "json":
-        json.dump({"commits": commits, "findings": [f.to_json(display(f.path)) for f in findings]}, out,
-                  ensure_ascii=False, indent=2)
+        json.dump({"commits": result.commits, "findings": [{
+            "code": d.code, "record": d.record, "path": display(d.path), "line": d.line, "message": d.message,
+            "commit": c.sha, "author": c.author, "email": c.email, "date": c.date, "subject": c.subject,
+        } for c, d in result.findings]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
-    DIAGNOSTIC_REPORTERS[fmt]([f.diagnostic(display(f.path)) for f in findings], out)
+    DIAGNOSTIC_REPORTERS[fmt]([_in_commit(d, c, display) for c, d in result.findings], out)
     if fmt == "text":
-        if findings:
-            out.write(f"审计发现 {len(findings)} 个问题（检查了 {commits} 个修改台账的提交）。\n")
+        n = len(result.findings)
+        if n:
+            out.write(f"审计发现 {n} 个问题（检查了 {result.commits} 个修改台账的提交）。\n")
         else:
-            out.write(f"审计通过：检查了 {commits} 个修改台账的提交，没有发现问题。\n")
+            out.write(f"审计通过：检查了 {result.commits} 个修改台账的提交，没有发现问题。\n")
 
 
 # --------------------------------------------------------------------------- deadline findings

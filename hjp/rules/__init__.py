@@ -55,16 +55,20 @@ def run_rules(ledger: Ledger, ctx: RuleContext, rules: list[Rule] | None = None)
         try:
             out.extend(rule(ledger, ctx))
         except Exception as exc:  # a bug in one rule must not hide the others' findings
-            frames = traceback.extract_tb(exc.__traceback__)
-            # the innermost frame in hjp's own code (or the rule's module) says where the bug is
-            inner = frames[1:] or frames
-            where = ([f for f in inner if f.filename.startswith(_PKG_DIR)] or inner)[-1]
-            filename = where.filename
-            if filename.startswith(_PKG_DIR):
-                filename = os.path.relpath(filename, os.path.dirname(_PKG_DIR))
-            out.append(error("HJP900", f"检查 {rule.__name__} 出错（hjp 程序缺陷，请报告）：{filename}:{where.lineno}",
-                             ledger.display_root))
+            out.append(rule_crashed(rule.__name__, exc, ledger.display_root))
     return out
+
+
+def rule_crashed(name: str, exc: Exception, path: str) -> Diagnostic:
+    """HJP900 for a rule (validation or audit) that raised ``exc``, naming the faulty line in hjp."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    # the innermost frame in hjp's own code (or the rule's module) says where the bug is
+    inner = frames[1:] or frames
+    where = ([f for f in inner if f.filename.startswith(_PKG_DIR)] or inner)[-1]
+    filename = where.filename
+    if filename.startswith(_PKG_DIR):
+        filename = os.path.relpath(filename, os.path.dirname(_PKG_DIR))
+    return error("HJP900", f"检查 {name} 出错（hjp 程序缺陷，请报告）：{filename}:{where.lineno}", path)
 
 
 def validate(ledger: Ledger, ctx: RuleContext) -> list[Diagnostic]:

@@ -241,8 +241,8 @@ def test_log_refuses_a_malformed_id_before_it_reaches_git(repo):
     """The ID is passed to git grep: '-O<cmd>' would be read as git's open-in-pager option."""
     bad = hjp("log", "--", "-Otouch pwned")
     assert (bad.exit_code, bad.stdout) == (2, "")
-    assert bad.stderr == ("hjp: 错误：编号 -Otouch pwned 格式不对：应为类别前缀 YH（隐患）、RW（任务）、YL（演练）、"
-                          "DW（单位）加 - 和字母数字，例如 YH-2024-0001\n")
+    assert bad.stderr == ("hjp: 错误：编号 -Otouch pwned 格式不对：应为类别前缀 DW（单位）、YH（隐患）、YL（演练）、"
+                          "RW（任务）加 - 和字母数字，例如 YH-2024-0001\n")
     lower = hjp("log", "yh-2026-0001")
     assert lower.exit_code == 2 and lower.stderr.endswith("例如 YH-2024-0001；是不是要写 YH-2026-0001？\n")
     assert not (repo.root / "pwned").exists()

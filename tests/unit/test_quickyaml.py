@@ -1,18 +1,20 @@
-"""``history.quick_record`` reads a record's slice exactly as PyYAML (``parse_text``) does, or declines.
+"""``quickyaml`` reads a record's slice, or a top-level scalar, exactly as PyYAML (``parse_text``) does, or declines.
 
 ``hjp log`` trusts it to skip importing PyYAML, so any answer it gives must be PyYAML's answer:
-checked on every record of a demo ledger, on hand-picked YAML 1.1 traps, and on generated text.
+checked on every record of a demo ledger, every town.yaml in the repository, hand-picked YAML 1.1
+traps, and generated text.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hjp import demo, history
+from hjp import demo, gitio, history, quickyaml
 from hjp.yamlread import parse_text, plain
 
 
@@ -25,7 +27,7 @@ def by_yaml(piece: str) -> dict | None:
 
 def agrees(piece: str) -> bool:
     """Either quick_record declines, or it says what PyYAML says."""
-    quick = history.quick_record(piece)
+    quick = quickyaml.quick_record(piece)
     return quick is None or quick == by_yaml(piece) and type_tree(quick) == type_tree(by_yaml(piece))
 
 
@@ -44,9 +46,9 @@ def test_every_demo_record_is_read_quickly_and_identically(tmp_path):
     for path in sorted(root.rglob("*.yaml")):
         text, rel = path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()
         for rid in history.records_in(text, rel):
-            piece = history.RecordReader(history.Git(tmp_path), rid).slice(text)
+            piece = history.RecordReader(gitio.Git(tmp_path), rid).slice(text)
             assert piece is not None
-            quick = history.quick_record(piece)
+            quick = quickyaml.quick_record(piece)
             assert quick is not None, piece  # the writer's own layout never needs PyYAML
             assert (quick, type_tree(quick)) == (by_yaml(piece), type_tree(by_yaml(piece)))
             count += 1
@@ -85,10 +87,10 @@ def test_yaml_traps():
     for piece in TRAPS:
         assert agrees(piece), piece
     # and the plain ones are really read without PyYAML
-    assert history.quick_record(TRAPS[-1]) == {"id": "YH-1", "a": "\U0001F600"}
-    assert history.quick_record(TRAPS[7]) == {"id": "YH-1", "a": {"b": 1, "c": "文字"}, "d": ["x", {"y": 1}],
+    assert quickyaml.quick_record(TRAPS[-1]) == {"id": "YH-1", "a": "\U0001F600"}
+    assert quickyaml.quick_record(TRAPS[7]) == {"id": "YH-1", "a": {"b": 1, "c": "文字"}, "d": ["x", {"y": 1}],
                                               "e": None, "f": "完"}
-    assert history.quick_record(TRAPS[0]) is None  # 010 is octal to YAML 1.1: PyYAML decides
+    assert quickyaml.quick_record(TRAPS[0]) is None  # 010 is octal to YAML 1.1: PyYAML decides
 
 
 SCALAR = st.one_of(
@@ -155,3 +157,88 @@ def test_hjp_log_does_not_import_yaml_for_ordinary_records(tmp_path):
             "print('yaml' in sys.modules, 'pydantic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert out.endswith("  evidence: （无） → [evidence/a.jpg]\nFalse False\n")
+
+
+# ------------------------------------------------------------------ top-level scalars (town.yaml's timezone)
+
+
+def by_yaml_top(text: str, key: str):
+    data = parse_text(text, "town.yaml").data
+    if data is None:
+        return "unreadable"
+    return plain(data).get(key) if isinstance(data, dict) else "not a mapping"
+
+
+def top_agrees(text: str, key: str = "timezone") -> bool:
+    quick = quickyaml.top_level_scalar(text, key)
+    if quick is quickyaml.UNSURE:
+        return True
+    answer = by_yaml_top(text, key)
+    return answer == "unreadable" or (quick == answer and type(quick) is type(answer))
+
+
+def test_every_town_yaml_in_the_repository():
+    root = Path(__file__).resolve().parents[2]
+    towns = [root / "ledgers/town.yaml", *sorted((root / "tests").rglob("town.yaml"))]
+    sure = 0
+    for path in towns:
+        text = path.read_bytes().decode("utf-8", "replace")
+        for key in ("timezone", "name", "county", "plan", "sectors"):
+            assert top_agrees(text, key), (path, key)
+        sure += quickyaml.top_level_scalar(text, "timezone") is not quickyaml.UNSURE
+    assert quickyaml.top_level_scalar(towns[0].read_text(encoding="utf-8"), "timezone") == "Asia/Shanghai"
+    assert sure > len(towns) // 2  # the usual layouts are read without PyYAML
+
+
+TOP_TRAPS = [
+    "name: 镇\ntimezone: UTC\n", "timezone: 'UTC'  # 注释\n", "timezone: \"Asia/Shanghai\"\n", "timezone:\n",
+    "timezone: no\n", "timezone: 8\n", "timezone: ~\n", "timezone: [UTC]\n",
+    "name: \"多行\ntimezone: UTC\"\n", "name: 多行\n  timezone: UTC\n", "name: a\n  - x\ntimezone: UTC\n",
+    "plan:\n  title: |\n    块\ntimezone: UTC\n", "plan:\n  title: \"x\ntimezone: UTC\"\n", "timezone: UTC\ntimezone: X\n",
+    "---\ntimezone: UTC\n", "{timezone: UTC}\n", "- timezone: UTC\n", "on: 1\ntimezone: UTC\n",
+    "plan: {start: 2024-03-31,\n  end: 2026-12-31}\ntimezone: UTC\n", "timezone: Asia/Shanghai\t\n",
+    "actions:\n  1: 行动\n  2: 另一\ntimezone: UTC\n", "people:\n  - {name: 张, role: 牵头}\n  -\n    name: 李\ntimezone: UTC\n",
+    "plan:\n  a: 1\n  a: 2\ntimezone: UTC\n", "timezone: UTC # x\r\nname: y\r\n", "\ufefftimezone: UTC\n",
+    "plan:\n  title: abc\n    def\ntimezone: UTC\n", "plan:\n  title: abc\n    - def\ntimezone: UTC\n",
+]
+
+
+def test_top_level_traps():
+    for text in TOP_TRAPS:
+        assert top_agrees(text), text
+    assert quickyaml.top_level_scalar(TOP_TRAPS[0], "timezone") == "UTC"
+    assert quickyaml.top_level_scalar(TOP_TRAPS[1], "timezone") == "UTC"
+    assert quickyaml.top_level_scalar("name: 镇\n", "timezone") is None
+    assert quickyaml.top_level_scalar(TOP_TRAPS[8], "timezone") is quickyaml.UNSURE  # inside a quoted value
+
+
+TOP_LINE = st.one_of(
+    st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["timezone", "name", "plan", "on", "1", "t z"]), SCALAR),
+    st.builds(lambda k: f"{k}:", st.sampled_from(["timezone", "plan", "phases", "actions"])),
+    st.builds(lambda i, v: f"{' ' * i}{v}", st.integers(1, 4), st.one_of(
+        SCALAR, st.builds(lambda v: f"- {v}", SCALAR), st.builds(lambda k, v: f"{k}: {v}", KEY, SCALAR),
+        st.builds(lambda k, v: f"- {k}: {v}", KEY, SCALAR), st.just("-"), st.just("# 注释"))),
+    st.sampled_from(["", "# 注释", "---", "timezone: UTC", "  timezone: UTC"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TOP_LINE, max_size=8), st.sampled_from(["\n", "\r\n"]))
+def test_generated_top_levels(lines, end):
+    assert top_agrees(end.join(lines) + end)
+
+
+def test_ledger_timezone_reads_town_yaml_like_the_loader(tmp_path):
+    from hjp.clock import DEFAULT_TZ, ledger_timezone
+
+    (tmp_path / ".git").mkdir()  # the repository root: town.yaml must be inside it
+    ledger = tmp_path / "ledgers"
+    ledger.mkdir()
+    assert ledger_timezone(ledger) == DEFAULT_TZ  # no town.yaml
+    for text, zone in [("timezone: Europe/Berlin\n", "Europe/Berlin"), ("name: 镇\n", DEFAULT_TZ),
+                       ("timezone: 8\n", DEFAULT_TZ), ("name: \"a\nb\"\ntimezone: UTC\n", "UTC"),  # via PyYAML
+                       ("timezone: [UTC\n", DEFAULT_TZ)]:
+        (ledger / "town.yaml").write_text(text, encoding="utf-8")
+        assert ledger_timezone(ledger) == zone, text
+    (ledger / "town.yaml").write_bytes("timezone: 欧洲\n".encode("gbk"))
+    assert ledger_timezone(ledger) == DEFAULT_TZ  # not UTF-8: the loader reads nothing from it

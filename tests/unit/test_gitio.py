@@ -1,4 +1,4 @@
-"""hjp.history's git plumbing on real repositories: blobs read in the background, streamed logs."""
+"""hjp.gitio (git plumbing) on real repositories: blobs read in the background, streamed logs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hjp import history
+from hjp import gitio
 
 ENV = {"GIT_AUTHOR_NAME": "李某", "GIT_AUTHOR_EMAIL": "li@example.cn", "GIT_COMMITTER_NAME": "李某",
        "GIT_COMMITTER_EMAIL": "li@example.cn", "GIT_AUTHOR_DATE": "2026-01-05T10:00:00+08:00",
@@ -33,15 +33,15 @@ def repo(tmp_path: Path) -> Path:
 
 
 def test_blobs_are_answered_in_order_whatever_was_asked(repo):
-    g = history.Git(repo)
+    g = gitio.Git(repo)
     try:
         first = git(repo, "rev-parse", "HEAD~1:a.yaml").strip()
-        g.ask(["HEAD:a.yaml", "HEAD:no-such.yaml", "HEAD:b c.yaml", first, None, history.NULL_SHA, "x\ny"])
+        g.ask(["HEAD:a.yaml", "HEAD:no-such.yaml", "HEAD:b c.yaml", first, None, gitio.NULL_SHA, "x\ny"])
         assert g.blob("HEAD:b c.yaml") == "名称: 何家畔\n"  # a path with a space, UTF-8
         assert g.blob("HEAD:no-such.yaml") is None  # 'missing' does not shift the answers after it
         assert g.blob(first) == "hazards: []\n"
         assert g.blob("HEAD:a.yaml") == "hazards:\n  - id: YH-1\n"
-        assert g.blob("x\ny") is None and g.blob(history.NULL_SHA) is None and g.blob(None) is None
+        assert g.blob("x\ny") is None and g.blob(gitio.NULL_SHA) is None and g.blob(None) is None
         g.forget()  # audit drops what it read; asking again reads it again
         assert g.blob(first) == "hazards: []\n"
     finally:
@@ -51,22 +51,22 @@ def test_blobs_are_answered_in_order_whatever_was_asked(repo):
 
 
 def test_streamed_log_stops_early_and_reports_git_errors(repo):
-    g = history.Git(repo)
-    commits = history.iter_log(g, ["HEAD"], ["a.yaml"])
+    g = gitio.Git(repo)
+    commits = gitio.iter_log(g, ["HEAD"], ["a.yaml"])
     newest = next(commits)
     assert (newest.subject, [c[3] for c in newest.changes]) == ("二", ["a.yaml"])
     commits.close()  # the caller stopped: git is killed and its pipes closed (no ResourceWarning)
-    full = list(history.iter_log(g, ["HEAD"], ["a.yaml"], full_diff=True))
+    full = list(gitio.iter_log(g, ["HEAD"], ["a.yaml"], full_diff=True))
     assert [(c.subject, c.root, [ch[3] for ch in c.changes]) for c in full] == [
         ("二", False, ["a.yaml"]), ("一", True, ["a.yaml", "b c.yaml"])]
-    with pytest.raises(history.GitError, match="bad revision .no-such-rev."):
-        list(history.iter_log(g, ["no-such-rev"], ["a.yaml"]))
+    with pytest.raises(gitio.GitError, match="bad revision .no-such-rev."):
+        list(gitio.iter_log(g, ["no-such-rev"], ["a.yaml"]))
 
 
 def test_a_root_commit_shows_its_files_whatever_log_showroot_says(repo):
     """hjp log found no creation for records added by the first commit where log.showRoot is off."""
     git(repo, "config", "log.showRoot", "false")
-    root = list(history.iter_log(history.Git(repo), ["HEAD"], ["b c.yaml"]))
+    root = list(gitio.iter_log(gitio.Git(repo), ["HEAD"], ["b c.yaml"]))
     assert [(c.subject, [ch[3] for ch in c.changes]) for c in root] == [("一", ["b c.yaml"])]
 
 
@@ -74,9 +74,9 @@ def test_shallow_boundary_found_with_and_without_asking_git(repo, tmp_path):
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
     boundary = frozenset([git(clone, "rev-parse", "HEAD").strip()])
-    assert history.shallow_commits(history.Git(clone)) == boundary  # read from .git/shallow directly
+    assert gitio.shallow_commits(gitio.Git(clone)) == boundary  # read from .git/shallow directly
     linked = tmp_path / "linked"
     git(clone, "worktree", "add", "-q", "--detach", str(linked))
     assert (linked / ".git").is_file()
-    assert history.shallow_commits(history.Git(linked)) == boundary  # git says where the file is
-    assert history.shallow_commits(history.Git(repo)) == frozenset()
+    assert gitio.shallow_commits(gitio.Git(linked)) == boundary  # git says where the file is
+    assert gitio.shallow_commits(gitio.Git(repo)) == frozenset()

@@ -1,0 +1,113 @@
+"""The audit rules: what a commit must not do to the ledger (HJP501–HJP519).
+
+Each rule is a plain function ``(change, ctx) -> Iterable[Diagnostic]`` over one commit's
+``audit.CommitChange`` and listed in ``AUDIT_RULES``, like the validation rules in ``rules.RULES``.
+Its docstring says what it flags and why. Place a diagnostic at the record it concerns
+(``rc.path``, ``rc.line``: repository-relative, the runner leaves display to ``output``); the
+message is Chinese, names the record and field, and ends with the fix after ``；`` — the commit
+(hash, author, date) is added by the reporter, so do not repeat it. Count days from ``change.day``
+(the commit's date in the ledger's zone), never from the clock.
+
+Adding a rule: write the function here (or in a module of its own imported here), append it to
+``AUDIT_RULES``, take the next free code of the audit range, document it in docs/codes.md with an
+example and the fix, and test it on a real repository (tests/cli/test_log_audit.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any, Iterable
+
+from hjp.diagnostics import Diagnostic, error
+
+if TYPE_CHECKING:
+    from hjp.audit import AuditContext, AuditRule, CommitChange
+
+BACKDATE_FIELDS = ("rectified_on", "closed_on", "done_on", "held_on")
+BACKDATE_DAYS = 7
+DEADLINE_FIELDS = re.compile(r"^(rectification\.deadline|deadline|planned_on|milestones\[\d+\]\.due)$")
+AUDIT_FREE_FIELDS = {"void", "notes"}  # what may still change on a closed (销号) record
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return value if isinstance(value, date) else None
+
+
+def _title(rec: dict[str, Any]) -> str:
+    return str(rec.get("title") or rec.get("name") or "")
+
+
+def check_deleted(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP501: a record was deleted. Records are never deleted; one entered in error is voided, so
+    that it stays in the ledger (and in reports' reconciliations) with the reason."""
+    for rc in change.records:
+        if rc.after is None and rc.before is not None:
+            yield error("HJP501", f"{rc.id}（{_title(rc.before)}）被删除，而不是作废；记录不能删除，请恢复它，"
+                                  "录入错误时加上 void: {date: 日期, reason: 原因}", rc.path, rc.line, 1, rc.id)
+
+
+def check_renumbered(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP502: a record's ID was changed (it disappeared while a record at least half equal to it
+    appeared under a new ID). Reports, 督办清单 and commit messages cite IDs: they never change."""
+    for rc in change.records:
+        if rc.old_id is not None:
+            yield error("HJP502", f"编号 {rc.old_id} 被改成了 {rc.id}；编号一经使用不能更改，请恢复原编号"
+                                  "（录入错误的记录请作废后另行新建）", rc.path, rc.line, 1, rc.id)
+
+
+def check_backdated(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP503: a completion date (rectified_on, closed_on, done_on, held_on) set to more than
+    BACKDATE_DAYS before the commit that set it: entered after the fact, or backdated."""
+    day = change.day
+    for rc in change.records:
+        if rc.after is None:
+            continue
+        for name, _old, new in rc.changes:
+            if name.split(".")[-1] in BACKDATE_FIELDS and new is not None:
+                d = _as_date(new)
+                if d is not None and (day - d).days > BACKDATE_DAYS:
+                    yield error("HJP503", f"{rc.id} 的 {name} 记为 {d}，比设置它的提交日期 {day} 早 {(day - d).days} 天"
+                                          f"（超过 {BACKDATE_DAYS} 天），疑似事后补记或倒签日期；请核实",
+                                rc.path, rc.line, 1, rc.id)
+
+
+def check_deadline_moved(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP504: a deadline (rectification.deadline, deadline, planned_on, a milestone's due) moved
+    later after it had passed: that hides the overdue."""
+    day = change.day
+    for rc in change.records:
+        if rc.after is None:
+            continue
+        for name, old, new in rc.changes:
+            if DEADLINE_FIELDS.match(name) and old is not None and new is not None:
+                d_old, d_new = _as_date(old), _as_date(new)
+                if d_old is not None and d_new is not None and d_old < day and d_new > d_old:
+                    yield error("HJP504", f"{rc.id} 的期限 {name} 在 {d_old} 已过之后被推迟到 {d_new}（提交日期 {day}）；"
+                                          "期限过后不应改动，逾期应如实反映", rc.path, rc.line, 1, rc.id)
+
+
+def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP505: a closed (销号) hazard was edited other than by voiding it or adding to its notes."""
+    for rc in change.records:
+        old = rc.before
+        if old is None or rc.after is None or old.get("closed_on") is None or not rc.id.startswith("YH"):
+            continue
+        edited = [name for name, _o, _n in rc.changes if name.split(".")[0].split("[")[0] not in AUDIT_FREE_FIELDS]
+        if edited:
+            yield error("HJP505", f"{rc.id} 已于 {old['closed_on']} 销号，之后又被修改了 {'、'.join(edited)}；"
+                                  "销号后的记录只能作废或补充备注 notes", rc.path, rc.line, 1, rc.id)
+
+
+AUDIT_RULES: list[AuditRule] = [
+    check_deleted,
+    check_renumbered,
+    check_backdated,
+    check_deadline_moved,
+    check_closed_edited,
+]
