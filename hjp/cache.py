@@ -9,7 +9,10 @@ the entries no ledger file referenced are deleted, so the cache holds about one 
 
 An entry is the pickled FileResult with its Locs flattened to tuples: a file's Locs share path and
 village, and rebuilding them is cheaper than unpickling slotted dataclasses one by one
-(tests/benchmarks/README.md has the figures).
+(tests/benchmarks/README.md has the figures). It is stored behind an HMAC tag under this user's
+secret (``cachetag.py``) and unpickled only when the tag verifies: whoever can write into the cache
+directory cannot make hjp unpickle their bytes. The default directory is used only when it is a real
+directory (not a link a repository committed), and pruning deletes only entry-named files.
 """
 
 from __future__ import annotations
@@ -22,13 +25,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from hjp import __version__
-from hjp.files import write_cache_entry as write_entry
+from hjp import __version__, cachetag
+from hjp.files import write_cache_entry
 from hjp.load import FileResult, Loc
 
 CACHE_DIR = ".hjp-cache"
 # Bump when the entry layout below changes (the code fingerprint would catch it too).
-_FORMAT = 3
+_FORMAT = 4
+
+
+def write_entry(entry: Path, blob: bytes) -> None:
+    """Store ``blob`` (``dumps``' bytes) as the entry at ``entry``, tagged; nothing without a key."""
+    signed = cachetag.sign(blob)
+    if signed is not None:
+        write_cache_entry(entry, signed)
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +77,7 @@ def dumps(result: FileResult) -> bytes:
     return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def loads(blob: bytes) -> FileResult:
+def loads(blob: bytes | memoryview) -> FileResult:
     """The inverse of ``dumps``; raises (ValueError, pickle errors...) on anything malformed."""
     fmt, records, diagnostics, shared, flat = pickle.loads(blob)
     if fmt != _FORMAT or not isinstance(records, list) or len(records) != len(flat) - (shared is not None):
@@ -81,7 +91,7 @@ def loads(blob: bytes) -> FileResult:
     return FileResult(records, locs, diagnostics)
 
 
-def _loads_single(blob: bytes) -> tuple[Any, Any, list]:
+def _loads_single(blob: bytes | memoryview) -> tuple[Any, Any, list]:
     """A town.yaml / village.yaml entry (stored by ``FileCache.put_single``)."""
     fmt, data, obj, diagnostics = pickle.loads(blob)
     if fmt != -_FORMAT or not isinstance(diagnostics, list):
@@ -93,8 +103,10 @@ class FileCache:
     """One ledger's cache directory; ``get``/``put`` by key, ``close`` prunes what went unused."""
 
     def __init__(self, ledger_root: Path):
-        self.dir = Path(os.environ.get("HJP_CACHE_DIR") or (ledger_root / CACHE_DIR))
-        self.enabled = True
+        chosen = os.environ.get("HJP_CACHE_DIR")  # the clerk's own choice may be a link
+        self.dir = Path(chosen or (ledger_root / CACHE_DIR))
+        self.enabled = (chosen is not None or cachetag.real_dir(self.dir) is not False) \
+            and cachetag.secret() is not None
         self.used: set[str] = set()
 
     def key(self, raw: bytes, kind: str, display: str, village: str | None) -> str:
@@ -125,13 +137,15 @@ class FileCache:
     def put_single(self, key: str, value: tuple[Any, Any, list]) -> None:
         self._write(key, lambda: pickle.dumps((-_FORMAT, *value), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _read(self, key: str, decode: Callable[[bytes], Any]) -> Any:
+    def _read(self, key: str, decode: Callable[[memoryview], Any]) -> Any:
         self.used.add(key)
         if not self.enabled:
             return None
         try:
             with open(self._path(key), "rb") as f:
-                return decode(f.read())
+                payload = cachetag.verified(f.read())
+            # Not ours (forged, foreign, damaged): a miss, never unpickled; the caller rewrites it.
+            return None if payload is None else decode(payload)
         except Exception:  # noqa: BLE001 - any corrupt or foreign entry is a miss, rewritten by the caller
             return None
 
@@ -139,8 +153,12 @@ class FileCache:
         self.used.add(key)
         if not self.enabled:
             return
+        path = self._path(key)
+        if cachetag.real_dir(path.parent) is False:  # a link or a file where our subdirectory goes
+            self.enabled = False
+            return
         try:
-            write_entry(self._path(key), blob())
+            write_entry(path, blob())
         except OSError:
             # A read-only checkout still validates; it just is not faster next time.
             self.enabled = False
@@ -149,7 +167,9 @@ class FileCache:
         """Delete entries (and stray temp files) no file of this load referenced; how many."""
         removed = 0
         try:
-            subdirs = [d for d in self.dir.iterdir() if len(d.name) == 2 and d.is_dir()]
+            with os.scandir(self.dir) as it:
+                # never through a link: a committed .hjp-cache/ab -> ~/Documents must not be emptied
+                subdirs = [Path(e.path) for e in it if len(e.name) == 2 and cachetag.real_dir(Path(e.path))]
         except OSError:
             return 0
         for sub in subdirs:
@@ -158,7 +178,7 @@ class FileCache:
             except OSError:
                 continue
             for name in names:
-                if name not in self.used:
+                if name not in self.used and cachetag.is_key_name(name):
                     try:
                         os.unlink(sub / name)
                         removed += 1

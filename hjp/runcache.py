@@ -11,6 +11,9 @@ key covers everything the output depends on:
 
 and an entry also records the date it was computed for (the ledger's "today") and the state of
 every evidence path on disk (present, missing, outside), both re-checked on every hit.
+Entries are tagged with this user's secret (``cachetag.py``) and unpickled only when the tag
+verifies, so nobody else's bytes — a committed ``.hjp-cache/``, a shared folder — are unpickled or
+taken for an answer.
 This module imports only the standard library and ``hjp.diagnostics``: the hit path stays light.
 """
 
@@ -25,7 +28,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from hjp import __version__
+from hjp import __version__, cachetag
 from hjp.diagnostics import Diagnostic, Severity
 from hjp.files import write_cache_entry
 from hjp.paths import evidence_state, find_repo_root
@@ -99,7 +102,10 @@ def lookup(root: Path, key: str, today_for: Any) -> tuple[list[Diagnostic], int,
     """
     try:
         with open(_entry(root, key), "rb") as f:
-            fmt, tz, day, diags, files, records, evidence = pickle.load(f)
+            payload = cachetag.verified(f.read())
+        if payload is None:  # not written by this user's hjp: never unpickled
+            return None
+        fmt, tz, day, diags, files, records, evidence = pickle.loads(payload)
         if fmt != _FORMAT or today_for(tz) != date.fromisoformat(day):
             return None
         repo = find_repo_root(root.resolve())
@@ -116,13 +122,22 @@ def store(root: Path, key: str, *, timezone: str, day: date, diagnostics: list[D
           records: int, evidence: dict[str, str]) -> None:
     """Save a run's answer; best effort (a read-only checkout just does not get faster)."""
     target = _entry(root, key)
-    blob = pickle.dumps((_FORMAT, timezone, day.isoformat(),
-                         [(d.code, d.severity.value, d.message, d.path, d.line, d.col, d.record) for d in diagnostics],
-                         files, records, evidence), protocol=pickle.HIGHEST_PROTOCOL)
+    if not os.environ.get("HJP_CACHE_DIR") and cachetag.real_dir(target.parent.parent) is False:
+        return  # .hjp-cache is a link (or a file) a repository committed: write nothing through it
+    if cachetag.real_dir(target.parent) is False:
+        return
+    blob = cachetag.sign(pickle.dumps((_FORMAT, timezone, day.isoformat(),
+                                       [(d.code, d.severity.value, d.message, d.path, d.line, d.col, d.record)
+                                        for d in diagnostics],
+                                       files, records, evidence), protocol=pickle.HIGHEST_PROTOCOL))
+    if blob is None:  # no key: no cache
+        return
     try:
         write_cache_entry(target, blob)
-        entries = sorted(target.parent.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[_KEEP:]:
-            old.unlink()
+        with os.scandir(target.parent) as it:  # only our own entries, never through a link
+            ours = [e for e in it if cachetag.is_key_name(e.name) and e.is_file(follow_symlinks=False)]
+        ours.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime, reverse=True)
+        for old in ours[_KEEP:]:
+            os.unlink(old.path)
     except OSError:
         pass

@@ -35,6 +35,13 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HJP_TODAY", "2026-11-30")
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """hjp's per-user cache key (hjp/cachetag.py) lives in a temp dir for the whole run, never in the
+    tester's home; subprocesses inherit it."""
+    monkeypatch.setenv("HJP_CACHE_KEY_DIR", str(tmp_path_factory.getbasetemp() / "hjp-cache-key"))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", default=False,
                      help="rewrite golden files (expected.txt ...) from the current output instead of comparing")
