@@ -200,8 +200,21 @@ def demo(
         if bar is not None:
             bar.stop()
     sys.stdout.write(f"已生成示例台账 {directory}：{stats.villages} 个村、{stats.units} 个生产经营单位、"
-                     f"{stats.hazards} 条隐患、{stats.drills} 次演练、{stats.tasks} 项任务（种子 {seed}）。\n"
-                     f"试试：hjp overdue --ledger {directory} --as-of 2026-11-30\n")
+                     f"{stats.hazards} 条隐患、{stats.drills} 次演练、{stats.tasks} 项任务（种子 {seed}）。\n")
+    if stats.key is not None:
+        key = _shown_path(stats.key)
+        sys.stdout.write(f"{stats.sealed} 条举报隐患的举报人（合成）已密封；演示密钥（一次性，仅供试用）在台账旁边：{key}\n")
+    sys.stdout.write(f"试试：hjp overdue --ledger {directory} --as-of 2026-11-30\n")
+    if stats.key is not None and stats.first_sealed:
+        sys.stdout.write(f"      hjp reporter show {stats.first_sealed} --ledger {directory} --identity {key} --reason 试用\n")
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the current directory when it is below it, else absolute."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except ValueError:
+        return str(path)
 
 
 class ReportFormat(str, Enum):
@@ -343,6 +356,7 @@ def _interactive() -> bool:
 def _write_change(led: "Ledger", plan: "Change", *, commit: bool) -> None:
     """Validate, write and (with --commit) commit one planned change; print the record written."""
     from hjp import edit, gitio
+    from hjp.sealed import sealed_path
 
     git = None
     if commit:
@@ -367,7 +381,8 @@ def _write_change(led: "Ledger", plan: "Change", *, commit: bool) -> None:
     sys.stdout.write(f"已写入 {led.display(plan.path)}:{line}\n{text}\n")
     if git is not None:
         try:
-            sha = gitio.commit_file(git, plan.path, plan.message)
+            sha = gitio.commit_file(git, plan.path, plan.message,
+                                    *(sealed_path(led.root, rid) for rid in plan.sealed))
         except gitio.GitError as exc:
             raise fail(f"已写入，但 git 提交失败（{exc}）；请手工提交", 1) from None
         sys.stdout.write(f"已提交 {sha[:7]} {plan.message}\n")
@@ -439,13 +454,47 @@ def new(
                     break
                 except edit.EditError as exc:
                     sys.stderr.write(f"hjp: {exc.message}\n")
+        secret = _reporter(led, values) if kind == "hazard" else None
         if kind == "village":
             if slug is None:
                 raise fail("请写出村代码，例如 hjp new village hejiapan --name 何家畔村")
             plan = _planned(lambda: edit.plan_new_village(led, slug, values))
         else:
             plan = _planned(lambda: edit.plan_new(led, kind, values, village=village, today=today))
+        if secret is not None:
+            from hjp import sealed
+
+            text, recipients = secret
+            plan.sealed[plan.record_id] = sealed.seal(plan.record_id, text, recipients)
         _write_change(led, plan, commit=commit)
+
+
+def _reporter(led: "Ledger", values: dict) -> "tuple[str, list] | None":
+    """The 举报人 of a new hazard, to be sealed (never written into the ledger): from --reporter
+    (``-`` reads standard input), else asked without echo in a terminal when the source is 举报.
+    ``values['reporter']`` becomes the marker 已密封. None for no reporter (anonymous)."""
+    from hjp import sealed
+
+    given = values.pop("reporter", None)
+    if given == "-":
+        given = sys.stdin.read()
+    elif given is not None:
+        sys.stderr.write("hjp: 提示：命令行中的举报人会留在终端的历史记录里；以后可以不写 --reporter，"
+                         "按提示输入（不显示），或用 --reporter - 从标准输入读入\n")
+    if given is None and values.get("source") == "举报" and _interactive():
+        given = typer.prompt("举报人（姓名、电话等，保密：输入时不显示；匿名举报直接回车）", default="",
+                             hide_input=True, show_default=False) or None
+    if given is None:
+        return None
+    if values.get("source") != "举报":
+        raise fail("只有来源为 举报 的隐患才写举报人；请去掉 --reporter，或写 --source 举报")
+    try:
+        text = sealed.clean_identity_text(given)
+        recipients = sealed.read_recipients(led.root, led.display)
+    except sealed.SealError as exc:
+        raise fail(exc.message, exc.code) from None
+    values["reporter"] = sealed.MARKER
+    return text, recipients
 
 
 @app.command()

@@ -25,13 +25,15 @@ import random
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from hjp import sealed
 from hjp.deadlines import calendar_periods
 from hjp.diagnostics import os_reason
 from hjp.kinds import DRILL, HAZARD, TASK, UNIT
+from hjp.sealed import MARKER
 
 ANCHOR = date(2026, 11, 30)  # the demo data "as of" this day
 DATA_END = ANCHOR - timedelta(days=7)  # nothing has happened later than this
@@ -306,6 +308,9 @@ class DemoStats:
     drills: int = 0
     tasks: int = 0
     files: list[Path] = field(default_factory=list)
+    sealed: int = 0  # synthetic 举报人 sealed to the demo key
+    first_sealed: str | None = None  # one of their hazard IDs, for the example command
+    key: Path | None = None  # the throwaway demo key, beside the ledger
 
 
 @dataclass
@@ -375,7 +380,7 @@ def _operating(u: dict[str, Any], day: date) -> bool:
 
 
 def _hazards(rng: random.Random, vname: str, count: int, units: list[dict[str, Any]], head: str,
-             cadres: list[str], counters: _Counters) -> list[dict[str, Any]]:
+             cadres: list[str], counters: _Counters, identities: dict[str, str]) -> list[dict[str, Any]]:
     lo, hi = WORK_START.toordinal(), DATA_END.toordinal()
     # Recent months carry more open hazards, as in a live ledger.
     found = sorted(date.fromordinal(min(hi, lo + int((hi - lo + 1) * rng.random() ** 0.8))) for _ in range(count))
@@ -406,8 +411,9 @@ def _hazards(rng: random.Random, vname: str, count: int, units: list[dict[str, A
         h["found_on"] = f
         if rand() < 0.6:
             h["found_by"] = choice(cadres)
-        if source == "举报":
-            h["reporter"] = choice(REPORTERS) if rand() < 0.5 else _person(rng)
+        if source == "举报":  # the ledger says 已密封; the (synthetic) identity goes to the sealed store
+            identities[h["id"]] = choice(REPORTERS) if rand() < 0.5 else f"{_person(rng)}（合成数据）"
+            h["reporter"] = MARKER
         owner = unit["principal"] if unit is not None else head
         limit = choice((15, 30, 60, 90, 120)) if major else choice((3, 7, 10, 15, 15, 30, 30, 45))
         deadline = f + timedelta(days=limit)
@@ -581,27 +587,68 @@ def generate(root: Path | str, *, villages: int = DEFAULT_VILLAGES, hazards: int
     parent = root.resolve().parent
     if not parent.is_dir():
         raise DemoError(f"上级目录 {parent} 不存在；请先创建")
+    key = demo_key_path(root)
+    if (key.exists() or key.is_symlink()) and not _is_demo_key(key):
+        raise DemoError(f"{key} 已存在且不是 hjp demo 的演示密钥；hjp 不覆盖它，请换一个目录名")
+    secret, public = sealed.generate_identity()
     tmp = parent / f".{root.name}.hjp-demo-{os.getpid()}"
+    wrote_key = False
     try:
-        stats = _write(tmp, villages=villages, hazards=hazards, seed=seed, progress=progress)
+        stats = _write(tmp, villages=villages, hazards=hazards, seed=seed, progress=progress, public=public)
+        if key.exists() or key.is_symlink():
+            key.unlink()  # an earlier demo's throwaway key (checked above): its ledger is gone
+        sealed.write_identity(key, sealed.identity_file_text(
+            secret, public, created=datetime.now(timezone.utc),
+            note=f"{DEMO_KEY_MARK}：只能打开示例台账 {root.resolve()} 中合成的举报人信息。\n"
+                 "仅供试用，随时可以删除；切勿用于真实台账（真实台账的保管人请运行 hjp seal init）。"))
+        wrote_key = True
         if root.exists():
             root.rmdir()
         os.replace(tmp, root)
-    except OSError as exc:
+    except (OSError, sealed.SealError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise DemoError(f"无法写入 {root}（{os_reason(exc)}）") from None
+        if wrote_key:
+            key.unlink(missing_ok=True)
+        reason = exc.message if isinstance(exc, sealed.SealError) else os_reason(exc)
+        raise DemoError(f"无法写入 {root}（{reason}）") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if wrote_key:
+            key.unlink(missing_ok=True)
         raise
     stats.files = [root / p.relative_to(tmp) for p in stats.files]
+    stats.key = key
     return stats
 
 
+DEMO_KEY_MARK = "hjp demo 演示密钥"
+
+
+def demo_key_path(root: Path) -> Path:
+    """Where the demo's throwaway private key goes: beside the demo ledger, never inside a repository
+    (a ledger made inside a git work tree gets its key beside the work tree instead)."""
+    real = Path(os.path.realpath(root))
+    top = next((p for p in (real.parent, *real.parent.parents) if (p / ".git").exists()), None)
+    if top is not None:
+        return top.parent / f"{top.name}-{real.name}.demo-key.txt"
+    return real.parent / f"{real.name}.demo-key.txt"
+
+
+def _is_demo_key(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return f"# {DEMO_KEY_MARK}" in head
+
+
 def _write(root: Path, *, villages: int, hazards: int, seed: int,
-           progress: Callable[[int], None] | None) -> DemoStats:
+           progress: Callable[[int], None] | None, public: str) -> DemoStats:
     stats = DemoStats()
     root.mkdir()
-    for rel, data in _files(villages=villages, hazards=hazards, seed=seed):
+    identities: dict[str, str] = {}
+    for rel, data in _files(villages=villages, hazards=hazards, seed=seed, identities=identities):
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if rel == "town.yaml":
@@ -617,11 +664,23 @@ def _write(root: Path, *, villages: int, hazards: int, seed: int,
                 progress(len(records))
         path.write_text(text, encoding="utf-8", newline="\n")
         stats.files.append(path)
+    store = sealed.sealed_dir(root)
+    store.mkdir()
+    (store / sealed.RECIPIENTS).write_text(
+        sealed.recipients_text(None, public, f"演示保管人（{DEMO_KEY_MARK}，仅供试用）"), encoding="utf-8", newline="\n")
+    keys = [sealed.Recipient(public, "", 0)]
+    for rid, text in identities.items():
+        (store / f"{rid}{sealed.SUFFIX}").write_bytes(sealed.seal(rid, text, keys))
+    stats.sealed = len(identities)
+    stats.first_sealed = min(identities, default=None)
     return stats
 
 
-def _files(*, villages: int, hazards: int, seed: int) -> Iterable[tuple[str, Any]]:
-    """(relative path, data) of every demo file, in writing order; town.yaml's data is None."""
+def _files(*, villages: int, hazards: int, seed: int,
+           identities: dict[str, str] | None = None) -> Iterable[tuple[str, Any]]:
+    """(relative path, data) of every demo file, in writing order; town.yaml's data is None.
+    The synthetic 举报人 of each 举报 hazard is put into ``identities`` (hazard ID → text)."""
+    identities = {} if identities is None else identities
     yield "town.yaml", None
     yield f"{TASK.stem}.yaml", {TASK.top: _town_tasks()}
     counters = _Counters()
@@ -641,7 +700,8 @@ def _files(*, villages: int, hazards: int, seed: int) -> Iterable[tuple[str, Any
         units = _units(rng, slug, vname, 5 + rng.randint(0, 6) + count // 150)
         vdir = f"villages/{slug}"
         yield f"{vdir}/{UNIT.stem}.yaml", {UNIT.top: units}
-        yield f"{vdir}/{HAZARD.stem}.yaml", {HAZARD.top: _hazards(rng, vname, count, units, head, cadres, counters)}
+        yield f"{vdir}/{HAZARD.stem}.yaml", {HAZARD.top: _hazards(rng, vname, count, units, head, cadres, counters,
+                                                                  identities)}
         yield f"{vdir}/{DRILL.stem}.yaml", {DRILL.top: _drills(rng, vname, units, head, cadres, counters)}
         yield f"{vdir}/{TASK.stem}.yaml", {TASK.top: _tasks(rng, slug, vname, i, head, cadres)}
 

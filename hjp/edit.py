@@ -394,6 +394,9 @@ class Change:
     top: str | None  # the record list's key (None for village.yaml)
     message: str  # standard commit message, e.g. 销号 YH-2024-0001 卸油区静电接地装置失效
     expected: dict[str, Any] | None = None  # the record as it must read back
+    # sealed identities written with it, all or nothing: hazard id -> armoured age bytes, to be
+    # created as sealed/<id>.age (never over an existing file)
+    sealed: dict[str, bytes] = field(default_factory=dict)
 
 
 def field_order(kind: str) -> list[str]:
@@ -902,6 +905,7 @@ def check(ledger: Ledger, change: Change, *, as_of: date) -> list[Diagnostic]:
     """Validate the whole ledger as it would be after ``change`` (the real loader and rules)."""
     from hjp.load import load_ledger
     from hjp.rules import RuleContext, validate
+    from hjp.rules.sealed import sealed_scan
 
     verify_readback(change)
     root = ledger.root
@@ -931,6 +935,8 @@ def check(ledger: Ledger, change: Change, *, as_of: date) -> list[Diagnostic]:
         target.write_bytes(change.new)
         cand = load_ledger(troot, cache=False, display_root=ledger.display_root)
         cand.repo_root = ledger.repo_root  # evidence paths resolve against the real repository
+        # the real sealed store, with the sealed files this change adds
+        cand.sealed = sealed_scan(ledger).with_ids(change.sealed)
         diags = validate(cand, RuleContext(as_of=as_of))
         paths = [*cand.files, *(troot / "villages").glob("*"), troot]
         for p in paths:
@@ -1008,13 +1014,53 @@ def apply(ledger: Ledger, change: Change, *, as_of: date) -> list[Diagnostic]:
     current = _read(change.path)
     if current != change.old:
         raise EditError(f"{ledger.display(change.path)} 在此期间被修改过，未写入；请重试", 1)
+    made = _create_sealed(ledger, change)
     try:
         atomic_write(change.path, change.new)
     except OSError as exc:
+        _remove_files(made)
         raise EditError(f"写入 {ledger.display(change.path)} 失败（{os_reason(exc)}），原文件未改动", 1) from None
+    except BaseException:
+        _remove_files(made)
+        raise
     # Only the changed record's warnings: the ledger's other warnings were there before and are
     # validate's to list, not news about this change.
     return [d for d in diags if d.severity is Severity.WARNING and d.record == change.record_id]
+
+
+def _create_sealed(ledger: Ledger, change: Change) -> list[Path]:
+    """Create the change's sealed files before its ledger file (a sealed file without its hazard is
+    harmless and removed again on failure; a 已密封 hazard without its file would lose the identity)."""
+    from hjp import sealed
+
+    made: list[Path] = []
+    try:
+        for rid, data in change.sealed.items():
+            path = sealed.sealed_path(ledger.root, rid)
+            if path.exists() or path.is_symlink():
+                raise EditError(f"{ledger.display(path)} 已经存在；hjp 不覆盖已密封的举报人信息。"
+                                "请先运行 hjp validate 核对", 1)
+            if not sealed.is_inside(path, ledger.repo_root):
+                raise EditError(f"{ledger.display(path)} 经符号链接指向仓库之外；hjp 不向仓库外写入，未写入任何内容", 1)
+            made.extend(d for d in (path.parent,) if not d.exists())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data, durable=True)
+            made.append(path)
+    except OSError as exc:
+        _remove_files(made)
+        raise EditError(f"写入密封文件失败（{os_reason(exc)}），未写入任何内容", 1) from None
+    except BaseException:
+        _remove_files(made)
+        raise
+    return made
+
+
+def _remove_files(paths: list[Path]) -> None:
+    for p in reversed(paths):
+        try:
+            p.rmdir() if p.is_dir() else p.unlink()
+        except OSError:
+            pass
 
 
 def _problem(d: Diagnostic) -> tuple[str, str, str | None, str]:
@@ -1035,8 +1081,54 @@ def _refusal(ledger: Ledger, bad: list[Diagnostic], *, as_of: date) -> EditError
     return EditError(f"改动后台账会有 {len(new)} 个错误{more}，未写入任何内容：", 1, new)
 
 
+HIDDEN = "（保密，不显示）"
+HIDDEN_COMMENT = "#（注释不显示）"
+
+
+def _scalar_spans(doc: YamlText, node: Node) -> list[tuple[int, int]]:
+    """Offsets of every scalar (keys and values, quotes included) inside ``node``."""
+    out: list[tuple[int, int]] = []
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ScalarNode):
+            out.append((doc.off(n.start_mark), doc.off(n.end_mark)))
+        elif isinstance(n, MappingNode):
+            for k, v in n.value:
+                todo.extend((k, v))
+        elif isinstance(n, SequenceNode):
+            todo.extend(n.value)
+    return sorted(out)
+
+
+def _comment_spans(doc: YamlText, node: MappingNode, first: int, last: int) -> list[tuple[int, int]]:
+    """(start, end) of every comment on lines ``first``..``last``: a ``#`` outside any scalar, at
+    the start of a line or after a blank, up to the end of its line."""
+    spans = _scalar_spans(doc, node)
+    out = []
+    for line in range(first, last + 1):
+        start, end = doc.starts[line], doc.line_end(line)
+        body = doc.text[start:end].rstrip("\r\n\x85\u2028\u2029")
+        pos = 0
+        while True:
+            pos = body.find("#", pos)
+            if pos < 0:
+                break
+            at = start + pos
+            inside = any(a <= at < b for a, b in spans)
+            if not inside and (pos == 0 or body[pos - 1] in " \t"):
+                out.append((at, start + len(body)))
+                break
+            pos += 1
+    return out
+
+
 def written_record(change: Change) -> tuple[int, str]:
-    """(1-based line, text) of the record as it now stands in the file, the reporter masked."""
+    """(1-based line, text) of the record as it now stands in the file, with nothing confidential:
+    a reporter other than 已密封 is masked, and so is every comment in the record (a comment such
+    as ``reporter: 已密封  # 举报人张三，电话…`` would otherwise be echoed to the screen)."""
+    from hjp.sealed import MARKER
+
     text = change.new.decode("utf-8-sig")
     if change.top is None:
         return 1, text.rstrip("\n")
@@ -1045,9 +1137,15 @@ def written_record(change: Change) -> tuple[int, str]:
     assert node is not None
     first, last = doc.record_lines(node)
     hit = get(node, "reporter")
-    if hit is not None:  # 举报人 is confidential (DESIGN §7): never printed
-        start, end = doc.off(hit[1].start_mark), doc.off(hit[1].end_mark)
-        doc.edits = [(start, end, "（保密，不显示）")]
+    edits = [(a, b, HIDDEN_COMMENT) for a, b in _comment_spans(doc, node, first, last)]
+    if hit is not None and not (isinstance(hit[1], ScalarNode) and hit[1].value == MARKER and not hit[1].style):
+        value = hit[1]
+        a, b = doc.off(value.start_mark), doc.off(value.end_mark)
+        block = isinstance(value, ScalarNode) and value.style in ("|", ">")
+        edits = [e for e in edits if not a <= e[0] < b]  # a comment inside the masked value goes with it
+        edits.append((a, b, HIDDEN + (doc.eol if block and value.end_mark.column == 0 else "")))
+    if edits:
+        doc.edits = edits
         text = doc.to_bytes().decode("utf-8-sig")
         doc = YamlText.from_bytes(text.encode("utf-8"), str(change.path))
         node = doc.find_record(change.top, change.record_id, str(change.path))

@@ -291,9 +291,10 @@ def file_is_clean(git: Git, path: Path) -> bool:
     return not git.run("status", "--porcelain", "--", str(path.resolve())).strip()
 
 
-def commit_file(git: Git, path: Path, message: str) -> str:
-    """Commit exactly ``path`` (others' staged work stays staged, uncommitted)."""
-    full = str(path.resolve())
-    git.run("add", "--", full)
-    git.run("commit", "-q", "-m", message, "--", full)
+def commit_file(git: Git, path: Path, message: str, *also: Path) -> str:
+    """Commit exactly ``path`` (and ``also``: e.g. a sealed file written with it); others' staged
+    work stays staged, uncommitted."""
+    full = [str(p.resolve()) for p in (path, *also)]
+    git.run("add", "--", *full)
+    git.run("commit", "-q", "-m", message, "--", *full)
     return git.run("rev-parse", "HEAD").strip()

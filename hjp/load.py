@@ -185,6 +185,8 @@ class Ledger:
     duplicates: list[tuple[str, Loc, Loc]] = field(default_factory=list)  # (id, again, first)
     # id(record object) -> Loc: exact even when two records share an ID
     where: dict[int, Loc] = field(default_factory=dict)
+    # The sealed store (sealed.Scan) as the rules see it; None: read ledgers/sealed/ when first asked.
+    sealed: Any = None
 
     def __post_init__(self) -> None:
         for kind in TOWN_KINDS:  # town-level records (tasks.yaml ...): a list per kind, named by its stem

@@ -5,7 +5,8 @@ pydantic and the models, unpickling records and running the rules — which is m
 for a small ledger and of a warm run on a large one. So that an answer can never be stale, the
 key covers everything the output depends on:
 
-- the bytes of every file the loader reads, and the names in every directory it lists;
+- the bytes of every file the loader reads, and the names in every directory it lists (also
+  ``sealed/``, whose listing and recipients.txt the sealed-store rules read);
 - the ledger path as given, the working directory and the repository root (displayed paths);
 - hjp's own code (size and mtime of every module) and the Python and library versions;
 
@@ -85,6 +86,12 @@ def ledger_key(root: Path, display_root: str) -> str | None:
                     h.update(f"F{entry.name}:{entry.is_dir()}\0".encode())
                     if entry.is_file():
                         _feed_file(h, Path(entry.path))
+        sealed = root / "sealed"  # the sealed-store rules read its listing and recipients.txt
+        if sealed.is_dir():
+            for entry in sorted(os.scandir(sealed), key=lambda e: e.name):
+                h.update(f"S{entry.name}:{entry.is_file()}\0".encode())
+                if entry.name == "recipients.txt" and entry.is_file():
+                    _feed_file(h, Path(entry.path))
     except OSError:
         return None
     return h.hexdigest()

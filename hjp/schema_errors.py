@@ -118,6 +118,10 @@ def _yaml11_hint(value: Any, raw: str | None) -> str:
     return f"{shown} 被读成了数字 {value!r}；请加引号写成 \"{shown}\""
 
 
+PLAINTEXT_REPORTER = ("reporter（举报人）以明文写在台账中，任何能拿到仓库的人都能看到；"
+                      "举报人信息只能存放在密封文件中，这里只写 已密封。请运行 hjp seal migrate 把它移入密封存储")
+
+
 def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, path: str,
               record: str | None, text: str | None, *, prefix: tuple = ()) -> list[Diagnostic]:
     out: list[Diagnostic] = []
@@ -185,5 +189,9 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
             code, msg = "HJP103", f"{label} 应为“键: 值”形式的映射"
         else:
             code, msg = "HJP103", f"{label}：{err['msg']}"
+        if name == "reporter" and value is not None:
+            # 举报人 (issue 11): whatever is wrong with it, its value is never echoed; any value but
+            # the marker is a plaintext identity, the same finding as the rule's (hjp/rules/sealed.py)
+            code, msg = "HJP240", PLAINTEXT_REPORTER
         out.append(error(code, msg, path, line + 1, col + 1, record))
     return out

@@ -107,3 +107,30 @@ def diagnostics_of() -> Callable[..., list[str]]:
         return [str(d) for d in validate(ledger, RuleContext(as_of=as_of, check_files=check_files))]
 
     return run
+
+
+# --------------------------------------------------------------------------- the sealed 举报人 store
+
+_CUSTODIAN: list[tuple[str, str]] = []  # (private, public), made once per test session
+
+
+def custodian_key() -> tuple[str, str]:
+    """A custodian key pair for this test session (generated: no private key lives in the repository)."""
+    if not _CUSTODIAN:
+        from hjp.sealed import generate_identity
+
+        _CUSTODIAN.append(generate_identity())
+    return _CUSTODIAN[0]
+
+
+def sealed_files(identities: dict[str, str]) -> dict[str, str]:
+    """Files for ``make_ledger``: recipients.txt with the session's custodian, and each hazard's
+    identity sealed to it (``{"YH-2026-0001": "张三丰"}``)."""
+    from hjp import sealed
+
+    public = custodian_key()[1]
+    keys = [sealed.Recipient(public, "测试保管人", 1)]
+    out = {"sealed/recipients.txt": sealed.recipients_text(None, public, "测试保管人 应急办 2026-11-30")}
+    for rid, text in identities.items():
+        out[f"sealed/{rid}.age"] = sealed.seal(rid, text, keys).decode("ascii")
+    return out

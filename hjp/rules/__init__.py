@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from hjp.diagnostics import Diagnostic, error
 from hjp.load import Ledger
-from hjp.rules import evidence, records, tasks, town
+from hjp.rules import evidence, records, sealed, tasks, town
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,6 +39,8 @@ RULES: list[Rule] = [
     records.check_hazard_dates,
     records.check_hazard_closure,
     records.check_reporter,
+    sealed.check_sealed_reporters,
+    sealed.check_recipients,
     records.check_unit_dates,
     records.check_future_dates,
     tasks.check_task_shape,

@@ -148,10 +148,12 @@ def test_junit_failures_per_file_for_validation_errors(make_ledger) -> None:
     suite = ET.fromstring(res.stdout).find("testsuite")
     assert suite.get("failures") == "1"
     bad = next(c for c in suite if c.get("name") == H)
-    assert bad.find("failure").get("message") == "1 个错误"
+    assert bad.find("failure").get("message") == "2 个错误"
     assert bad.find("failure").text == (
         f"{H}:16:15: error HJP206: 只有来源为 举报 的隐患才填写 reporter（举报人），此隐患来源为 自查；"
-        "请删除 reporter 或把 source 改为 举报")
+        "请删除 reporter 或把 source 改为 举报\n"
+        f"{H}:16:15: error HJP240: reporter（举报人）以明文写在台账中，任何能拿到仓库的人都能看到；"
+        "举报人信息只能存放在密封文件中，这里只写 已密封。请运行 hjp seal migrate 把它移入密封存储")
     drills = next(c for c in suite if c.get("name") == "ledger/villages/dongzhuang/drills.yaml")
     assert drills.find("failure") is None
     assert drills.find("system-out").text == (

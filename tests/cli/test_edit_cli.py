@@ -50,7 +50,7 @@ def test_rectify_then_close_prints_the_record(ledger):
     assert r.exit_code == 0, r.stderr
     assert r.stdout == (
         "已写入 ledger/villages/hejiapan/hazards.yaml:3\n"
-        "- id: YH-2026-0001   # 加油站\n  title: 卸油区静电接地装置失效\n  sector: 危险化学品\n  level: 一般\n"
+        "- id: YH-2026-0001   #（注释不显示）\n  title: 卸油区静电接地装置失效\n  sector: 危险化学品\n  level: 一般\n"
         "  source: 自查\n  found_on: 2026-11-01\n  rectification: {owner: 王某, deadline: 2026-11-30}\n"
         "  rectified_on: 2026-11-20\n  verified_by: 赵某\n  closed_on: 2026-11-25\n")
     assert (ledger / "villages/hejiapan/hazards.yaml").read_text(encoding="utf-8") == HAZARDS + (
@@ -157,13 +157,53 @@ def test_held_and_void(ledger):
     assert (r.exit_code, r.stderr) == (1, "hjp: 错误：YL-2026-0001 已于 2026-11-28 作废（重复录入: 以 YL-2026-0002 为准），不能再修改\n")
 
 
-def test_reporter_is_never_printed(ledger):
+def test_reporter_is_sealed_never_written_nor_printed(ledger, tmp_path):
+    from conftest import custodian_key, sealed_files
+
+    from hjp import sealed
+
+    for rel, text in sealed_files({}).items():
+        (ledger / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ledger / rel).write_text(text, encoding="utf-8")
     r = invoke("new", "hazard", "--village", "hejiapan", "--title", "私拉电线", "--sector", "消防", "--level", "一般",
-               "--source", "举报", "--reporter", "王二小", "--owner", "李某", "--deadline", "2026-12-10",
+               "--source", "举报", "--reporter", "王二小 13800000000", "--owner", "李某", "--deadline", "2026-12-10",
                "--ledger", "ledger")
     assert r.exit_code == 0, r.stderr
-    assert "王二小" not in r.stdout and "  reporter: （保密，不显示）\n" in r.stdout
-    assert "reporter: 王二小" in (ledger / "villages/hejiapan/hazards.yaml").read_text(encoding="utf-8")
+    assert "王二小" not in r.stdout + r.stderr and "  reporter: 已密封\n" in r.stdout
+    assert "命令行中的举报人会留在终端的历史记录里" in r.stderr
+    text = (ledger / "villages/hejiapan/hazards.yaml").read_text(encoding="utf-8")
+    assert "王二小" not in text and "reporter: 已密封" in text
+    key = tmp_path / "key.txt"
+    key.write_text(custodian_key()[0] + "\n", encoding="utf-8")
+    key.chmod(0o600)
+    data = (ledger / "sealed/YH-2026-0002.age").read_bytes()
+    assert data.startswith(b"-----BEGIN AGE ENCRYPTED FILE-----\n")
+    assert sealed.unseal("YH-2026-0002", data, sealed.load_identity(key, ledger), display="x")[0] == "王二小 13800000000"
+
+
+def test_reporter_from_standard_input_and_refusals(ledger):
+    args = ["new", "hazard", "--village", "hejiapan", "--title", "私拉电线", "--sector", "消防", "--level", "一般",
+            "--owner", "李某", "--deadline", "2026-12-10", "--ledger", "ledger"]
+    before = snapshot(ledger)
+    r = invoke(*args, "--source", "举报", "--reporter", "-", input="张三\n")
+    assert (r.exit_code, r.stderr) == (1, "hjp: 错误：还没有举报人信息的保管人（ledger/sealed/recipients.txt 不存在）；"
+                                          "请保管人先运行 hjp seal init\n")
+    r = invoke(*args, "--source", "自查", "--reporter", "张三")
+    assert r.exit_code == 2 and "张三" not in r.stderr.replace("--reporter 张三", "")
+    assert r.stderr.endswith("hjp: 错误：只有来源为 举报 的隐患才写举报人；请去掉 --reporter，或写 --source 举报\n")
+    assert snapshot(ledger) == before
+    from conftest import sealed_files
+
+    for rel, text in sealed_files({}).items():
+        (ledger / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ledger / rel).write_text(text, encoding="utf-8")
+    r = invoke(*args, "--source", "举报", "--reporter", "-", input="张三\x07\n")
+    assert (r.exit_code, r.stderr) == (2, "hjp: 错误：--reporter 含有控制字符 U+0007；请删除\n")
+    r = invoke(*args, "--source", "举报", "--reporter", "-", input="  张三 13900000000\n")
+    assert r.exit_code == 0, r.stderr
+    assert (ledger / "sealed/YH-2026-0002.age").is_file() and "张三" not in r.stdout + r.stderr
+    r = invoke(*args, "--source", "举报")  # not a terminal: no question; an anonymous 举报
+    assert r.exit_code == 0 and "reporter" not in r.stdout
 
 
 def git(cwd: Path, *args: str) -> str:

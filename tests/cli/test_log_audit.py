@@ -21,7 +21,7 @@ hazards:
     sector: 危险化学品
     level: 一般
     source: 举报
-    reporter: 王二小
+    reporter: 已密封
     found_on: 2026-01-09
     rectification:
       owner: 王某
@@ -68,7 +68,7 @@ def hjp(*args: str):
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    from conftest import TOWN_YAML
+    from conftest import TOWN_YAML, sealed_files
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HJP_NO_CACHE", "1")
@@ -79,6 +79,8 @@ def repo(tmp_path, monkeypatch):
     r.write("ledgers/villages/hejiapan/village.yaml", "name: 何家畔村\n")
     r.write("ledgers/villages/dazhuang/village.yaml", "name: 大庄村\n")
     r.write("ledgers/villages/hejiapan/hazards.yaml", HAZARDS)
+    for rel, text in sealed_files({"YH-2026-0001": "王二小"}).items():
+        r.write(f"ledgers/{rel}", text)
     r.commit("建立台账")
     return r
 
@@ -139,7 +141,7 @@ YH-2026-0001 的修改历史（5 次提交，从早到晚）：
 """
     data = json.loads(hjp("log", "YH-2026-0001", "--json", "--include-confidential").stdout)
     assert [c["event"] for c in data["commits"]] == ["created", "changed", "changed", "changed", "moved"]
-    assert data["commits"][0]["changes"][5] == {"field": "reporter", "old": None, "new": "王二小"}
+    assert data["commits"][0]["changes"][5] == {"field": "reporter", "old": None, "new": "已密封"}
     assert data["commits"][2]["author"] == "赵某" and data["commits"][2]["date"] == "2026-02-20T10:00:00+08:00"
     assert data["commits"][4]["from"] == "ledgers/villages/hejiapan/hazards.yaml"
 

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from hjp import clock
 from hjp.cli import app
 
+from conftest import sealed_files
+
 FILES = {
     "tasks.yaml": """\
 tasks:
@@ -46,7 +48,7 @@ hazards:
     sector: 危险化学品
     level: 一般
     source: 举报
-    reporter: 张三丰
+    reporter: 已密封
     found_on: 2026-11-01
     rectification: {owner: 王某, deadline: 2026-11-25}
   - id: YH-2026-0002
@@ -91,6 +93,7 @@ tasks:
     progress:
       - {date: 2026-07-01, note: 入户宣传}
 """,
+    **sealed_files({"YH-2026-0001": "张三丰"}),
 }
 
 AS_OF = ["--as-of", "2026-11-30"]
@@ -260,6 +263,8 @@ def test_invalid_ledger_prints_diagnostics_and_exits_1(make_ledger) -> None:
         assert res.stderr == (
             "ledger/villages/dongzhuang/hazards.yaml:16:15: error HJP206: 只有来源为 举报 的隐患才填写 reporter（举报人），"
             "此隐患来源为 自查；请删除 reporter 或把 source 改为 举报\n"
+            "ledger/villages/dongzhuang/hazards.yaml:16:15: error HJP240: reporter（举报人）以明文写在台账中，"
+            "任何能拿到仓库的人都能看到；举报人信息只能存放在密封文件中，这里只写 已密封。请运行 hjp seal migrate 把它移入密封存储\n"
             "hjp: 台账有错误，期限无法可靠计算；请先按上面的提示改正（hjp validate 可单独检查）\n")
 
 

@@ -18,14 +18,17 @@ from hjp.rules import RuleContext, validate
 
 # The digest of `hjp demo --villages 3 --hazards 60 --seed 7`. Golden files and benchmarks
 # elsewhere build on the demo: if this changes, the generator changed, and they must be refreshed.
-PINNED_SHA256 = "f13270e2a1a6e4c35ef74c600c5e241f781a328f8fa4c3d37464a0553874ed34"
+PINNED_SHA256 = "c444fc80c9b75836de685b71dd1257e878aab40ed3c119645b43b7655fe95c44"
 
 
 def _digest(root: Path) -> str:
+    """Every file's path and bytes; of the sealed store only the names (age encryption is randomised
+    and the demo key is new each time: their content is checked by decrypting, below)."""
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
         if p.is_file():
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+            rel = p.relative_to(root).as_posix()
+            h.update(rel.encode() + b"\0" + (b"" if rel.startswith("sealed/") else p.read_bytes()) + b"\0")
     return h.hexdigest()
 
 
@@ -107,6 +110,7 @@ def test_covers_every_state_shape_and_kind(small: Path) -> None:
     assert any(h.void for h in hazards)
     assert {h.source for h in live} == {"自查", "检查", "举报", "督查", "其他"}
     assert all((h.reporter is not None) == (h.source == "举报") for h in hazards)
+    assert {h.reporter for h in hazards} == {None, "已密封"}
     assert {h.supervision.level for h in live if h.supervision} == {"镇级", "县级", "市级"}
     assert all(h.rectification.measures and h.rectification.contingency for h in live if h.level == "重大")
     # overdue, and awaiting closure (rectified > 30 days before the anchor, not closed)
@@ -206,10 +210,57 @@ def test_cli_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                         catch_exceptions=False)
     assert res.exit_code == 0
     assert res.stdout == ("已生成示例台账 d：3 个村、23 个生产经营单位、60 条隐患、76 次演练、34 项任务（种子 7）。\n"
-                          "试试：hjp overdue --ledger d --as-of 2026-11-30\n")
+                          "3 条举报隐患的举报人（合成）已密封；演示密钥（一次性，仅供试用）在台账旁边：d.demo-key.txt\n"
+                          "试试：hjp overdue --ledger d --as-of 2026-11-30\n"
+                          "      hjp reporter show YH-2024-0005 --ledger d --identity d.demo-key.txt --reason 试用\n")
     assert _digest(tmp_path / "d") == PINNED_SHA256
     res = runner.invoke(app, ["demo", "d"], catch_exceptions=False)
     assert res.exit_code == 2
     assert res.stderr == "hjp: 错误：d 已存在且不是空目录；请换一个目录，或先删除它\n"
     res = runner.invoke(app, ["demo", "e", "--villages", "x"], catch_exceptions=False)
     assert res.exit_code == 2 and not (tmp_path / "e").exists()
+
+
+def test_synthetic_reporters_are_sealed_to_a_throwaway_key_beside_the_ledger(tmp_path: Path) -> None:
+    from hjp import sealed
+
+    stats = generate(tmp_path / "s", villages=3, hazards=60, seed=7)
+    key = tmp_path / "s.demo-key.txt"
+    assert stats.key == key and stats.sealed == 3
+    assert key.stat().st_mode & 0o777 == 0o600
+    text = key.read_text(encoding="utf-8")
+    assert "# hjp demo 演示密钥：只能打开示例台账" in text and "切勿用于真实台账" in text
+    ident = sealed.load_identity(key, tmp_path / "s")
+    data = intended(villages=3, hazards=60, seed=7)
+    marked = sorted(h["id"] for rel, d in data.items() if rel.endswith("hazards.yaml") for h in d["hazards"]
+                    if h.get("reporter") == sealed.MARKER)
+    assert sorted(p.stem for p in (tmp_path / "s/sealed").glob("*.age")) == marked
+    opened = [sealed.unseal(rid, (tmp_path / f"s/sealed/{rid}.age").read_bytes(), ident, display=rid)[0]
+              for rid in marked]
+    assert opened == ["丁国（合成数据）", "曹兰宏（合成数据）", "匿名群众"]
+    # the plaintext is nowhere in the ledger's files
+    for p in (tmp_path / "s").rglob("*"):
+        if p.is_file():
+            assert not any(o.encode() in p.read_bytes() for o in opened), p
+
+
+def test_demo_key_never_lands_inside_a_git_work_tree(tmp_path: Path) -> None:
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    stats = generate(tmp_path / "repo" / "ledgers", villages=1, hazards=20, seed=1)
+    assert stats.key == tmp_path / "repo-ledgers.demo-key.txt" and stats.key.is_file()
+    assert not list((tmp_path / "repo").glob("*.demo-key.txt"))
+
+
+def test_demo_never_overwrites_a_file_that_is_not_its_key(tmp_path: Path) -> None:
+    (tmp_path / "k.demo-key.txt").write_text("# 我的私钥\nAGE-SECRET-KEY-1...\n", encoding="utf-8")
+    with pytest.raises(DemoError, match="不是 hjp demo 的演示密钥"):
+        generate(tmp_path / "k", villages=1, hazards=5)
+    assert not (tmp_path / "k").exists()
+    assert (tmp_path / "k.demo-key.txt").read_text(encoding="utf-8").startswith("# 我的私钥")
+    generate(tmp_path / "j", villages=1, hazards=20)
+    old = (tmp_path / "j.demo-key.txt").read_text(encoding="utf-8")
+    import shutil
+
+    shutil.rmtree(tmp_path / "j")
+    generate(tmp_path / "j", villages=1, hazards=20)  # a new demo replaces its own old key
+    assert (tmp_path / "j.demo-key.txt").read_text(encoding="utf-8") != old

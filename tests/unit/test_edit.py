@@ -50,7 +50,7 @@ hazards:
     sector: 餐饮燃气
     level: 一般
     source: 举报
-    reporter: 匿名群众
+    reporter: 已密封
     found_on: 2024-07-01
     rectification:
       owner: 张某
@@ -83,13 +83,17 @@ tasks:
 
 
 def write_ledger(root: Path, files: dict[str, bytes]) -> None:
-    from conftest import TOWN_YAML
+    from conftest import TOWN_YAML, sealed_files
 
     (root / "villages" / "hejiapan").mkdir(parents=True)
     (root / "town.yaml").write_text(TOWN_YAML, encoding="utf-8")
     (root / "villages" / "hejiapan" / "village.yaml").write_text("name: 何家畔村\n", encoding="utf-8")
     for rel, data in files.items():
         (root / rel).write_bytes(data)
+    if b"reporter: " in files.get("villages/hejiapan/hazards.yaml", b""):  # YH-2024-0003's sealed 举报人
+        (root / "sealed").mkdir()
+        for rel, text in sealed_files({"YH-2024-0003": "匿名群众"}).items():
+            (root / rel).write_text(text, encoding="utf-8")
 
 
 def encode(text: str, eol: str, bom: bool) -> bytes:

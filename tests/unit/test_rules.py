@@ -140,9 +140,12 @@ def test_hjp205_complete_closure_is_clean(make_ledger, diagnostics_of):
 
 
 def test_hjp206_reporter_only_with_source_report(make_ledger, diagnostics_of):
-    bad = hazards("reporter: 匿名群众")
+    from conftest import sealed_files
+
+    bad = hazards("reporter: 已密封")
     good = bad.replace("source: 自查", "source: 举报").replace("hazards:\n", "").replace("0001", "0002")
-    root = make_ledger({"villages/cun/hazards.yaml": bad + good})
+    root = make_ledger({"villages/cun/hazards.yaml": bad + good,
+                        **sealed_files({"YH-2024-0001": "匿名群众", "YH-2024-0002": "匿名群众"})})
     assert diagnostics_of(root) == [
         f"{H}:9:15: error HJP206: 只有来源为 举报 的隐患才填写 reporter（举报人），此隐患来源为 自查；"
         "请删除 reporter 或把 source 改为 举报",
