@@ -936,7 +936,9 @@ def main(argv: "list[str] | None" = None) -> None:
     from typer.exceptions import Abort
 
     from hjp.clock import TODAY_ENV, pinned_today
+    from hjp.console import prepare_streams
 
+    prepare_streams()  # a GBK or ASCII console gets "?" for what it cannot show, never a crash
     try:
         pinned_today()
     except ValueError:

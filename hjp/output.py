@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
+from hjp.console import ascii_only
 from hjp.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ def diagnostics_text(diags: Iterable[Diagnostic], out: IO[str]) -> None:
 
 
 def diagnostics_json(diags: Iterable[Diagnostic], out: IO[str]) -> None:
-    json.dump([d.to_json() for d in diags], out, ensure_ascii=False, indent=2)
+    json.dump([d.to_json() for d in diags], out, ensure_ascii=ascii_only(out), indent=2)
     out.write("\n")
 
 
@@ -125,7 +127,7 @@ def log_json(rid: str, events: list[Event], out: IO[str], *, include_confidentia
         "changes": [{"field": k, "old": _mask(k, o, include_confidential), "new": _mask(k, n, include_confidential)}
                     for k, o, n in ev.changes],
     } for ev in events]}
-    json.dump(doc, out, ensure_ascii=False, indent=2)
+    json.dump(doc, out, ensure_ascii=ascii_only(out), indent=2)
     out.write("\n")
 
 
@@ -141,7 +143,7 @@ def audit_report(result: AuditResult, out: IO[str], *, fmt: str, display: Callab
         json.dump({"commits": result.commits, "findings": [{
             "code": d.code, "record": d.record, "path": display(d.path), "line": d.line, "message": d.message,
             "commit": c.sha, "author": c.author, "email": c.email, "date": c.date, "subject": c.subject,
-        } for c, d in result.findings]}, out, ensure_ascii=False, indent=2)
+        } for c, d in result.findings]}, out, ensure_ascii=ascii_only(out), indent=2)
         out.write("\n")
         return
     DIAGNOSTIC_REPORTERS[fmt]([_in_commit(d, c, display) for c, d in result.findings], out)
@@ -269,12 +271,13 @@ def findings_json(findings: Findings, out: IO[str]) -> None:
     encoder, which alone cost 5 % of the whole command on a 100,000-hazard ledger.
     """
     doc = findings.to_json()
+    escape = ascii_only(out)
     out.write('{\n  "as_of": ' + json.dumps(doc["as_of"]))
     for name, items in doc.items():
         if name == "as_of":
             continue
         out.write(f',\n  "{name}": [')
-        out.write(",".join("\n    " + json.dumps(i, ensure_ascii=False) for i in items))
+        out.write(",".join("\n    " + json.dumps(i, ensure_ascii=escape) for i in items))
         out.write("\n  ]" if items else "]")
     out.write("\n}\n")
 
@@ -324,7 +327,7 @@ def check_text(result: CheckResult, out: IO[str]) -> None:
 def check_json(result: CheckResult, out: IO[str]) -> None:
     doc = {"ok": not result.failed, "fail_on": result.fail_on,
            "diagnostics": [d.to_json() for d in result.diagnostics], "deadlines": result.findings.to_json()}
-    json.dump(doc, out, ensure_ascii=False, indent=2)
+    json.dump(doc, out, ensure_ascii=ascii_only(out), indent=2)
     out.write("\n")
 
 
@@ -389,9 +392,23 @@ def check_junit(result: CheckResult, out: IO[str]) -> None:
     root.set("failures", str(failures + dfail))
     root.set("errors", "0")
     ET.indent(root)
+    xml = _XML_FORBIDDEN.sub(_visible, ET.tostring(root, encoding="unicode"))
+    if ascii_only(out):
+        # A GBK or ASCII stream: character references keep every character and the declaration true.
+        xml = xml.encode("ascii", "xmlcharrefreplace").decode("ascii")
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(root, encoding="unicode"))
+    out.write(xml)
     out.write("\n")
+
+
+# Characters XML 1.0 does not allow at all, not even as a character reference (GitLab and Jenkins
+# refuse the whole report): C0 controls but tab and line breaks, surrogates (a file name that is not
+# UTF-8), U+FFFE and U+FFFF. ElementTree writes them as they are.
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04X}"  # written as the YAML escape that would produce it
 
 
 CHECK_REPORTERS: dict[str, Callable[[CheckResult, IO[str]], None]] = {

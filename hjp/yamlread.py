@@ -23,8 +23,10 @@ MAX_BYTES = 10 * 1024 * 1024
 # C0 controls except tab/LF/CR, DEL, and C1 controls (U+0085 NEL would also shift PyYAML's line count).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # In a value (only a double-quoted escape can put one there) CR is a control character too: the
-# file's CRLF line breaks never reach values, a "\r" escape does.
-_VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# file's CRLF line breaks never reach values, a "\r" escape does. So do the noncharacters U+FFFE and
+# U+FFFF (PyYAML refuses them raw, not as "\uFFFE"): XML 1.0 forbids them, so Word files and JUnit
+# reports could not hold them.
+_VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -151,7 +153,8 @@ class _Builder:
                 # Only double-quoted scalars can smuggle control characters in as escapes ("\a").
                 if node.style == '"' and _VALUE_CONTROL.search(node.value):
                     ch = _VALUE_CONTROL.search(node.value).group()
-                    raise YamlProblem("HJP008", f"文字中含有控制字符 U+{ord(ch):04X}（转义写法，会损坏 Word 文件）；请删除",
+                    what = "非字符" if ch in "\ufffe\uffff" else "控制字符"
+                    raise YamlProblem("HJP008", f"文字中含有{what} U+{ord(ch):04X}（转义写法，会损坏 Word 文件）；请删除",
                                       node.start_mark.line, node.start_mark.column)
                 return node.value
             if tag == _INT:
