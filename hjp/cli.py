@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from hjp.edit import Change
     from hjp.gitio import Git
     from hjp.load import Ledger
+    from hjp.report.chart import PendingChart
+    from hjp.report.reports import OutputPlan
 
 T = TypeVar("T")
 
@@ -220,6 +222,7 @@ def _shown_path(path: Path) -> str:
 class ReportFormat(str, Enum):
     md = "md"
     docx = "docx"
+    json = "json"
 
 
 @app.command()
@@ -229,78 +232,72 @@ def report(
     ledger: Path = ledger_option(),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
     fmt: Optional[ReportFormat] = typer.Option(None, "--format", show_default=False,
-                                               help="md（Markdown）或 docx（Word）；默认按 -o 的扩展名，否则 md"),
+                                               help="md（Markdown）、docx（Word）或 json（报告所用的全部数据）；"
+                                                    "默认按 -o 的扩展名，否则 md"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", show_default=False,
-                                          help="输出文件（md 默认输出到屏幕；docx 默认写到当前目录 报告名-日期.docx）"),
+                                          help="输出文件（md、json 默认输出到屏幕；docx 默认写到当前目录，"
+                                               "如 自查总结报告-2026-12-15.docx）"),
     phase: Optional[str] = typer.Option(None, "--phase", help="phase 报告的阶段名称，例如 集中攻坚阶段",
                                         show_default=False),
     village: Optional[str] = typer.Option(None, "--village", help="只统计一个村（村目录名，例如 hejiapan）",
                                           show_default=False),
+    allow_errors: bool = typer.Option(False, "--allow-errors",
+                                      help="台账有错误时仍生成报告（首页注明未计入的记录数）；默认拒绝生成"),
     list_: bool = typer.Option(False, "--list", help="列出可用的报告并退出"),
 ) -> None:
-    """由台账生成报告（Markdown 或 Word）：自查总结报告、阶段总结、隐患台账、逾期督办清单。
+    """由台账生成报告（Markdown、Word 或 JSON）：自查总结报告、阶段总结、隐患台账、逾期督办清单。
 
-    Word 文件按 GB/T 9704-2012 排版（A4、仿宋三号、页码“— 1 —”）。本仓库 templates/NAME.md.j2
-    可覆盖内置模板。图表另存为 PNG（写到 -o 文件旁边）并嵌入 Word。
+    Word 文件按 GB/T 9704-2012 排版（A4、仿宋三号、页码“— 1 —”，明细列为附件）。台账有错误时不生成
+    （退出码 1），除非加 --allow-errors。本仓库 templates/NAME.md.j2 可覆盖内置模板。
 
     示例：hjp report self-check --as-of 2026-12-15 --format docx -o 自查总结报告.docx
     """
-    from hjp.diagnostics import os_reason
+    from hjp.report import reports as rp
 
     if list_:
-        from hjp.report.reports import available
-
         led = open_ledger(ledger) if ledger.is_dir() else None
-        for rname, title, where in available(led):
+        for rname, title, where in rp.available(led):
             sys.stdout.write(f"{rname:<12} {title}（{where}）\n")
         raise typer.Exit(0)
     if not name:
         raise fail("请指定报告名称，例如 hjp report self-check；hjp report --list 列出可用的报告")
     day = parse_as_of(as_of)
-    if output is not None and str(output) == "-":  # the usual spelling of "to the screen"
-        if fmt is ReportFormat.docx:
-            raise fail("Word 文件不能输出到屏幕；请用 -o 文件名.docx")
-        output = None
-    fmt = fmt if fmt is not None or output is not None else ReportFormat.md
-    if output is not None:
-        suffix = output.suffix.lower()
-        if fmt is None:
-            fmt = ReportFormat.docx if suffix == ".docx" else ReportFormat.md
-        elif suffix in (".md", ".docx") and suffix[1:] != fmt.value:
-            raise fail(f"输出文件 {output} 的扩展名与 --format {fmt.value} 不一致")
-        if output.is_dir():
-            raise fail(f"{output} 是目录；-o 请写文件名，例如 {output / (name + '.' + fmt.value)}")
-        if not output.parent.is_dir():
-            raise fail(f"输出目录 {output.parent} 不存在；请先创建")
-        if output.exists() and not output.is_file():
-            # the file is written beside and renamed over: never over a device, pipe or socket
-            raise fail(f"{output} 不是普通文件，不能写入报告；请换一个文件名")
-    assert fmt is not None
+    try:
+        plan = rp.plan_output(name, fmt.value if fmt else None, output)
+    except rp.ReportError as exc:
+        raise fail(str(exc)) from None
     from hjp.report.chart import PendingChart  # light: the heavy imports come after it has started
 
-    chart_name = None
-    if fmt is ReportFormat.docx:
-        chart_name = "chart.png"
-    elif output is not None:
-        chart_name = f"{output.stem}-图表.png"
     # The chart process starts now, importing matplotlib while we read the ledger.
-    pending = PendingChart() if chart_name is not None else None
+    pending = PendingChart() if plan.chart_name is not None else None
     try:
-        from hjp.report.reports import ReportError, produce, write_docx, write_text_atomic
-
         led = open_ledger(ledger)
-    except BaseException:
+        day = day or ledger_today(led)
+        left_out = rp.ledger_check(led, as_of=day, allow_errors=allow_errors)
+    except BaseException as exc:
         if pending is not None:
             pending.cancel()
+        if isinstance(exc, rp.LedgerHasErrors):
+            _refuse_report(exc)
         raise
-    day = day or ledger_today(led)
-    errors = sum(1 for d in led.diagnostics if d.severity.value == "error")
-    if errors:
-        sys.stderr.write(f"hjp: 提示：台账有 {errors} 个错误，出错的记录未计入报告；运行 hjp validate 查看\n")
+    _write_report(led, name, plan, day=day, phase=phase, village=village, left_out=left_out, pending=pending)
 
-    target = output
-    if fmt is ReportFormat.docx and target is None:
-        target = Path(f"{name}-{day.isoformat()}.docx")
+
+def _refuse_report(exc: "Exception") -> None:
+    from hjp.output import diagnostics_text
+
+    diags = getattr(exc, "diagnostics")
+    diagnostics_text(diags, sys.stderr)
+    sys.stderr.write(f"hjp: 台账有 {len(diags)} 个错误，报告未生成：出错的记录不会计入报告，数字将不完整。"
+                     "请按上面的提示改正（hjp validate 可单独检查），或加 --allow-errors 生成注明不完整的报告\n")
+    raise typer.Exit(1)
+
+
+def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", phase: Optional[str],
+                  village: Optional[str], left_out: int, pending: "PendingChart | None") -> None:
+    """Produce the report and write it where ``plan`` says, with progress on a terminal."""
+    from hjp.diagnostics import os_reason
+    from hjp.report import reports as rp
 
     status = None
     say = None
@@ -310,24 +307,23 @@ def report(
         status = Console(stderr=True, markup=False, highlight=False).status("正在读取台账")
         status.start()
         say = status.update
-
+    target = None
     try:
-        produced = produce(led, name, as_of=day, phase=phase, village=village, chart_name=chart_name, progress=say,
-                           background=pending)
-        if fmt is ReportFormat.docx:
+        target = rp.default_target(led, name, plan, as_of=day, phase=phase)
+        if plan.fmt == "json":
+            _report_json(led, name, target, day=day, phase=phase, village=village, left_out=left_out)
+            return
+        produced = rp.produce(led, name, as_of=day, phase=phase, village=village, chart_name=plan.chart_name,
+                              progress=say, background=pending, left_out=left_out)
+        chart = None
+        if plan.fmt == "docx":
             assert target is not None
-            write_docx(produced, target, as_of=day, chart_name=chart_name, progress=say)
+            rp.write_docx(produced, target, as_of=day, chart_name=plan.chart_name, progress=say)
         elif target is not None:
-            produced.finish()
-            if produced.chart_png is not None and chart_name is not None:
-                try:
-                    write_text_atomic(target.parent / chart_name, produced.chart_png)
-                except OSError as exc:
-                    raise fail(f"无法写入图表 {target.parent / chart_name}（{os_reason(exc)}），报告未写出") from None
-            write_text_atomic(target, produced.markdown.encode("utf-8"))
+            chart = rp.write_markdown(produced, target, plan.chart_name)
         else:
             sys.stdout.write(produced.markdown)
-    except ReportError as exc:
+    except rp.ReportError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"无法写入 {target}（{os_reason(exc)}）") from None
@@ -337,10 +333,23 @@ def report(
     for notice in produced.notices:
         sys.stderr.write(f"hjp: 提示：{notice}\n")
     if target is not None:
-        extra = ""
-        if fmt is ReportFormat.md and produced.chart_png is not None:
-            extra = f"，图表 {target.parent / chart_name}"
-        sys.stderr.write(f"已生成 {target}{extra}\n")
+        sys.stderr.write(f"已生成 {target}{f'，图表 {chart}' if chart else ''}\n")
+
+
+def _report_json(led: "Ledger", name: str, target: "Path | None", *, day: "date", phase: Optional[str],
+                 village: Optional[str], left_out: int) -> None:
+    import io
+
+    from hjp.report import jsonview, reports as rp
+
+    vm = rp.view_model(led, name, as_of=day, phase=phase, village=village, left_out=left_out)
+    if target is None:
+        jsonview.dump(vm, sys.stdout, name=name)
+        return
+    buf = io.StringIO()
+    jsonview.dump(vm, buf, name=name)
+    rp.write_atomic(target, buf.getvalue().encode("utf-8"))
+    sys.stderr.write(f"已生成 {target}\n")
 
 
 # --- Changing the ledger (issue 5): new, rectify, close, done, held, void -----------------------

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
+from hjp.status import DeadlineState, HazardBucket, HazardStatus, TaskStatus
+
 if TYPE_CHECKING:
     from hjp.load import Ledger
     from hjp.model import Drill, Hazard, Task, Town, Unit
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 KINDS = ("hazard", "task", "milestone", "occurrence", "drill", "coverage")
 KIND_NAMES = {"hazard": "隐患", "task": "任务", "milestone": "阶段目标", "occurrence": "周期任务",
               "drill": "演练", "coverage": "演练覆盖"}
-BUCKETS = ("overdue", "due_soon", "stale", "awaiting_closure")
+BUCKETS = tuple(s.value for s in DeadlineState)  # ("overdue", "due_soon", "stale", "awaiting_closure")
 STALE_DAYS = 90  # an ongoing task with no progress for longer than this is stale
 CLOSURE_DAYS = 30  # a rectified hazard not closed within this many days awaits closure (待销号)
 EVACUATION = "疏散逃生"
@@ -167,17 +169,38 @@ def calendar_periods(every: str, start: date, end: date) -> list[Period]:
     return out
 
 
-def hazard_status(h: Hazard, as_of: date) -> str | None:
-    """整改中 | 已整改待验收 | 已销号 | 已作废 as of the date; None for a hazard found after it."""
+def hazard_status(h: Hazard, as_of: date) -> HazardStatus | None:
+    """RECTIFYING | RECTIFIED | CLOSED | VOID as of the date; None for a hazard found after it."""
     if h.found_on > as_of:
         return None
     if h.void is not None:
-        return "已作废"
+        return HazardStatus.VOID
     if h.closed_on is not None and h.closed_on <= as_of:
-        return "已销号"
+        return HazardStatus.CLOSED
     if h.rectified_on is not None and h.rectified_on <= as_of:
-        return "已整改待验收"
-    return "整改中"
+        return HazardStatus.RECTIFIED
+    return HazardStatus.RECTIFYING
+
+
+_BUCKET_OF = {HazardStatus.CLOSED: HazardBucket.CLOSED, HazardStatus.RECTIFIED: HazardBucket.RECTIFIED}
+
+
+def hazard_bucket(h: Hazard, as_of: date) -> HazardBucket | None:
+    """Where a hazard stands as of the date (None: found after it, or voided).
+
+    RECTIFYING splits on the deadline exactly as ``compute`` does: overdue when deadline < D.
+    """
+    status = hazard_status(h, as_of)
+    if status is None or status is HazardStatus.VOID:
+        return None
+    if status is HazardStatus.RECTIFYING:
+        return HazardBucket.OVERDUE if h.rectification.deadline < as_of else HazardBucket.OPEN
+    return _BUCKET_OF[status]
+
+
+def closure_due(h: Hazard) -> date | None:
+    """The day by which a rectified hazard should be closed (待销号 after it); None if not rectified."""
+    return _plus(h.rectified_on, CLOSURE_DAYS) if h.rectified_on is not None else None
 
 
 def _done(d: date | None, as_of: date) -> bool:
@@ -200,33 +223,52 @@ def _period_done(task: Task, as_of: date) -> set[date]:
     return {_period_start(every, o.date) for o in task.occurrences if o.date <= as_of}
 
 
-def task_status(task: Task, town: Town | None, as_of: date) -> str:
-    """已完成 | 未到期 | 已逾期 | 长期坚持 | 已作废, as of the date.
+def task_status(task: Task, town: Town | None, as_of: date) -> TaskStatus:
+    """DONE | PENDING | OVERDUE | ONGOING | VOID (已完成 | 未到期 | 已逾期 | 长期坚持 | 已作废), as of the date.
 
     Milestones: 已逾期 if any milestone is overdue, 已完成 when all are done. Recurring: 已逾期 if a
     past period was missed, 已完成 when every period up to the end is done, else 未到期.
     """
     if task.void is not None:
-        return "已作废"
+        return TaskStatus.VOID
     shapes = task.shapes()
     shape = shapes[0] if shapes else None  # an invalid multi-shape task: first shape wins
     if shape == "ongoing" or shape is None:
-        return "长期坚持" if shape == "ongoing" else "未到期"
+        return TaskStatus.ONGOING if shape == "ongoing" else TaskStatus.PENDING
     if shape == "deadline":
         assert task.deadline is not None
         if _done(task.done_on, as_of):
-            return "已完成"
-        return "已逾期" if task.deadline < as_of else "未到期"
+            return TaskStatus.DONE
+        return TaskStatus.OVERDUE if task.deadline < as_of else TaskStatus.PENDING
     if shape == "milestones":
         ms = task.milestones or []
         if any(not _done(m.done_on, as_of) and m.due < as_of for m in ms):
-            return "已逾期"
-        return "已完成" if all(_done(m.done_on, as_of) for m in ms) else "未到期"
+            return TaskStatus.OVERDUE
+        return TaskStatus.DONE if all(_done(m.done_on, as_of) for m in ms) else TaskStatus.PENDING
     done = _period_done(task, as_of)
     ps = periods(task, town)
     if any(p.end < as_of and p.start not in done for p in ps):
-        return "已逾期"
-    return "已完成" if all(p.start in done for p in ps) else "未到期"
+        return TaskStatus.OVERDUE
+    return TaskStatus.DONE if all(p.start in done for p in ps) else TaskStatus.PENDING
+
+
+def missed_periods(task: Task, town: Town | None, as_of: date) -> list[Period]:
+    """The periods of a recurring task that ended before D with no occurrence in them (its 逾期期次)."""
+    if task.every is None or task.void is not None:
+        return []
+    done = _period_done(task, as_of)
+    return [p for p in periods(task, town) if p.end < as_of and p.start not in done]
+
+
+def last_progress(task: Task, town: Town | None, as_of: date) -> tuple[date | None, bool]:
+    """(the date an ongoing task's staleness counts from, whether that is a real progress entry).
+
+    The latest progress dated ≤ D; else the task's start; else the plan's start (DESIGN §4).
+    """
+    dates = [e.date for e in task.progress if e.date <= as_of]
+    if dates:
+        return max(dates), True
+    return task.start or (town.plan.start if town is not None else None), False
 
 
 # --------------------------------------------------------------------------- coverage
@@ -355,7 +397,6 @@ def _hazards(sink: _Sink, hazards: Iterable[tuple[str, Hazard]]) -> None:
 
 def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | None) -> None:
     as_of = sink.as_of
-    plan_start = town.plan.start if town is not None else None
     for slug, t in tasks:
         if t.void is not None:
             continue
@@ -383,8 +424,7 @@ def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | N
                         sink.due(t.id + p.key_suffix, t.id, "occurrence", f"{t.title}（{p.label}）", slug,
                                  p.end, lead, t)
         elif sink.wants("task", slug):  # ongoing: never overdue, stale after STALE_DAYS without progress
-            dates = [e.date for e in t.progress if e.date <= as_of]
-            last = max(dates) if dates else (t.start or plan_start)
+            last, _ = last_progress(t, town, as_of)
             if last is not None:
                 sink.late(sink.findings.stale, t.id, t.id, "task", t.title, slug, _plus(last, STALE_DAYS), lead, t)
 
@@ -406,3 +446,37 @@ def _coverage(sink: _Sink, ledger: Ledger) -> None:
         if row.owed and not row.held and sink.wants("coverage", row.village):
             sink.due(row.key, row.unit, "coverage", f"{row.name}{row.year}年度疏散逃生演练", row.village, row.due,
                      [row.principal], u)
+
+
+# --------------------------------------------------------------------------- responsibility
+
+
+def record_index(ledger: Ledger) -> dict[str, Any]:
+    """ID → record for every unit, hazard, drill and task (the first of a duplicated ID wins)."""
+    out: dict[str, Any] = {}
+    for pool in (ledger.units(), ledger.hazards(), ledger.drills(), ledger.all_tasks()):
+        for _slug, r in pool:
+            out.setdefault(r.id, r)
+    return out
+
+
+def responsible(item: Item, records: dict[str, Any]) -> list[str]:
+    """Who answers for an item, for reports: its ``lead`` (DESIGN §5), else the task's ``owners``,
+    else the principal of the unit the record belongs to, else the drill's organizer; [] when none.
+
+    ``overdue --json`` keeps the contract's ``lead``; the reports and the 督办清单 use this, so a
+    task with only ``owners: [应急办]`` or a drill with no organizer is not 无人负责.
+    """
+    if item.lead:
+        return list(item.lead)
+    record = records.get(item.id)
+    if record is None:
+        return []
+    owners = getattr(record, "owners", None)
+    if owners:
+        return list(owners)
+    unit = records.get(getattr(record, "unit", None) or "")
+    if unit is not None and getattr(unit, "principal", None):
+        return [unit.principal]
+    organizer = getattr(record, "organizer", None)
+    return [organizer] if organizer else []

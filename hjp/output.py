@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from hjp.console import ascii_only
+from hjp.deadlines import CLOSURE_DAYS, STALE_DAYS
 from hjp.diagnostics import Diagnostic, Severity
+from hjp.status import DeadlineState
 
 if TYPE_CHECKING:
     from hjp.audit import AuditResult
@@ -158,9 +160,11 @@ def audit_report(result: AuditResult, out: IO[str], *, fmt: str, display: Callab
 # --------------------------------------------------------------------------- deadline findings
 # `hjp overdue` (a table for the clerk) and `hjp check` (validation + deadlines for CI).
 
-BUCKET_NAMES = {"overdue": "逾期", "due_soon": "即将到期", "stale": "长期未更新", "awaiting_closure": "待销号"}
+BUCKET_NAMES = {s.value: s.label for s in DeadlineState}
+# The day counts come from the deadline engine, which defines them (DESIGN §4).
 BUCKET_HINTS = {"overdue": "已过期限仍未完成", "due_soon": "{within} 天内到期",
-                "stale": "长期坚持的任务超过 90 天没有进展记录", "awaiting_closure": "整改完成超过 30 天仍未验收销号"}
+                "stale": f"长期坚持的任务超过 {STALE_DAYS} 天没有进展记录",
+                "awaiting_closure": f"整改完成超过 {CLOSURE_DAYS} 天仍未验收销号"}
 FAIL_ON_BUCKETS = {"error": (), "overdue": ("overdue", "stale", "awaiting_closure"),
                    "due-soon": ("overdue", "stale", "awaiting_closure", "due_soon")}
 _FIX = {"hazard": "整改完成后填写 rectified_on", "task": "完成后填写 done_on",
@@ -188,9 +192,9 @@ def finding_message(bucket: str, item: Item) -> str:
         left = "今天到期" if item.days == 0 else f"还剩 {-item.days} 天"
         return f"{what}应于 {item.due} 完成，{left}{who}"
     if bucket == "stale":
-        return (f"{what}已超过 90 天没有进展记录，应于 {item.due} 前更新，已超过 {item.days} 天{who}；"
+        return (f"{what}已超过 {STALE_DAYS} 天没有进展记录，应于 {item.due} 前更新，已超过 {item.days} 天{who}；"
                 "请在 progress 下记录最新进展（date、note）")
-    return (f"{what}整改完成已超过 30 天仍未销号，应于 {item.due} 前验收销号，已超过 {item.days} 天{who}；"
+    return (f"{what}整改完成已超过 {CLOSURE_DAYS} 天仍未销号，应于 {item.due} 前验收销号，已超过 {item.days} 天{who}；"
             "请组织验收并填写 verified_by 和 closed_on")
 
 
@@ -303,10 +307,16 @@ class CheckResult:
         return self.errors > 0 or any(self.failing(b) and items for b, items in self.findings.buckets().items())
 
     def summary(self) -> str:
+        """The verdict, counting exactly the lines printed above it: each deadline finding is printed
+        as an error when its list fails the run (--fail-on), else as a warning."""
         warnings = len(self.diagnostics) - self.errors
+        late_errors = sum(len(items) for b, items in self.findings.buckets().items() if self.failing(b))
+        late_warnings = len(self.findings) - late_errors
         verdict = "未通过" if self.failed else "通过"
-        return (f"检查{verdict}（--fail-on {self.fail_on}，截至 {self.findings.as_of}）：{self.errors} 个错误、"
-                f"{warnings} 个警告；{findings_counts(self.findings)}。")
+        return (f"检查{verdict}（--fail-on {self.fail_on}，截至 {self.findings.as_of}）："
+                f"{self.errors + late_errors} 个错误、{warnings + late_warnings} 个警告"
+                f"（台账格式 {self.errors} 个错误、{warnings} 个警告；期限 {late_errors} 个错误、{late_warnings} 个警告）；"
+                f"{findings_counts(self.findings)}。")
 
 
 def _located(result: CheckResult) -> Iterable[tuple[str, Item]]:

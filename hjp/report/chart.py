@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:  # the child process (see _main) must not pay for the ledger modules
     from hjp.report.viewmodel import MonthPoint
@@ -25,11 +25,33 @@ _HINTS = ("CJK", " SC", "Hei", "Song", "WenQuanYi", "YaHei", "Ming", "Kai", "Fan
 
 
 def find_cjk_font() -> tuple[str, Path] | None:
-    """(family, file) of a font with Chinese glyphs, or None."""
+    """(family, file) of a font with Chinese glyphs, or None.
+
+    matplotlib caches the system's font list the first time it runs: fonts installed after that
+    (``apt-get install fonts-noto-cjk`` after a first chart) are not in it. When the cached list has
+    no CJK font, the system's font files are looked at once more and any CJK ones added.
+    """
     from matplotlib import font_manager
 
+    found = _pick(font_manager.fontManager.ttflist)
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            if any(h.lower() in Path(path).name.lower() for h in _FILE_HINTS):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # pragma: no cover - an unreadable font file
+                    continue
+        found = _pick(font_manager.fontManager.ttflist)
+    return found
+
+
+_FILE_HINTS = ("CJK", "wqy", "SourceHan", "simhei", "simsun", "simfang", "msyh", "fangsong", "droidsansfallback",
+               "uming", "ukai", "NotoSansSC", "NotoSerifSC")
+
+
+def _pick(entries: Any) -> tuple[str, Path] | None:
     by_name: dict[str, Path] = {}
-    for entry in font_manager.fontManager.ttflist:
+    for entry in entries:
         by_name.setdefault(entry.name, Path(entry.fname))
     for name in PREFERRED:
         if name in by_name:
@@ -40,13 +62,18 @@ def find_cjk_font() -> tuple[str, Path] | None:
     return None
 
 
-def render_png(points: Sequence[MonthPoint], *, title: str, font: tuple[str, Path]) -> bytes:
-    """The chart as PNG bytes (deterministic: no timestamp in the file)."""
+def render_png(points: Sequence[MonthPoint], *, font: tuple[str, Path]) -> bytes:
+    """The chart as PNG bytes (deterministic: no timestamp in the file).
+
+    One y scale for all three series (they are all counts of hazards), whole-number ticks, and no
+    title: the document's caption (图1 …) says what it shows.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     from matplotlib import font_manager
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     family, path = font
     font_manager.fontManager.addfont(str(path))
@@ -56,22 +83,21 @@ def render_png(points: Sequence[MonthPoint], *, title: str, font: tuple[str, Pat
     fig = Figure(figsize=(8, 4.2), dpi=150)
     ax = fig.add_subplot(1, 1, 1)
     width = 0.4
-    ax.bar([i - width / 2 for i in x], [p.found for p in points], width, label="发现隐患", color="#4472c4")
-    ax.bar([i + width / 2 for i in x], [p.closed for p in points], width, label="销号隐患", color="#70ad47")
-    ax.set_ylabel("隐患（项/月）", fontproperties=prop)
-    ax2 = ax.twinx()
-    ax2.plot(x, [p.open_major for p in points], color="#c00000", marker="o", markersize=3, linewidth=1.5,
-             label="未销号重大隐患（月末）")
-    ax2.set_ylabel("未销号重大隐患（项）", fontproperties=prop)
-    top = max([p.open_major for p in points] + [1])
-    ax2.set_ylim(0, top * 1.2 + 1)
+    ax.bar([i - width / 2 for i in x], [p.found for p in points], width, label="发现隐患（项/月）", color="#4472c4")
+    ax.bar([i + width / 2 for i in x], [p.closed for p in points], width, label="销号隐患（项/月）", color="#70ad47")
+    ax.plot(x, [p.open_major for p in points], color="#c00000", marker="o", markersize=3, linewidth=1.5,
+            label="未销号重大隐患（月末，项）")
+    ax.set_ylabel("隐患（项）", fontproperties=prop)
+    top = max([max(p.found, p.closed, p.open_major) for p in points] + [1])
+    ax.set_ylim(0, top * 1.15 + 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    for label in ax.get_yticklabels():
+        label.set_fontproperties(prop)
     step = max(1, len(points) // 12)
     ax.set_xticks(x[::step])
     ax.set_xticklabels(months[::step], rotation=45, ha="right", fontproperties=prop, fontsize=8)
-    ax.set_title(title, fontproperties=prop)
-    handles = ax.get_legend_handles_labels()
-    handles2 = ax2.get_legend_handles_labels()
-    ax.legend(handles[0] + handles2[0], handles[1] + handles2[1], prop=prop, loc="upper left", fontsize=8)
+    ax.legend(prop=prop, loc="upper left", fontsize=8)
+    ax.grid(axis="y", linewidth=0.3, alpha=0.5)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
@@ -81,7 +107,7 @@ def render_png(points: Sequence[MonthPoint], *, title: str, font: tuple[str, Pat
 NO_FONT_EXIT = 3
 
 
-CHART_TITLE = "隐患发现、销号情况和未销号重大隐患"
+CHART_ALT = "隐患发现、销号情况和未销号重大隐患"
 NO_FONT = ("系统中没有中文字体（如 Noto Sans CJK、文泉驿、黑体），报告中不含图表；"
            "安装中文字体后重新生成即可（Debian/Ubuntu：apt-get install fonts-noto-cjk）")
 
@@ -97,7 +123,7 @@ class PendingChart:
         import subprocess
         import sys
 
-        self.proc = subprocess.Popen([sys.executable, "-m", "hjp.report.chart", CHART_TITLE],
+        self.proc = subprocess.Popen([sys.executable, "-m", "hjp.report.chart"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.sent = False
 
@@ -145,7 +171,7 @@ class PendingChart:
 
 
 def _main() -> int:
-    """``python -m hjp.report.chart TITLE`` < months JSON > PNG: lets the CLI draw while it builds the document.
+    """``python -m hjp.report.chart`` < months JSON > PNG: lets the CLI draw while it builds the document.
 
     Started before the ledger is even read: it imports matplotlib and looks for a font first, then
     waits for the data. Empty input means "not needed after all". Exit 3: no CJK font.
@@ -166,7 +192,7 @@ def _main() -> int:
     if font is None:
         return NO_FONT_EXIT
     points = [SimpleNamespace(**p) for p in json.loads(raw)]
-    sys.stdout.buffer.write(render_png(points, title=sys.argv[1], font=font))  # type: ignore[arg-type]
+    sys.stdout.buffer.write(render_png(points, font=font))  # type: ignore[arg-type]
     return 0
 
 

@@ -12,9 +12,22 @@ builds the document with python-docx, applying the layout:
 - tables: header row repeated on every page (``w:tblHeader``), header bold and centred;
 - every font set for East Asian text (``w:eastAsia``) as well as Latin (``w:ascii``/``w:hAnsi``).
 
-Markers the templates may use (HTML comments, invisible in Markdown): ``<!-- 居中 -->`` centres the
-next paragraph; ``<!-- 落款 -->`` starts the signature block (issuing body and date), right-aligned.
-Text ``【请填写：……】`` is highlighted so the clerk sees what is left to write.
+Markers the templates may use (HTML comments, invisible in Markdown):
+
+- ``<!-- 居中 -->`` centres the next paragraph; ``<!-- 主送 -->`` sets it flush left (主送机关, 居左顶格);
+- ``<!-- 附件说明 -->``: the next paragraph is the 附件说明 (7.3.4: 附件：1.…, later lines under the first
+  item's text);
+- ``<!-- 落款 -->`` starts the signature block (issuing body and date), right-aligned and kept on one
+  page with the text above it (7.3.5: never a page holding the 落款 alone);
+- ``<!-- 附件 -->`` starts an attachment on a new page; its first paragraph (附件1) is set in 3号黑体
+  top left, one line above the attachment's title (7.3.7);
+- ``<!-- 分页 -->`` a page break.
+
+Text ``【请填写：……】`` and ``【注意：……】`` is highlighted so the clerk sees what is left to do.
+Titles are broken at word boundaries into balanced lines (``layout.title_lines``); table columns are
+sized from their content (``layout.column_widths``) in a fixed layout with ``w:gridCol`` and cell
+widths (WPS ignores ``tblW``), numbers right-aligned, rows never split across pages, the header row
+repeated; a table too wide for its atoms at 小四 is set in 五号, then 小五.
 """
 
 from __future__ import annotations
@@ -24,7 +37,7 @@ import re
 from xml.sax.saxutils import escape
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from docx import Document
 from lxml import etree
@@ -39,6 +52,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from hjp.files import write_atomic
+from hjp.report.layout import COMFORT_EMS, SLACK_EMS, cell_lines, column_widths, ems, fit_lines, title_lines
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -47,19 +61,28 @@ H2_FONT = "楷体_GB2312"
 PAGE_NUMBER_FONT = "宋体"
 # Font-table fallbacks: Word and LibreOffice use altName when the named font is not installed.
 FALLBACKS = {BODY_FONT: "仿宋", TITLE_FONT: "宋体", H2_FONT: "楷体", H1_FONT: "SimHei"}
+# PANOSE of the fonts they fall back to (from the Windows fonts: 仿宋, 宋体, 楷体, 黑体): Word and WPS
+# use them to pick a like font when neither the name nor the altName is installed.
+PANOSE = {BODY_FONT: "02010609060101010101", TITLE_FONT: "02010600030101010101",
+          H2_FONT: "02010609060101010101", H1_FONT: "02010609060101010101"}
 LATIN_FONT = "Times New Roman"
 BODY_PT = 16
 LINE_PT = 28.9
 TITLE_PT = 22
 PAGE_PT = 14
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-BLANK = re.compile(r"(【请填写[^】]*】)")
+BLANK = re.compile(r"(【(?:请填写|注意)[^】]*】)")
 JC_CENTER = '<w:jc w:val="center"/>'
+JC_RIGHT = '<w:jc w:val="right"/>'
 BR = re.compile(r"<br\s*/?>", re.I)
 # XML 1.0 cannot carry these; the loader already refuses them (HJP008), this is the last guard.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STYLE_TABLE = "表格文字"
+TABLE_SIZES = {12.0: STYLE_TABLE, 10.5: "表格文字五号", 9.0: "表格文字小五"}
 STYLE_SIGN = "落款"
+STYLE_ADDRESSEE = "主送机关"
+STYLE_ANNEX_NOTE = "附件说明"
+STYLE_ANNEX_MARK = "附件标识"
 
 Progress = Callable[[str], None]
 
@@ -132,8 +155,11 @@ def _font_table(doc: Any) -> None:
         return
     root = parse_xml(part.blob)
     for name, alt in FALLBACKS.items():
+        # charset 86 = GB2312; the signature's code-page bit 18 (0x00040000) is GB2312 too.
         font = parse_xml(f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>'
-                         f'<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>')
+                         f'<w:panose1 w:val="{PANOSE[name]}"/><w:charset w:val="86"/><w:family w:val="modern"/>'
+                         f'<w:pitch w:val="fixed"/><w:sig w:usb0="00000001" w:usb1="080E0000" w:usb2="00000010" '
+                         f'w:usb3="00000000" w:csb0="00040000" w:csb1="00000000"/></w:font>')
         root.append(font)
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -204,8 +230,22 @@ def _setup(doc: Any, *, landscape: bool, table_pt: float) -> None:
         st.paragraph_format.keep_with_next = True
     for level in range(4, 7):
         _style(doc, f"Heading {level}", font=BODY_FONT, bold=True, outline=level - 1)
-    _style(doc, STYLE_TABLE, font=BODY_FONT, size=table_pt, indent_chars=None, line=None)
-    _style(doc, STYLE_SIGN, font=BODY_FONT, indent_chars=None, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for size, name in TABLE_SIZES.items():
+        _style(doc, name, font=BODY_FONT, size=size, indent_chars=None, line=None)
+    # 7.3.5.2: 发文机关署名 and 成文日期 right-aligned, two characters in from the right edge
+    _style(doc, STYLE_SIGN, font=BODY_FONT, indent_chars=None,
+           align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(BODY_PT * 2)
+    _style(doc, STYLE_ADDRESSEE, font=BODY_FONT, indent_chars=None, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    note = _style(doc, STYLE_ANNEX_NOTE, font=BODY_FONT, indent_chars=None, align=WD_ALIGN_PARAGRAPH.LEFT)
+    # 附件：1.… two characters in; later lines under the first item (附件： is three characters wide)
+    note.paragraph_format.left_indent = Pt(BODY_PT * 5)
+    note.paragraph_format.first_line_indent = Pt(-BODY_PT * 3)
+    note.paragraph_format.keep_with_next = True
+    note.paragraph_format.space_before = Pt(LINE_PT)  # 正文下空一行 (7.3.4)
+    mark = _style(doc, STYLE_ANNEX_MARK, font=H1_FONT, indent_chars=None, align=WD_ALIGN_PARAGRAPH.LEFT)
+    mark.paragraph_format.page_break_before = True
+    mark.paragraph_format.space_after = Pt(LINE_PT)  # the title goes on the third line (7.3.7)
+    mark.paragraph_format.keep_with_next = True
     _style(doc, "Caption", font=BODY_FONT, size=table_pt, indent_chars=None, align=WD_ALIGN_PARAGRAPH.CENTER,
            line=None)
     for name in ("Footer", "Header"):
@@ -236,59 +276,46 @@ def _text_xml(text: str, bold: bool, italic: bool) -> str:
     return "".join(out)
 
 
-_WIDE = re.compile("[\u2e81-\U0010ffff]")
-
-
-def _ems(text: str) -> float:
-    """Printed width of the longest line in ems: a CJK character is one em; digits and small letters
-    about 0.6 em, capitals 0.7 (fallback fonts vary, so the guess errs on the wide side)."""
-    return max((len(line) * 0.6 + len(_WIDE.findall(line)) * 0.4 + sum(c.isupper() for c in line) * 0.1
-                for line in text.split("<br>")), default=0.0)
-
-
 _EMU_PER_PT = 12700
-_CELL_PADDING_PT = 14.0  # Word's default cell margins (2 × 5.4 pt) and a little air
-_NO_WRAP_EMS = 10.0  # a column whose longest text is at most this wide is kept on one line if it can be
+_CELL_PADDING_PT = 11.5  # Word's default cell margins (2 × 5.4 pt) and a little air
+_PLAIN_TOKENS = ("text", "softbreak", "hardbreak")
 
 
-def column_widths(cells: list[list[str]], ncols: int, *, total: int, font_pt: float) -> list[int]:
-    """Column widths (EMU) summing to about ``total``.
-
-    Short columns (编号, 日期, 状态) get room for their longest text, so an ID never breaks across
-    lines; long columns share what is left in proportion to their longest line (capped, so one long
-    title does not starve the others). A wide register has too many short columns for that: there
-    only the first column (the ID) is kept whole and the others share the rest in proportion.
-    """
-    longest = [0.0] * ncols
-    for row in cells:
-        for i, text in enumerate(row):
-            longest[i] = max(longest[i], _ems(text))
-    need = [(max(ems, 2.0) * font_pt + _CELL_PADDING_PT) * _EMU_PER_PT for ems in longest]
-    if sum(need) <= total:  # everything fits on one line: share the spare room alike
-        return [int(total * n / sum(need)) for n in need]
-    fixed = [i for i in range(ncols) if longest[i] <= _NO_WRAP_EMS]
-    if total - sum(need[i] for i in fixed) < total * 0.4:
-        fixed = [0] if longest[0] <= _NO_WRAP_EMS and need[0] < total * 0.25 else []
-    rest = total - sum(need[i] for i in fixed)
-    flex = [i for i in range(ncols) if i not in fixed]
-    weights = {i: min(longest[i], 28.0) + (0.0 if len(fixed) > 1 else 2.0) for i in flex}
-    return [int(need[i]) if i in fixed else int(rest * weights[i] / sum(weights.values())) for i in range(ncols)]
+def _plain(children: list[Any]) -> str:
+    """A cell's text as printed (line breaks as <br>), for measuring."""
+    out = []
+    for tok in children:
+        if tok.type in ("text", "code_inline"):
+            out.append(tok.content)
+        elif tok.type in ("hardbreak", "softbreak") or tok.type == "html_inline" and BR.fullmatch(tok.content.strip()):
+            out.append("<br>")
+        elif tok.type == "html_inline":
+            out.append(tok.content)
+        elif tok.children:
+            out.append(_plain(tok.children))
+    return "".join(out)
 
 
 class _Builder:
     def __init__(self, doc: Any, *, images: Any, base_dir: Path | None, progress: Progress | None,
-                 text_width: int, table_pt: float) -> None:
+                 text_width: int, table_sizes: tuple[float, ...], names: tuple[str, ...] = ()) -> None:
         self.doc = doc
         self.images = images
         self.base_dir = base_dir
         self.progress = progress
         self.text_width = text_width
-        self.table_pt = table_pt
+        self.table_sizes = table_sizes
+        self.names = names
         self.center_next = False
+        self.flush_next = False
+        self.annex_note_next = False
+        self.annex_mark_next = False
         self.signing = False
         self.list_stack: list[str] = []
         self.quote = 0
         self.deferred: list[tuple[Any, Any]] = []
+        self.last_body: Any = None  # the last paragraph (or table's spacer) before a 落款
+        self.last_table_rows: Any = None
         self.style_ids = {st.name: st.style_id for st in doc.styles if st.type == WD_STYLE_TYPE.PARAGRAPH}
 
     def add_paragraph(self, style: str) -> Any:
@@ -362,12 +389,38 @@ class _Builder:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.first_line_indent = None
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        paragraph.add_run().add_picture(io.BytesIO(data), width=min(self.text_width, Mm(160)))
+        paragraph.paragraph_format.keep_with_next = True  # the picture stays with its caption (图1 …)
+        paragraph.add_run().add_picture(io.BytesIO(data), width=min(self.text_width, Mm(150)))
 
     # -- blocks
+    def title(self, children: list[Any]) -> Any:
+        """The document's or an attachment's title, broken at word boundaries into balanced lines."""
+        p = self.add_paragraph("Title")
+        text = _plain(children)
+        if "<br>" in text or any(t.type not in ("text", "softbreak") for t in children):
+            self.inline(p, children)
+            return p
+        width = self.text_width / _EMU_PER_PT / TITLE_PT - 0.3
+        for k, line in enumerate(title_lines(text, width=width, names=self.names)):
+            if k:
+                p.add_run().add_break()
+            self.text(p, line, bold=False, italic=False)
+        return p
+
     def paragraph(self, children: list[Any], style: str | None = None) -> Any:
         if style is None:
-            style = STYLE_SIGN if self.signing else "Normal"
+            style = "Normal"
+            if self.signing:
+                style = STYLE_SIGN
+            elif self.flush_next:
+                style = STYLE_ADDRESSEE
+            elif self.annex_note_next:
+                style = STYLE_ANNEX_NOTE
+            elif self.annex_mark_next:
+                style = STYLE_ANNEX_MARK
+        self.flush_next = self.annex_note_next = self.annex_mark_next = False
+        if style == STYLE_ANNEX_NOTE and self.last_body is not None:
+            self.last_body.paragraph_format.keep_with_next = True  # the 附件说明 follows the text on its page
         p = self.add_paragraph(style)
         if self.center_next:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -377,42 +430,99 @@ class _Builder:
             p.paragraph_format.first_line_indent = Pt(0)
             p.paragraph_format.left_indent = Pt(BODY_PT * 2 * (len(self.list_stack) + self.quote))
         self.inline(p, children)
+        if style == STYLE_SIGN and self.signing_first:
+            p.paragraph_format.keep_with_next = True  # 署名 with its 成文日期
+            p.paragraph_format.space_before = Pt(LINE_PT)  # 正文（或附件说明）下空一行 (7.3.5.2)
+            self.signing_first = False
+        if style not in (STYLE_SIGN, STYLE_ANNEX_MARK):
+            self.last_body = p
+            self.last_table_rows = None
         return p
 
-    def table(self, header: list[Any], rows: list[list[Any]]) -> None:
+    signing_first = False
+
+    def start_signature(self) -> None:
+        """落款 follows: the text above it stays on its page (7.3.5 — no page holds only the 落款)."""
+        self.signing = True
+        self.signing_first = True
+        if self.last_body is not None:
+            self.last_body.paragraph_format.keep_with_next = True
+        if self.last_table_rows is not None:
+            for tr in self.last_table_rows:
+                for ppr in tr.iter(qn("w:pPr")):
+                    keep = OxmlElement("w:keepNext")
+                    ppr.insert(1, keep)
+
+    def table(self, header: list[Any], rows: list[list[Any]], aligns: list[str | None]) -> None:
         ncols = max([len(header), *(len(r) for r in rows)]) if header or rows else 0
         if ncols == 0:
             return
-        widths = column_widths([[c.content for c in r[:ncols]] for r in [header, *rows[:200]]], ncols,
-                               total=self.text_width, font_pt=self.table_pt)
-        table = self.doc.add_table(rows=0, cols=ncols)
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        for gc, w in zip(table._tbl.tblGrid.gridCol_lst, widths):
-            gc.w = w
+        texts = [[_plain(c.children or []) for c in r[:ncols]] for r in [header, *rows]]
+        total = self.text_width / _EMU_PER_PT
+        widths = None
+        size = self.table_sizes[-1]
+        # The largest size at which running text still gets room (COMFORT_EMS), else the largest at
+        # which at least no atom wraps.
+        for comfort in (COMFORT_EMS, 0.0):
+            for size in self.table_sizes:
+                widths = column_widths(texts, ncols, total=total, font_pt=size, padding_pt=_CELL_PADDING_PT,
+                                       comfort=comfort)
+                if widths is not None:
+                    break
+            if widths is not None:
+                break
+        if widths is None:  # nothing keeps every atom whole: share the width by content at the smallest size
+            widths = _proportional(texts, ncols, total)
+        twips = [int(w * 20) for w in widths]
         # Rows are written as one XML string and parsed once: building them cell by cell through
         # python-docx costs ~0.7 ms a row, which a 10,000-hazard register cannot afford.
-        sid = escape(self.style_ids[STYLE_TABLE], {'"': "&quot;"})
-        tcw = [f'<w:tcPr><w:tcW w:w="{w // 635}" w:type="dxa"/></w:tcPr>' for w in widths]
-        parts = [f'<w:tbl {nsdecls("w")}>']
+        style = TABLE_SIZES[size]
+        sid = escape(self.style_ids[style], {'"': "&quot;"})
+        numeric = [a == "right" for a in aligns] + [False] * (ncols - len(aligns))
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+        parts = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{self.table_style}"/>'
+                 f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+                 '<w:tblLayout w:type="fixed"/>'
+                 '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+                 'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+                 f"<w:tblGrid>{grid}</w:tblGrid>"]
+        tcw = [f'<w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>' for w in twips]
+        head_ppr = f'<w:pPr><w:pStyle w:val="{sid}"/>{JC_CENTER}</w:pPr>'
+        ppr = [f'<w:pPr><w:pStyle w:val="{sid}"/>{JC_RIGHT if numeric[j] else ""}</w:pPr>' for j in range(ncols)]
         n = len(rows) + 1
+        # Lines are broken here, at the places layout.fit_lines allows, so that the word processor
+        # (which may break between any two Chinese characters) never splits a date, an ID or （2期次）.
+        avail = [(w - _CELL_PADDING_PT) / size - SLACK_EMS for w in widths]
         for i, cells in enumerate([header, *rows]):
             head = i == 0
-            parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if head else "<w:tr>")
-            ppr = f'<w:pPr><w:pStyle w:val="{sid}"/>{JC_CENTER if head else ""}</w:pPr>'
+            parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if head
+                         else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             for j in range(ncols):
-                runs = self.runs_xml(cells[j].children or [], bold=head) if j < len(cells) else ""
-                parts.append(f"<w:tc>{tcw[j]}<w:p>{ppr}{runs}</w:p></w:tc>")
+                runs = self.cell_xml(cells[j].children or [], avail[j], bold=head) if j < len(cells) else ""
+                parts.append(f"<w:tc>{tcw[j]}<w:p>{head_ppr if head else ppr[j]}{runs}</w:p></w:tc>")
             parts.append("</w:tr>")
             if self.progress is not None and i and i % 2000 == 0:
                 self.progress(f"正在写入 Word 表格（{i}/{n - 1} 行）")
         parts.append("</w:tbl>")
-        tbl = table._tbl
-        for tr in list(parse_xml("".join(parts))):
-            tbl.append(tr)
+        tbl = parse_xml("".join(parts))
+        body = self.doc.element.body
+        body.insert(len(body) - 1, tbl)  # before the final sectPr
         # A paragraph after a table keeps two tables apart and gives the caption room.
-        self.add_paragraph(STYLE_TABLE)
+        spacer = self.add_paragraph(style)
+        self.last_body = spacer
+        self.last_table_rows = list(tbl.iterchildren(qn("w:tr")))[-2:]
+
+    @property
+    def table_style(self) -> str:
+        return self.doc.styles["Table Grid"].style_id
+
+    def cell_xml(self, children: list[Any], avail: float, *, bold: bool) -> str:
+        """A cell's runs, its plain text broken into lines that fit ``avail`` ems."""
+        if not all(t.type in _PLAIN_TOKENS or t.type == "html_inline" and BR.fullmatch(t.content.strip())
+                   for t in children):
+            return self.runs_xml(children, bold=bold)
+        lines = [piece for line in cell_lines(_plain(children)) for piece in fit_lines(line, avail)]
+        return "<w:r><w:br/></w:r>".join(_text_xml(line, bold, False) for line in lines)
 
     def runs_xml(self, children: list[Any], *, bold: bool = False) -> str:
         """The runs of one table cell as WordprocessingML text (same rules as ``inline``)."""
@@ -448,9 +558,11 @@ class _Builder:
             t = tok.type
             if t == "heading_open":
                 level = int(tok.tag[1])
-                style = "Title" if level == 1 else f"Heading {min(level - 1, 6)}"
-                p = self.add_paragraph(style)
-                self.inline(p, tokens[i + 1].children or [])
+                if level == 1:
+                    self.title(tokens[i + 1].children or [])
+                else:
+                    p = self.add_paragraph(f"Heading {min(level - 1, 6)}")
+                    self.inline(p, tokens[i + 1].children or [])
                 i += 3
                 continue
             if t == "paragraph_open":
@@ -461,6 +573,7 @@ class _Builder:
                 j = i + 1
                 header: list[Any] = []
                 rows: list[list[Any]] = []
+                aligns: list[str | None] = []
                 current: list[Any] | None = None
                 in_head = False
                 while tokens[j].type != "table_close":
@@ -469,6 +582,9 @@ class _Builder:
                         in_head = True
                     elif tt == "thead_close":
                         in_head = False
+                    elif tt == "th_open":
+                        style = (tokens[j].attrs or {}).get("style", "")
+                        aligns.append("right" if "right" in str(style) else None)
                     elif tt == "tr_open":
                         current = []
                     elif tt == "tr_close":
@@ -479,15 +595,22 @@ class _Builder:
                     elif tt == "inline" and current is not None:
                         current.append(tokens[j])
                     j += 1
-                self.table(header, rows)
+                self.table(header, rows, aligns)
                 i = j + 1
                 continue
             if t == "html_block":
                 content = tok.content.strip()
                 if "<!-- 落款 -->" in content:
-                    self.signing = True
+                    self.start_signature()
                 elif "<!-- 居中 -->" in content:
                     self.center_next = True
+                elif "<!-- 主送 -->" in content:
+                    self.flush_next = True
+                elif "<!-- 附件说明 -->" in content:
+                    self.annex_note_next = True
+                elif "<!-- 附件 -->" in content:
+                    self.signing = False
+                    self.annex_mark_next = True
                 elif "<!-- 分页 -->" in content:
                     self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
                 elif not content.startswith("<!--"):
@@ -516,6 +639,15 @@ class _Builder:
                     p = self.add_paragraph(STYLE_TABLE)
                     self.text(p, line, bold=False, italic=False)
             i += 1
+
+
+def _proportional(texts: list[list[str]], ncols: int, total: float) -> list[float]:
+    longest = [1.0] * ncols
+    for row in texts:
+        for j, text in enumerate(row[:ncols]):
+            longest[j] = max(longest[j], min(ems(text), 28.0))
+    s = sum(longest)
+    return [total * x / s for x in longest]
 
 
 # Characters at which markdown-it's inline rules (commonmark + strikethrough, html on) can start
@@ -554,11 +686,14 @@ def markdown_parser(*, fast: bool = True) -> MarkdownIt:
 
 def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
           images: Any = None, base_dir: Path | None = None,
-          progress: Progress | None = None) -> Any:
-    """The python-docx Document for ``markdown``."""
+          progress: Progress | None = None, names: Sequence[str] = ()) -> Any:
+    """The python-docx Document for ``markdown``.
+
+    ``names`` (the town's, villages', phases') are words a title line may break before or after.
+    """
     doc = Document()
-    table_pt = 10.5 if landscape else 12
-    _setup(doc, landscape=landscape, table_pt=table_pt)
+    table_sizes = (10.5, 9.0) if landscape else (12.0, 10.5, 9.0)
+    _setup(doc, landscape=landscape, table_pt=table_sizes[0])
     section = doc.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
     cp = doc.core_properties
@@ -577,7 +712,7 @@ def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
     if progress is not None:
         progress("正在生成 Word 文档")
     builder = _Builder(doc, images=images or {}, base_dir=base_dir, progress=progress, text_width=text_width,
-                       table_pt=table_pt)
+                       table_sizes=table_sizes, names=tuple(names))
     builder.run(tokens)
     builder.place_pictures()
     return doc

@@ -54,6 +54,26 @@ def cn_number(n: int) -> str:
     return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
 
 
+def cn_month(value: date) -> str:
+    """2024-04-10 → 2024年4月."""
+    return f"{value.year}年{value.month}月"
+
+
+def cn_span(start: date, end: date, *, months: bool = False) -> str:
+    """A date range as a report writes it: one date when it is one day (一天的阶段), else A至B.
+
+    ``months``: to the month (2024年4月至2026年9月; one month reads once).
+    """
+    fmt = cn_month if months else cn_date
+    first, last = fmt(start), fmt(end)
+    return first if first == last else f"{first}至{last}"
+
+
+def counts(pairs: Any, unit: str = "项", sep: str = "、") -> str:
+    """(label, number) pairs as 已完成22项、未到期15项, leaving out the zeros (a report does not say 0项)."""
+    return sep.join(f"{label}{n}{unit}" for label, n in pairs if n)
+
+
 def percent(value: float | None, empty: str = "无") -> str:
     """0.8765 → 87.7%; None (nothing to divide) → 无."""
     if value is None:
@@ -132,8 +152,8 @@ def make_environment(extra_dir: Path | None = None) -> SandboxedEnvironment:
         loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, autoescape=False,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters.update(md=md_escape, cell=cell_escape, cn_date=cn_date, cn_number=cn_number,
-                       percent=percent, yuan=yuan)
+    env.filters.update(md=md_escape, cell=cell_escape, cn_date=cn_date, cn_number=cn_number, cn_month=cn_month,
+                       cn_span=cn_span, counts=counts, percent=percent, yuan=yuan)
     return env
 
 

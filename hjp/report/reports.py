@@ -1,8 +1,14 @@
-"""The report pipeline: ledger → view-model → Markdown (one rendering) → Markdown file or Word file.
+"""The report pipeline: ledger → view-model → Markdown (one rendering) → Markdown, Word or JSON.
 
-``REPORTS`` lists the built-in reports; a ledger repository's ``templates/NAME.md.j2`` overrides a
-built-in one or adds a report of its own (which gets every view-model in its context).
-The CLI calls ``produce`` and only chooses where the result goes.
+``REPORTS`` is the table of built-in reports (as ``output.CHECK_REPORTERS`` is of reporters): each
+``ReportSpec`` says how to build its view-model, its default file name and its layout, so nothing
+here branches on a report's name. A ledger repository's ``templates/NAME.md.j2`` overrides a
+built-in report or adds one of its own (which gets every view-model in its context).
+
+The policy of ``hjp report`` lives here too, so the command itself only parses options:
+``plan_output`` (format from -o's extension, refusals, chart file names), ``default_target``
+(Chinese default file names), ``ledger_check`` (a ledger with validation errors is refused unless
+``--allow-errors``; then the report says on its first page how many records were left out).
 """
 
 from __future__ import annotations
@@ -11,35 +17,175 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from hjp.files import write_atomic
 from hjp.load import Ledger
 from hjp.report import render, viewmodel
-from hjp.report.chart import CHART_TITLE, NO_FONT, PendingChart
+from hjp.report.chart import NO_FONT, PendingChart
+
+if TYPE_CHECKING:
+    from hjp.diagnostics import Diagnostic
 
 Progress = Callable[[str], None]
+FORMATS = ("md", "docx", "json")
+
+
+class ReportError(Exception):
+    """A usage problem (unknown report, phase or village; broken town.yaml; bad -o): Chinese message, exit 2."""
+
+
+class LedgerHasErrors(Exception):
+    """The ledger has validation errors and the clerk did not pass --allow-errors (exit 1)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} errors")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class Request:
+    """What is asked of a report's view-model builder."""
+
+    as_of: date
+    phase: Any = None            # the town's Phase (resolved), for phase summaries
+    village: str | None = None   # a village's slug
+    left_out: int = 0            # records not counted because of validation errors
+    on_months: Callable[[list[viewmodel.MonthPoint]], None] | None = None
+
+
+def _self_check(ledger: Ledger, rq: Request) -> Any:
+    return viewmodel.summary(ledger, as_of=rq.as_of, village=rq.village, on_months=rq.on_months,
+                             left_out=rq.left_out)
+
+
+def _phase(ledger: Ledger, rq: Request) -> Any:
+    return viewmodel.summary(ledger, as_of=rq.as_of, phase=rq.phase, village=rq.village, on_months=rq.on_months,
+                             left_out=rq.left_out)
+
+
+def _register(ledger: Ledger, rq: Request) -> Any:
+    return viewmodel.register(ledger, as_of=rq.as_of, village=rq.village, left_out=rq.left_out)
+
+
+def _overdue(ledger: Ledger, rq: Request) -> Any:
+    return viewmodel.overdue_list(ledger, as_of=rq.as_of, village=rq.village, left_out=rq.left_out)
+
+
+def _everything(ledger: Ledger, rq: Request) -> Any:
+    """A repository's own report gets every view-model."""
+    summary = _self_check(ledger, rq)
+    return {"town": summary.town, "as_of": rq.as_of, "summary": summary,
+            "register": _register(ledger, Request(rq.as_of, village=rq.village, left_out=rq.left_out)),
+            "overdue": _overdue(ledger, Request(rq.as_of, village=rq.village, left_out=rq.left_out))}
+
+
+def _months(vm: Any) -> list[viewmodel.MonthPoint]:
+    if isinstance(vm, viewmodel.Summary):
+        return vm.hazards.months
+    if isinstance(vm, viewmodel.Register):
+        return vm.months
+    if isinstance(vm, dict) and "summary" in vm:
+        return vm["summary"].hazards.months
+    return []
 
 
 @dataclass(frozen=True)
 class ReportSpec:
     name: str
-    title: str
+    title: str                                       # what --list says
+    build: Callable[[Ledger, Request], Any]          # the view-model
+    file_name: Callable[[Request], str]              # the default file name (no extension)
     landscape: bool = False
     chart: bool = False
     needs_phase: bool = False
 
 
-REPORTS: dict[str, ReportSpec] = {
-    "self-check": ReportSpec("self-check", "自查总结报告（整个方案期）", chart=True),
-    "phase": ReportSpec("phase", "阶段工作总结（--phase 指定阶段）", chart=True, needs_phase=True),
-    "hazards": ReportSpec("hazards", "隐患排查治理台账（Word 为横向）", landscape=True, chart=True),
-    "overdue": ReportSpec("overdue", "逾期事项督办清单（按责任人分组）"),
-}
+def _named(stem: str) -> Callable[[Request], str]:
+    return lambda rq: f"{stem}-{rq.as_of.isoformat()}"
 
 
-class ReportError(Exception):
-    """A usage problem (unknown report, phase or village; broken town.yaml): Chinese message, exit 2."""
+REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
+    ReportSpec("self-check", "自查总结报告（整个方案期）", _self_check, _named("自查总结报告"), chart=True),
+    ReportSpec("phase", "阶段工作总结（--phase 指定阶段）", _phase,
+               lambda rq: f"{rq.phase.name}工作总结-{rq.as_of.isoformat()}", chart=True, needs_phase=True),
+    ReportSpec("hazards", "隐患排查治理台账（Word 为横向）", _register, _named("隐患排查治理台账"),
+               landscape=True, chart=True),
+    ReportSpec("overdue", "逾期事项督办清单（按责任人分组）", _overdue, _named("逾期事项督办清单")),
+)}
+
+
+def _custom(name: str) -> ReportSpec:
+    return ReportSpec(name, name, _everything, _named(name), chart=True)
+
+
+# --------------------------------------------------------------------------- where the output goes
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    fmt: str                   # md | docx | json
+    target: Path | None        # None: the screen (md, json), or the default name (docx, decided later)
+    chart_name: str | None     # the chart's file name (docx: inside the document; md: beside the file)
+
+
+def plan_output(name: str, fmt: str | None, output: Path | None) -> OutputPlan:
+    """The format (``--format``, else -o's extension, else md) and the checks on -o, before any work."""
+    if output is not None and str(output) == "-":  # the usual spelling of "to the screen"
+        if fmt == "docx":
+            raise ReportError("Word 文件不能输出到屏幕；请用 -o 文件名.docx")
+        output = None
+    if fmt is None:
+        suffix = output.suffix.lower() if output is not None else ""
+        fmt = {".docx": "docx", ".json": "json"}.get(suffix, "md")
+    elif output is not None and output.suffix.lower() in (".md", ".docx", ".json") and \
+            output.suffix.lower()[1:] != fmt:
+        raise ReportError(f"输出文件 {output} 的扩展名与 --format {fmt} 不一致")
+    if output is not None:
+        if output.is_dir():
+            raise ReportError(f"{output} 是目录；-o 请写文件名，例如 {output / (name + '.' + fmt)}")
+        if not output.parent.is_dir():
+            raise ReportError(f"输出目录 {output.parent} 不存在；请先创建")
+        if output.exists() and not output.is_file():
+            # the file is written beside and renamed over: never over a device, pipe or socket
+            raise ReportError(f"{output} 不是普通文件，不能写入报告；请换一个文件名")
+    chart = None
+    if fmt == "docx":
+        chart = "chart.png"
+    elif fmt == "md" and output is not None:
+        chart = f"{output.stem}-图表.png"
+    return OutputPlan(fmt, output, chart)
+
+
+def default_target(ledger: Ledger, name: str, plan: OutputPlan, *, as_of: date, phase: str | None) -> Path | None:
+    """-o, else for Word a Chinese name in the current directory (自查总结报告-2026-12-15.docx)."""
+    if plan.target is not None or plan.fmt != "docx":
+        return plan.target
+    spec = REPORTS.get(name) or _custom(name)
+    return Path(spec.file_name(Request(as_of, phase=find_phase(ledger, phase) if spec.needs_phase else None))
+                + ".docx")
+
+
+def ledger_check(ledger: Ledger, *, as_of: date, allow_errors: bool) -> int:
+    """Validate the ledger as of the report's date; refuse (``LedgerHasErrors``) when it has errors.
+
+    With ``allow_errors``: the number of records left out of the report (those that failed to load;
+    a file that could not be read at all counts as one), for the notice on its first page.
+    """
+    from hjp.diagnostics import Severity
+    from hjp.rules import RuleContext, validate
+
+    diags = validate(ledger, RuleContext(as_of=as_of, is_today=False))
+    errors = [d for d in diags if d.severity is Severity.ERROR]
+    if not errors:
+        return 0
+    if not allow_errors:
+        raise LedgerHasErrors(errors)
+    loaded = {id(d) for d in ledger.diagnostics}
+    return len({(d.path, d.record or d.line) for d in errors if id(d) in loaded}) or len(errors)
+
+
+# --------------------------------------------------------------------------- producing
 
 
 @dataclass
@@ -47,10 +193,12 @@ class Produced:
     markdown: str
     title: str
     landscape: bool
+    view_model: Any = None
     chart_png: bytes | None = None
     notices: list[str] = field(default_factory=list)
     pending: "PendingChart | None" = None
     rerender: Callable[[], str] | None = None
+    names: list[str] = field(default_factory=list)  # proper names a title may break around
 
     def finish(self) -> bool:
         """Wait for a chart drawn in the background; without one, the Markdown no longer links it.
@@ -96,6 +244,8 @@ def available(ledger: Ledger | None) -> list[tuple[str, str, str]]:
 
 def _context(vm: Any) -> dict[str, Any]:
     # shallow: the template sees the view-model's fields as top-level names
+    if isinstance(vm, dict):
+        return dict(vm)
     return {f.name: getattr(vm, f.name) for f in fields(vm)}
 
 
@@ -111,9 +261,33 @@ def find_phase(ledger: Ledger, name: str | None) -> Any:
     raise ReportError(f"town.yaml 中没有名为 {name} 的阶段；可选：{names}")
 
 
+def spec_for(ledger: Ledger, name: str, *, phase: str | None, village: str | None) -> ReportSpec:
+    """The report asked for, after the usage checks (ReportError)."""
+    if ledger.town is None:
+        raise ReportError("town.yaml 有错误，无法生成报告；请先运行 hjp validate 并按提示修正")
+    if name not in REPORTS and render.template_source(name, user_templates_dir(ledger)) is None:
+        names = "、".join(n for n, _, _ in available(ledger))
+        raise ReportError(f"没有名为 {name} 的报告；可用的报告：{names}（hjp report --list 查看说明）")
+    if village is not None and village not in ledger.villages:
+        names = "、".join(ledger.villages) or "（台账中还没有村）"
+        raise ReportError(f"台账中没有村 {village}；可选：{names}")
+    spec = REPORTS.get(name) or _custom(name)
+    if phase is not None and not spec.needs_phase:
+        raise ReportError(f"--phase 只用于 phase 报告，{name} 报告不按阶段划分")
+    return spec
+
+
+def view_model(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None, village: str | None = None,
+               left_out: int = 0) -> Any:
+    """The view-model every figure of report ``name`` comes from (what --format json prints)."""
+    spec = spec_for(ledger, name, phase=phase, village=village)
+    rq = Request(as_of, find_phase(ledger, phase) if spec.needs_phase else None, village, left_out)
+    return spec.build(ledger, rq)
+
+
 def produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None, village: str | None = None,
             chart_name: str | None = None, progress: Progress | None = None,
-            background: PendingChart | None = None) -> Produced:
+            background: PendingChart | None = None, left_out: int = 0) -> Produced:
     """Render report ``name``; with ``chart_name`` the chart is drawn and linked under that name.
 
     ``background`` is a chart process already started (the CLI's choice): the chart is drawn there, in
@@ -121,7 +295,7 @@ def produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None,
     """
     try:
         produced = _produce(ledger, name, as_of=as_of, phase=phase, village=village, chart_name=chart_name,
-                            progress=progress, background=background)
+                            progress=progress, background=background, left_out=left_out)
     except BaseException:
         if background is not None:
             background.cancel()
@@ -131,51 +305,24 @@ def produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None,
     return produced
 
 
-def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None, village: str | None = None,
-            chart_name: str | None = None, progress: Progress | None = None,
-            background: PendingChart | None = None) -> Produced:
-    if ledger.town is None:
-        raise ReportError("town.yaml 有错误，无法生成报告；请先运行 hjp validate 并按提示修正")
-    extra = user_templates_dir(ledger)
-    if name not in REPORTS and render.template_source(name, extra) is None:
-        names = "、".join(n for n, _, _ in available(ledger))
-        raise ReportError(f"没有名为 {name} 的报告；可用的报告：{names}（hjp report --list 查看说明）")
-    if village is not None and village not in ledger.villages:
-        names = "、".join(ledger.villages) or "（台账中还没有村）"
-        raise ReportError(f"台账中没有村 {village}；可选：{names}")
-    spec = REPORTS.get(name, ReportSpec(name, name, chart=True))
-    if phase is not None and not spec.needs_phase:
-        raise ReportError(f"--phase 只用于 phase 报告，{name} 报告不按阶段划分")
+def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None, village: str | None,
+             chart_name: str | None, progress: Progress | None, background: PendingChart | None,
+             left_out: int) -> Produced:
+    spec = spec_for(ledger, name, phase=phase, village=village)
     say = progress or (lambda _msg: None)
     say("正在计算统计数据")
-    context: dict[str, Any]
-    months: list[viewmodel.MonthPoint]
     early = None
     if background is not None and chart_name is not None and spec.chart:
         early = partial(_send_early, background)
-    if name == "self-check":
-        vm: Any = viewmodel.summary(ledger, as_of=as_of, village=village, on_months=early)
-        context, months = _context(vm), vm.months
-    elif name == "phase":
-        vm = viewmodel.summary(ledger, as_of=as_of, phase=find_phase(ledger, phase), village=village,
-                               on_months=early)
-        context, months = _context(vm), vm.months
-    elif name == "hazards":
-        vm = viewmodel.register(ledger, as_of=as_of, village=village)
-        context, months = _context(vm), vm.months
-    elif name == "overdue":
-        vm = viewmodel.overdue_list(ledger, as_of=as_of, village=village)
-        context, months = _context(vm), []
-    else:
-        summary = viewmodel.summary(ledger, as_of=as_of, village=village)
-        context = {"town": ledger.town, "as_of": as_of, "summary": summary,
-                   "register": viewmodel.register(ledger, as_of=as_of, village=village),
-                   "overdue": viewmodel.overdue_list(ledger, as_of=as_of, village=village)}
-        months = summary.months
-    produced = Produced("", spec.title, spec.landscape)
+    rq = Request(as_of, find_phase(ledger, phase) if spec.needs_phase else None, village, left_out, early)
+    vm = spec.build(ledger, rq)
+    months = _months(vm) if spec.chart else []
+    produced = Produced("", spec.title, spec.landscape, view_model=vm,
+                        names=[ledger.town.name, *(v.name for v in ledger.villages.values()),  # type: ignore[union-attr]
+                               *(ph.name for ph in ledger.town.phases)])  # type: ignore[union-attr]
     chart = None
     pending = None
-    if chart_name is not None and spec.chart and _worth_drawing(months):
+    if chart_name is not None and _worth_drawing(months):
         if background is not None:
             # drawn by a child process (matplotlib costs ~0.5 s to import) while we template and build
             pending = background
@@ -188,8 +335,9 @@ def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None
             if png is not None:
                 produced.chart_png = png
                 chart = chart_name
+    context = _context(vm)
     context["chart"] = chart
-    context["issuer"] = f"{ledger.town.name}人民政府"
+    extra = user_templates_dir(ledger)
     say("正在套用模板")
     produced.markdown = _render(name, context, extra)
     if pending is not None:
@@ -230,7 +378,7 @@ def chart_png(months: list[viewmodel.MonthPoint], notices: list[str]) -> bytes |
     if font is None:
         notices.append(NO_FONT)
         return None
-    return chart.render_png(months, title=CHART_TITLE, font=font)
+    return chart.render_png(months, font=font)
 
 
 def write_docx(produced: Produced, path: Path, *, as_of: date, chart_name: str | None,
@@ -246,7 +394,8 @@ def write_docx(produced: Produced, path: Path, *, as_of: date, chart_name: str |
 
     def build() -> Any:
         return docx_writer.build(produced.markdown, title=_first_heading(produced.markdown) or produced.title,
-                                 as_of=as_of, landscape=produced.landscape, images=Images(), progress=progress)
+                                 as_of=as_of, landscape=produced.landscape, images=Images(), progress=progress,
+                                 names=produced.names)
 
     markdown = produced.markdown
     doc = build()
@@ -257,12 +406,24 @@ def write_docx(produced: Produced, path: Path, *, as_of: date, chart_name: str |
     docx_writer.save_atomic(doc, path)
 
 
+def write_markdown(produced: Produced, target: Path, chart_name: str | None) -> Path | None:
+    """The Markdown file, and its chart beside it (written first); the chart's path, if any."""
+    from hjp.diagnostics import os_reason
+
+    produced.finish()
+    chart = None
+    if produced.chart_png is not None and chart_name is not None:
+        chart = target.parent / chart_name
+        try:
+            write_atomic(chart, produced.chart_png)
+        except OSError as exc:
+            raise ReportError(f"无法写入图表 {chart}（{os_reason(exc)}），报告未写出") from None
+    write_atomic(target, produced.markdown.encode("utf-8"))
+    return chart
+
+
 def _first_heading(markdown: str) -> str | None:
     for line in markdown.splitlines():
         if line.startswith("# "):
-            return line[2:].strip().replace("\\", "")
+            return line[2:].strip().replace("\\", "").replace("<br>", "")
     return None
-
-
-def write_text_atomic(path: Path, data: bytes) -> None:
-    write_atomic(path, data)

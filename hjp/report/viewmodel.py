@@ -4,15 +4,20 @@ Templates hold wording and layout only; everything countable is counted here, fr
 the deadline engine (``hjp.deadlines``), so that each statistic is tested on its own and the reports
 agree with ``hjp overdue`` for the same ``as_of``. Nothing here writes prose: text a person must
 write comes from the ledger's progress notes, or stays a blank the template marks for the clerk.
-``reporter`` (举报人) is never copied into any view-model (DESIGN §7).
+``reporter`` (举报人) is never copied into any view-model (DESIGN §7). A view-model holds plain
+values only (dataclasses, enums, dates, numbers, text): ``hjp report NAME --format json`` prints it
+as it is (``jsonview``; keys in docs/report-json.md).
 
 Definitions (for a period [start, end] evaluated at D = min(as_of, end)):
 - found: hazards found in the period on or before D (voided ones never count);
-- rectified / closed: of those, rectified / closed on or before D;
-- 整改率 = rectified / found;
+- each found hazard is in exactly one bucket (``status.HazardBucket``): 已销号, 已整改待验收,
+  整改中未逾期, 逾期未整改 (deadline < D, as ``hjp overdue``); the four add up to found;
+- rectified (已整改) = 已销号 + 已整改待验收; 整改率 = rectified / found;
 - 按期整改率 = rectified on or before their deadline / those whose deadline has passed (deadline < D);
 - open 重大 and 存量 (found before 2025-01-01) still open are stock figures at D over all hazards,
-  whatever the period: "open" means not closed (销号) by D — 动态清零 counts 销号, not 整改完成.
+  whatever the period: "open" means not closed (销号) by D — 动态清零 counts 销号, not 整改完成;
+- a task counts once, under its status; a recurring task's missed calendar periods are 期次;
+- drill coverage is counted per year in 家 (units), never 家次.
 """
 
 from __future__ import annotations
@@ -26,21 +31,67 @@ from typing import Any, Callable, Iterable, Sequence
 from hjp import deadlines
 from hjp import model as m
 from hjp.load import Ledger
+from hjp.status import (TASK_STATUS_ORDER, HazardBucket, HazardStatus, TaskStatus, hazard_label,
+                        task_label)
 
 LEGACY_BEFORE = date(2025, 1, 1)  # 存量隐患: found before 2025 (the plan's first full year)
 LEVELS = ("一般", "重大")
-TASK_STATES = ("已完成", "未到期", "已逾期", "长期坚持")
 KIND_LABELS = {
     "hazard": "隐患整改", "task": "任务", "milestone": "阶段目标", "occurrence": "周期性任务",
     "drill": "演练", "coverage": "疏散逃生演练",
 }
 NO_LEAD = "（未明确责任人）"
-OPEN = ("整改中", "已整改待验收")  # hazard_status of a hazard not closed (销号): what 动态清零 counts
+TOWN_LEVEL = "镇级"
+TASK_KINDS = ("task", "milestone", "occurrence")
 
 
 def rate(num: int, den: int) -> float | None:
     """num / den, or None when there is nothing to divide (the template prints 无)."""
     return num / den if den else None
+
+
+def _id_key(record_id: str) -> tuple:
+    # RW-2 before RW-10: compare digit groups as numbers
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in record_id.split("-"))
+
+
+# ----------------------------------------------------------------------------- header
+
+
+@dataclass(slots=True)
+class PhaseInfo:
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(slots=True)
+class PlanInfo:
+    title: str
+    doc_no: str
+    issued_on: date
+    start: date
+    end: date
+
+
+@dataclass(slots=True)
+class TownInfo:
+    name: str
+    county: str
+    issuer: str  # who signs (落款): the town's people's government
+
+
+def town_info(town: m.Town) -> TownInfo:
+    return TownInfo(town.name, town.county, f"{town.name}人民政府")
+
+
+def plan_info(town: m.Town) -> PlanInfo:
+    p = town.plan
+    return PlanInfo(p.title, p.doc_no, p.issued_on, p.start, p.end)
+
+
+def phase_info(phase: m.Phase) -> PhaseInfo:
+    return PhaseInfo(phase.name, phase.start, phase.end)
 
 
 # ----------------------------------------------------------------------------- hazards
@@ -52,12 +103,21 @@ class HazardStats:
 
     label: str
     found: int = 0
-    rectified: int = 0
-    closed: int = 0
-    due_passed: int = 0
-    on_time: int = 0
-    open_major: int = 0
-    legacy_open: int = 0
+    closed: int = 0       # 已销号
+    verifying: int = 0    # 已整改待验收
+    open: int = 0         # 整改中未逾期
+    overdue: int = 0      # 逾期未整改
+    due_passed: int = 0   # deadline < D: the denominator of 按期整改率
+    on_time: int = 0      # of those, rectified on or before the deadline
+    open_major: int = 0   # stock at D: 重大 not closed
+    legacy_open: int = 0  # stock at D: found before LEGACY_BEFORE, not closed
+
+    JSON_DERIVED = ("rectified", "rectified_rate", "on_time_rate")
+
+    @property
+    def rectified(self) -> int:
+        """已整改: closed or rectified awaiting verification."""
+        return self.closed + self.verifying
 
     @property
     def rectified_rate(self) -> float | None:
@@ -67,23 +127,20 @@ class HazardStats:
     def on_time_rate(self) -> float | None:
         return rate(self.on_time, self.due_passed)
 
-    @property
-    def open(self) -> int:
-        return self.found - self.closed
+    def buckets(self) -> list[tuple[str, int]]:
+        """(label, count) of the four buckets, in the order reports give them."""
+        return [(HazardBucket.CLOSED.label, self.closed), (HazardBucket.RECTIFIED.label, self.verifying),
+                (HazardBucket.OPEN.label, self.open), (HazardBucket.OVERDUE.label, self.overdue)]
 
 
 _COUNTS = tuple(f.name for f in fields(HazardStats) if f.name != "label")
+_BUCKET_FIELD = {HazardBucket.CLOSED: "closed", HazardBucket.RECTIFIED: "verifying", HazardBucket.OPEN: "open",
+                 HazardBucket.OVERDUE: "overdue"}
 
 
-def _add_hazard(row: HazardStats, h: m.Hazard, as_of: date, since: date | None) -> None:
-    status = deadlines.hazard_status(h, as_of)
-    if status is not None and status != "已作废":
-        _count(row, h, status, as_of, since)
-
-
-def _count(row: HazardStats, h: m.Hazard, status: str, as_of: date, since: date | None) -> None:
-    """Count a hazard found by ``as_of`` and not voided, whose ``hazard_status`` is ``status``."""
-    is_open = status in OPEN
+def _count(row: HazardStats, h: m.Hazard, bucket: HazardBucket, as_of: date, since: date | None) -> None:
+    """Count a hazard found by ``as_of`` and not voided, standing in ``bucket`` at ``as_of``."""
+    is_open = bucket is not HazardBucket.CLOSED
     if is_open and h.level == "重大":
         row.open_major += 1
     if is_open and h.found_on < LEGACY_BEFORE:
@@ -91,10 +148,8 @@ def _count(row: HazardStats, h: m.Hazard, status: str, as_of: date, since: date 
     if since is not None and h.found_on < since:
         return
     row.found += 1
-    if status in ("已整改待验收", "已销号"):
-        row.rectified += 1
-    if status == "已销号":
-        row.closed += 1
+    name = _BUCKET_FIELD[bucket]
+    setattr(row, name, getattr(row, name) + 1)
     deadline = h.rectification.deadline
     if deadline < as_of:
         row.due_passed += 1
@@ -111,11 +166,14 @@ def hazard_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since:
     """
     rows: dict[str, HazardStats] = {lab: HazardStats(lab) for lab in labels}
     for slug, h in hazards:
+        bucket = deadlines.hazard_bucket(h, as_of)
+        if bucket is None:
+            continue
         group = slug if key == "village" else getattr(h, key)
         row = rows.get(group)
         if row is None:
             row = rows[group] = HazardStats(group)
-        _add_hazard(row, h, as_of, since)
+        _count(row, h, bucket, as_of, since)
     total = _total(rows.values())  # every hazard counts in exactly one row: the total is their sum
     order = {lab: i for i, lab in enumerate(labels)}
     out = sorted(rows.values(), key=lambda r: (order.get(r.label, len(order)), r.label))
@@ -156,12 +214,12 @@ def month_series(hazards: Sequence[m.Hazard], *, start: date, as_of: date) -> li
     majors = []
     for h in hazards:
         status = deadlines.hazard_status(h, as_of)
-        if status is None or status == "已作废":
+        if status is None or status is HazardStatus.VOID:
             continue
         p = index.get((h.found_on.year, h.found_on.month))
         if p is not None:
             p.found += 1
-        if status == "已销号":
+        if status is HazardStatus.CLOSED:
             assert h.closed_on is not None
             p = index.get((h.closed_on.year, h.closed_on.month))
             if p is not None:
@@ -170,8 +228,11 @@ def month_series(hazards: Sequence[m.Hazard], *, start: date, as_of: date) -> li
             majors.append(h)
     for (yy, mm), p in index.items():
         end = min(date(yy, mm, calendar.monthrange(yy, mm)[1]), as_of)
-        p.open_major = sum(1 for h in majors if deadlines.hazard_status(h, end) in OPEN)
+        p.open_major = sum(1 for h in majors if deadlines.hazard_status(h, end) in _NOT_CLOSED)
     return points
+
+
+_NOT_CLOSED = (HazardStatus.RECTIFYING, HazardStatus.RECTIFIED)
 
 
 # ----------------------------------------------------------------------------- drills
@@ -183,6 +244,8 @@ class DrillRow:
     per_year: list[int]
     participants: int = 0
 
+    JSON_DERIVED = ("total",)
+
     @property
     def total(self) -> int:
         return sum(self.per_year)
@@ -190,9 +253,13 @@ class DrillRow:
 
 @dataclass(slots=True)
 class CoverageRow:
+    """疏散逃生演练 coverage in one calendar year, in 家 (units)."""
+
     year: int
     owed: int
     covered: int
+
+    JSON_DERIVED = ("missing", "rate")
 
     @property
     def rate(self) -> float | None:
@@ -241,9 +308,18 @@ def coverage_by_year(ledger: Ledger, slugs: Sequence[str], *, as_of: date) -> li
 
 
 @dataclass(slots=True)
-class Note:
-    date: date
+class NoteSummary:
+    """Progress notes of the same wording, summarised: the date range and how many times.
+
+    A note written once reads as itself with its date; one written 156 times by 12 villages reads
+    once, with its first and last date and the count.
+    """
+
     text: str
+    first: date
+    last: date
+    count: int
+    villages: int  # how many villages wrote it (0: town-level tasks only)
 
 
 @dataclass(slots=True)
@@ -253,9 +329,11 @@ class TaskRow:
     ref: str | None
     lead: str
     village: str | None
-    state: str
-    notes: list[Note]
-    occurrences: int
+    status: TaskStatus
+    label: str          # the status as shown: 已逾期（3期次）, 长期坚持（120天无进展）…
+    occurrences: int    # recurring: how many times done (on or before D)
+    missed: int         # recurring: periods missed (期次)
+    is_self: bool       # this task is the report itself
 
 
 @dataclass(slots=True)
@@ -263,34 +341,49 @@ class ActionBlock:
     number: int | None      # None: tasks not tied to an action
     name: str
     tasks: list[TaskRow]
-    counts: dict[str, int]  # state -> number, in TASK_STATES order
-
-    @property
-    def has_notes(self) -> bool:
-        return any(t.notes for t in self.tasks)
+    counts: list[tuple[str, int]]  # (status label, number) in TASK_STATUS_ORDER
+    notes: list[NoteSummary]       # its tasks' progress notes, summarised, in date order
 
 
-def _task_row(task: m.Task, town: m.Town, village: str | None, *, as_of: date, since: date | None) -> TaskRow:
-    notes = [Note(p.date, p.note) for p in task.progress
-             if p.date <= as_of and (since is None or p.date >= since)]
-    # Occurrences are counted, not quoted: their notes are mostly "已落实" and would drown the progress notes.
-    notes.sort(key=lambda n: n.date)
+def _summarise_notes(entries: list[tuple[date, str, str | None]]) -> list[NoteSummary]:
+    """(date, text, village slug) → one NoteSummary per distinct text, ordered by first date."""
+    by_text: dict[str, NoteSummary] = {}
+    villages: dict[str, set[str]] = defaultdict(set)
+    for day, text, slug in entries:
+        key = text.strip()
+        s = by_text.get(key)
+        if s is None:
+            by_text[key] = NoteSummary(key, day, day, 1, 0)
+        else:
+            s.first, s.last, s.count = min(s.first, day), max(s.last, day), s.count + 1
+        if slug is not None:
+            villages[key].add(slug)
+    for key, s in by_text.items():
+        s.villages = len(villages[key])
+    return sorted(by_text.values(), key=lambda s: (s.first, s.text))
+
+
+def _task_row(task: m.Task, town: m.Town, village: str | None, lead: str, *, as_of: date,
+              since: date | None, is_self: bool) -> TaskRow:
+    status = deadlines.task_status(task, town, as_of)
     occ = sum(1 for o in task.occurrences if o.date <= as_of and (since is None or o.date >= since))
-    return TaskRow(task.id, task.title, task.ref, "、".join(task.lead) or NO_LEAD, village,
-                   deadlines.task_status(task, town, as_of), notes, occ)
+    missed = len(deadlines.missed_periods(task, town, as_of))
+    stale_days = None
+    if status is TaskStatus.ONGOING:
+        last, _real = deadlines.last_progress(task, town, as_of)
+        if last is not None and (as_of - last).days > deadlines.STALE_DAYS:
+            stale_days = (as_of - last).days
+    return TaskRow(task.id, task.title, task.ref, lead, village, status,
+                   task_label(status, missed=missed, stale_days=stale_days), occ, missed, is_self)
 
 
-def _id_key(record_id: str) -> tuple:
-    # RW-2 before RW-10: compare digit groups as numbers
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in record_id.split("-"))
-
-
-def task_blocks(ledger: Ledger, *, as_of: date, since: date | None = None,
-                village: str | None = None) -> list[ActionBlock]:
+def task_blocks(ledger: Ledger, *, as_of: date, since: date | None = None, village: str | None = None,
+                is_self: Callable[[str | None, m.Task], bool] = lambda _s, _t: False) -> list[ActionBlock]:
     """Tasks grouped by the plan's action (in the plan's order), then those tied to no action."""
     town = ledger.town
     assert town is not None
     groups: dict[int | None, list[TaskRow]] = defaultdict(list)
+    notes: dict[int | None, list[tuple[date, str, str | None]]] = defaultdict(list)
     for slug, task in ledger.all_tasks():
         if task.void is not None or task.shape is None:
             continue
@@ -298,15 +391,20 @@ def task_blocks(ledger: Ledger, *, as_of: date, since: date | None = None,
             continue  # as in deadlines.compute: a village's report leaves the town's tasks out
         vname = ledger.villages[slug].name if slug else None
         action = task.action if task.action in town.actions else None
-        groups[action].append(_task_row(task, town, vname, as_of=as_of, since=since))
+        lead = "、".join(task.lead or task.owners) or NO_LEAD
+        groups[action].append(_task_row(task, town, vname, lead, as_of=as_of, since=since,
+                                        is_self=is_self(slug, task)))
+        # Occurrences are counted, not quoted: their notes are mostly "已落实" and would drown the progress notes.
+        notes[action].extend((p.date, p.note, slug) for p in task.progress
+                             if p.date <= as_of and (since is None or p.date >= since) and p.note.strip())
     blocks = []
     for number in [*sorted(town.actions), None]:
         rows = sorted(groups.get(number, []), key=lambda r: _id_key(r.id))
         if number is None and not rows:
             continue
-        counts = {s: sum(1 for r in rows if r.state == s) for s in TASK_STATES}
+        counts = [(s.label, sum(1 for r in rows if r.status is s)) for s in TASK_STATUS_ORDER]
         blocks.append(ActionBlock(number, town.actions[number] if number is not None else "其他工作任务",
-                                  rows, counts))
+                                  rows, counts, _summarise_notes(notes.get(number, []))))
     return blocks
 
 
@@ -315,7 +413,7 @@ def task_blocks(ledger: Ledger, *, as_of: date, since: date | None = None,
 
 @dataclass(slots=True)
 class ItemRow:
-    """A deadline finding, with the village's name instead of its slug."""
+    """A deadline finding as reports show it: the village's name, the responsible person(s)."""
 
     key: str
     id: str
@@ -326,15 +424,33 @@ class ItemRow:
     due: date
     days: int
     lead: str
+    major: bool  # a 重大 hazard
 
 
-def item_rows(ledger: Ledger, items: Iterable[Any]) -> list[ItemRow]:
-    out = []
-    for it in items:
-        vname = ledger.villages[it.village].name if it.village in ledger.villages else "镇级"
-        out.append(ItemRow(it.key, it.id, it.kind, KIND_LABELS.get(it.kind, it.kind), it.title, vname,
-                           it.due, it.days, "、".join(it.lead) or NO_LEAD))
-    return out
+class Rows:
+    """Builds ItemRows: the record index and village names looked up once, not per item."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.records = deadlines.record_index(ledger)
+        self.names = {slug: v.name for slug, v in ledger.villages.items()}
+
+    def village(self, slug: str | None) -> str:
+        return self.names.get(slug or "", TOWN_LEVEL)
+
+    def is_major(self, item: Any) -> bool:
+        return item.kind == "hazard" and getattr(self.records.get(item.id), "level", None) == "重大"
+
+    def lead(self, item: Any) -> list[str]:
+        return deadlines.responsible(item, self.records)
+
+    def row(self, item: Any) -> ItemRow:
+        return ItemRow(item.key, item.id, item.kind, KIND_LABELS.get(item.kind, item.kind), item.title,
+                       self.village(item.village), item.due, item.days, "、".join(self.lead(item)) or NO_LEAD,
+                       self.is_major(item))
+
+    def rows(self, items: Iterable[Any]) -> list[ItemRow]:
+        return [self.row(it) for it in items]
 
 
 @dataclass(slots=True)
@@ -345,92 +461,151 @@ class VillageCount:
     first_due: date | None
 
 
-def hazard_counts_by_village(ledger: Ledger, items: Sequence[Any]) -> list[VillageCount]:
-    """Hazard findings counted per village (in ledger order), with how many are 重大 and the earliest due."""
+def counts_by_village(rows: Rows, items: Sequence[Any]) -> list[VillageCount]:
+    """Findings counted per village (in ledger order), with how many are 重大 and the earliest due."""
     by: dict[str, VillageCount] = {}
     for it in items:
         slug = it.village or ""
         vc = by.get(slug)
         if vc is None:
-            vname = ledger.villages[slug].name if slug in ledger.villages else "镇级"
-            vc = by[slug] = VillageCount(vname, 0, 0, None)
+            vc = by[slug] = VillageCount(rows.village(it.village), 0, 0, None)
         vc.count += 1
-        rec = ledger.record(it.id)
-        if rec is not None and getattr(rec, "level", None) == "重大":
+        if rows.is_major(it):
             vc.major += 1
         if vc.first_due is None or it.due < vc.first_due:
             vc.first_due = it.due
-    order = {s: i for i, s in enumerate(ledger.villages)}
+    order = {s: i for i, s in enumerate(rows.ledger.villages)}
     return [by[s] for s in sorted(by, key=lambda s: (order.get(s, -1), s))]
 
 
-def _major(ledger: Ledger, items: Iterable[Any]) -> list[Any]:
-    return [it for it in items if getattr(ledger.record(it.id), "level", None) == "重大"]
+@dataclass(slots=True)
+class YearUnits:
+    """Units that owe a year's 疏散逃生演练 and have not held it, per village (in 家)."""
+
+    year: int
+    units: int
+    by_village: list[VillageCount]
+
+
+def coverage_years(rows: Rows, items: Sequence[Any]) -> list[YearUnits]:
+    per: dict[int, list[Any]] = defaultdict(list)
+    for it in items:
+        per[it.due.year].append(it)
+    return [YearUnits(y, len(per[y]), counts_by_village(rows, per[y])) for y in sorted(per)]
+
+
+@dataclass(slots=True)
+class StaleRow:
+    """An ongoing (长期坚持) task without progress for longer than deadlines.STALE_DAYS."""
+
+    id: str
+    title: str
+    village: str
+    lead: str
+    last: date | None  # its latest progress entry; None: none recorded yet (counted from its start)
+    days: int          # days since ``last`` (or since the start it is counted from)
+
+
+@dataclass(slots=True)
+class TaskProblems:
+    """Tasks past their due dates, counted once each, with the periods and milestones behind them."""
+
+    tasks: int            # tasks with at least one overdue item (each counted once)
+    one_off: int          # one-off tasks overdue
+    milestone_tasks: int  # tasks with overdue milestones
+    milestones: int       # overdue milestones
+    recurring_tasks: int  # recurring tasks with missed periods
+    periods: int          # missed periods (期次)
+    items: list[ItemRow]  # every overdue task, milestone and period, by due date
+
+
+def task_problems(rows: Rows, items: Sequence[Any]) -> TaskProblems:
+    kinds = {"task": set(), "milestone": set(), "occurrence": set()}
+    for it in items:
+        kinds[it.kind].add(it.id)
+    return TaskProblems(
+        tasks=len(set().union(*kinds.values())), one_off=len(kinds["task"]),
+        milestone_tasks=len(kinds["milestone"]), milestones=sum(1 for it in items if it.kind == "milestone"),
+        recurring_tasks=len(kinds["occurrence"]), periods=sum(1 for it in items if it.kind == "occurrence"),
+        items=rows.rows(items))
 
 
 @dataclass(slots=True)
 class Problems:
-    """三、存在的问题: what is overdue, missed or stale at D."""
+    """三、存在的问题: what is overdue, missed or stale at D (the report's own task left out)."""
 
-    tasks: list[ItemRow]              # overdue tasks, milestones and recurring periods
-    hazards: list[VillageCount]       # overdue hazard rectifications per village
-    hazards_total: int
-    major_hazards: list[ItemRow]      # overdue 重大 hazards, one by one
+    tasks: TaskProblems
+    hazards: int                      # 逾期未整改
+    hazards_major: list[ItemRow]      # of which 重大, one by one
+    hazards_by_village: list[VillageCount]
+    hazard_items: list[ItemRow]       # every overdue hazard (附件)
     drills: list[ItemRow]             # planned drills not held
-    coverage: list[VillageCount]      # units that missed their yearly 疏散逃生 drill, per village
-    coverage_total: int
-    stale: list[ItemRow]              # ongoing tasks with no progress for 90 days
-    awaiting: list[VillageCount]      # rectified > 30 days ago, not closed
-    awaiting_total: int
+    coverage: list[YearUnits]         # units that missed a past year's 疏散逃生演练, per year (家)
+    stale: list[StaleRow]
+    stale_never: int                  # of which with no progress recorded at all
+    awaiting: int                     # rectified > CLOSURE_DAYS ago, not closed
+    awaiting_by_village: list[VillageCount]
+    awaiting_items: list[ItemRow]
+
+    JSON_DERIVED = ("total",)
 
     @property
     def total(self) -> int:
-        return (len(self.tasks) + self.hazards_total + len(self.drills) + self.coverage_total
-                + len(self.stale) + self.awaiting_total)
+        """Every item of ``hjp overdue``'s overdue, stale and awaiting_closure lists (less the report itself)."""
+        return (len(self.tasks.items) + self.hazards + len(self.drills) + sum(c.units for c in self.coverage)
+                + len(self.stale) + self.awaiting)
 
 
 @dataclass(slots=True)
 class Upcoming:
-    """四、下一步工作打算: open items and their due dates, from D to the horizon."""
+    """四、下一步工作打算: what is still open at D and when it falls due, up to the horizon."""
 
     horizon: date
-    tasks: list[ItemRow]              # tasks, milestones, recurring periods, planned drills
-    hazards: list[VillageCount]       # open hazards still within their deadline, per village
-    hazards_total: int
-    major_hazards: list[ItemRow]
-    coverage: list[VillageCount]      # units still owing this year's 疏散逃生 drill
-    coverage_total: int
+    tasks: list[ItemRow]              # tasks, milestones, recurring periods, planned drills due by the horizon
+    hazards: int                      # every hazard 整改中未逾期, whatever its deadline
+    hazards_major: int
+    hazards_after: int                # of which due after the horizon (the plan's end)
+    hazards_by_village: list[VillageCount]
+    coverage: list[YearUnits]         # units still owing the current year's 疏散逃生演练 (家)
 
 
-TASK_KINDS = ("task", "milestone", "occurrence")
+def _stale_rows(rows: Rows, items: Sequence[Any], town: m.Town, as_of: date) -> list[StaleRow]:
+    out = []
+    for it in items:
+        task = rows.records.get(it.id)
+        last, real = deadlines.last_progress(task, town, as_of) if task is not None else (None, False)
+        days = (as_of - last).days if last is not None else it.days + deadlines.STALE_DAYS
+        out.append(StaleRow(it.id, it.title, rows.village(it.village), "、".join(rows.lead(it)) or NO_LEAD,
+                            last if real else None, days))
+    return out
 
 
-def problems(ledger: Ledger, findings: Any) -> Problems:
-    overdue = findings.overdue
+def problems(rows: Rows, findings: deadlines.Findings, town: m.Town, skip: set[str]) -> Problems:
+    overdue = [it for it in findings.overdue if it.id not in skip]
     hz = [it for it in overdue if it.kind == "hazard"]
-    cov = [it for it in overdue if it.kind == "coverage"]
+    stale = _stale_rows(rows, [it for it in findings.stale if it.id not in skip], town, findings.as_of)
     return Problems(
-        tasks=item_rows(ledger, [it for it in overdue if it.kind in TASK_KINDS]),
-        hazards=hazard_counts_by_village(ledger, hz), hazards_total=len(hz),
-        major_hazards=item_rows(ledger, _major(ledger, hz)),
-        drills=item_rows(ledger, [it for it in overdue if it.kind == "drill"]),
-        coverage=hazard_counts_by_village(ledger, cov), coverage_total=len(cov),
-        stale=item_rows(ledger, findings.stale),
-        awaiting=hazard_counts_by_village(ledger, findings.awaiting_closure),
-        awaiting_total=len(findings.awaiting_closure),
+        tasks=task_problems(rows, [it for it in overdue if it.kind in TASK_KINDS]),
+        hazards=len(hz), hazards_major=[r for r in rows.rows(hz) if r.major],
+        hazards_by_village=counts_by_village(rows, hz), hazard_items=rows.rows(hz),
+        drills=rows.rows([it for it in overdue if it.kind == "drill"]),
+        coverage=coverage_years(rows, [it for it in overdue if it.kind == "coverage"]),
+        stale=stale, stale_never=sum(1 for s in stale if s.last is None),
+        awaiting=len(findings.awaiting_closure), awaiting_by_village=counts_by_village(rows, findings.awaiting_closure),
+        awaiting_items=rows.rows(findings.awaiting_closure),
     )
 
 
-def upcoming(ledger: Ledger, findings: Any, horizon: date) -> Upcoming:
-    soon = findings.due_soon
-    hz = [it for it in soon if it.kind == "hazard"]
-    cov = [it for it in soon if it.kind == "coverage"]
+def upcoming(rows: Rows, findings: deadlines.Findings, open_hazards: list[Any], horizon: date,
+             skip: set[str]) -> Upcoming:
+    soon = [it for it in findings.due_soon if it.id not in skip]
     return Upcoming(
         horizon=horizon,
-        tasks=item_rows(ledger, [it for it in soon if it.kind in (*TASK_KINDS, "drill")]),
-        hazards=hazard_counts_by_village(ledger, hz), hazards_total=len(hz),
-        major_hazards=item_rows(ledger, _major(ledger, hz)),
-        coverage=hazard_counts_by_village(ledger, cov), coverage_total=len(cov),
+        tasks=rows.rows([it for it in soon if it.kind in (*TASK_KINDS, "drill")]),
+        hazards=len(open_hazards), hazards_major=sum(1 for it in open_hazards if rows.is_major(it)),
+        hazards_after=sum(1 for it in open_hazards if it.due > horizon),
+        hazards_by_village=counts_by_village(rows, open_hazards),
+        coverage=coverage_years(rows, [it for it in soon if it.kind == "coverage"]),
     )
 
 
@@ -438,51 +613,113 @@ def upcoming(ledger: Ledger, findings: Any, horizon: date) -> Upcoming:
 
 
 @dataclass(slots=True)
-class Basics:
-    """一、基本情况: the key counts at D."""
+class Scope:
+    """What the report covers at D."""
 
-    villages: int
-    units: int
-    hazards: HazardStats          # the 合计 row
-    major_found: int
-    drills_held: int
+    villages: int         # 行政村
+    units: int            # 在营生产经营单位 (operating at D, not voided)
+    village: str | None   # the village's name when the report is one village's
+
+
+@dataclass(slots=True)
+class HazardSection:
+    """隐患排查治理: buckets, rates, the three breakdowns and the monthly series."""
+
+    total: HazardStats            # the 合计 row (buckets, rates, stock)
+    major: HazardStats            # the 重大 row
+    by_level: list[HazardStats]
+    by_village: list[HazardStats]
+    by_sector: list[HazardStats]
+    months: list[MonthPoint]
+    # issue 12 slots in here: by_source (部门检查/企业自查/举报/督查/其他) and the 重大 动态清零 figures.
+
+
+@dataclass(slots=True)
+class TaskSection:
+    total: int
+    counts: list[tuple[str, int]]  # (status label, number) in TASK_STATUS_ORDER; each task once
+    recurring_overdue: int         # recurring tasks with missed periods
+    missed_periods: int            # their missed periods (期次)
+    actions: list[ActionBlock]
+
+
+@dataclass(slots=True)
+class DrillSection:
+    held: int
     participants: int
-    tasks: int
-    task_counts: dict[str, int]
+    years: list[int]
+    by_village: list[DrillRow]
+    coverage: list[CoverageRow]
+
+
+@dataclass(slots=True)
+class Attachment:
+    number: int
+    title: str
 
 
 @dataclass
 class Summary:
-    """自查总结报告 (whole plan) or 阶段工作总结 (one phase)."""
+    """自查总结报告 (whole plan) or 阶段工作总结 (one phase): the body's figures and the 附件's tables.
 
-    town: m.Town
-    plan: m.Plan
+    Sections are separate dataclasses so that a new one (issue 12: inspections, trainings, unit
+    grades) is a new field and a new template part, without touching these.
+    """
+
+    report: str                   # self-check | phase
+    town: TownInfo
+    plan: PlanInfo
+    phases: list[PhaseInfo]
     as_of: date                   # the date asked for
     date: date                    # D: the date figures are taken at (as_of, or the phase's end)
     start: date                   # the period reported on
     end: date
-    phase: m.Phase | None
-    village: str | None           # the village's name when limited to one
-    basics: Basics
-    actions: list[ActionBlock]
-    by_village: list[HazardStats]
-    by_sector: list[HazardStats]
-    by_level: list[HazardStats]
-    drill_years: list[int]
-    drills: list[DrillRow]
-    coverage: list[CoverageRow]
-    months: list[MonthPoint]
+    phase: PhaseInfo | None
+    scope: Scope
+    hazards: HazardSection
+    tasks: TaskSection
+    drills: DrillSection
     problems: Problems
     upcoming: Upcoming
-    chart: str | None = None      # file name of the chart image, set by the writer when there is one
+    self_tasks: list[str]         # the report's own task(s): never listed as outstanding work
+    attachments: list[Attachment]
+    issuer: str                   # who signs (落款): the town's government, or the village's committee
+    left_out: int = 0             # records not counted because of validation errors (--allow-errors)
+    stale_days: int = deadlines.STALE_DAYS      # an ongoing task without progress this long is 长期未更新
+    closure_days: int = deadlines.CLOSURE_DAYS  # a rectified hazard not closed this long is 待销号
 
 
 def _slugs(ledger: Ledger, village: str | None) -> list[str]:
     return [village] if village is not None else list(ledger.villages)
 
 
+def self_task_matcher(report: str, *, phase: m.Phase | None, village: str | None
+                      ) -> Callable[[str | None, m.Task], bool]:
+    """Which task is the report being written (so that it never lists itself as work to do).
+
+    The ledger format has no field for it: the town's 自查总结报告 task is the town-level task whose
+    title names 自查总结报告; a village's, that village's task naming 自查 and 报告; a phase summary's,
+    the task naming the phase and 总结.
+    """
+    def match(slug: str | None, task: m.Task) -> bool:
+        if slug != village:
+            return False
+        t = task.title
+        if report == "phase":
+            return phase is not None and phase.name in t and "总结" in t
+        if village is None:
+            return "自查总结报告" in t
+        return "自查" in t and "报告" in t
+
+    return match
+
+
+ATTACHMENTS = ("各项任务落实情况表", "隐患排查治理情况统计表", "应急演练开展情况统计表", "逾期未完成事项清单",
+               "下一步需完成事项清单")
+
+
 def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, village: str | None = None,
-            on_months: Callable[[list[MonthPoint]], None] | None = None) -> Summary:
+            on_months: Callable[[list[MonthPoint]], None] | None = None, left_out: int = 0) -> Summary:
     """The view-model of the self-check report (whole plan) or of one phase's summary.
 
     ``on_months`` gets the chart's monthly series as soon as it is known, before the rest is computed
@@ -509,25 +746,44 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
     years = list(range(start.year, d.year + 1)) if start <= d else []
     drills = drills_by_village(ledger, slugs, years, as_of=d, since=since)
     coverage = [c for c in coverage_by_year(ledger, slugs, as_of=d) if c.year in years]
-    actions = task_blocks(ledger, as_of=d, since=since, village=village)
-    task_counts = {s: sum(b.counts[s] for b in actions) for s in TASK_STATES}
+
+    report = "phase" if phase else "self-check"
+    is_self = self_task_matcher(report, phase=phase, village=village)
+    actions = task_blocks(ledger, as_of=d, since=since, village=village, is_self=is_self)
+    all_rows = [t for b in actions for t in b.tasks]
+    skip = {t.id for t in all_rows if t.is_self}
+
     horizon = max(plan.end, d)
     # One pass: ``within`` only widens due_soon; overdue, stale and awaiting_closure do not depend on it.
     ahead = deadlines.compute(ledger, as_of=d, within=(horizon - d).days, village=village)
+    rows = Rows(ledger)
+    open_hazards = [deadlines.Item(h.id, h.id, "hazard", h.title, s, h.rectification.deadline,
+                                   (d - h.rectification.deadline).days, [h.rectification.owner])
+                    for s, h in hazards if deadlines.hazard_bucket(h, d) is HazardBucket.OPEN]
+    open_hazards.sort(key=lambda it: (it.due, it.key))
     units = sum(1 for s in slugs for u in ledger.villages[s].units if u.void is None and deadlines.operating(u, d, d))
-    basics = Basics(
-        villages=len(slugs), units=units, hazards=by_level[-1],
-        major_found=next(r.found for r in by_level if r.label == "重大"),
-        drills_held=drills[-1].total, participants=drills[-1].participants,
-        tasks=sum(len(b.tasks) for b in actions), task_counts=task_counts,
-    )
+    prob = problems(rows, ahead, town, skip)
     return Summary(
-        town=town, plan=plan, as_of=as_of, date=d, start=start, end=end, phase=phase,
-        village=ledger.villages[village].name if village else None, basics=basics, actions=actions,
-        by_village=by_village, by_sector=by_sector, by_level=by_level, drill_years=years, drills=drills,
-        coverage=coverage, months=months,
-        problems=problems(ledger, ahead), upcoming=upcoming(ledger, ahead, horizon),
+        report=report, town=town_info(town), plan=plan_info(town), phases=[phase_info(p) for p in town.phases],
+        as_of=as_of, date=d, start=start, end=end, phase=phase_info(phase) if phase else None,
+        scope=Scope(len(slugs), units, ledger.villages[village].name if village else None),
+        hazards=HazardSection(total=by_level[-1], major=next(r for r in by_level if r.label == "重大"),
+                              by_level=by_level, by_village=by_village, by_sector=by_sector, months=months),
+        tasks=TaskSection(total=len(all_rows),
+                          counts=[(s.label, sum(1 for t in all_rows if t.status is s)) for s in TASK_STATUS_ORDER],
+                          recurring_overdue=prob.tasks.recurring_tasks, missed_periods=prob.tasks.periods,
+                          actions=actions),
+        drills=DrillSection(held=drills[-1].total, participants=drills[-1].participants, years=years,
+                            by_village=drills, coverage=coverage),
+        problems=prob, upcoming=upcoming(rows, ahead, open_hazards, horizon, skip),
+        self_tasks=sorted(skip, key=_id_key),
+        attachments=[Attachment(i, t) for i, t in enumerate(ATTACHMENTS, 1)],
+        issuer=f"{ledger.villages[village].name}村民委员会" if village else town_info(town).issuer,
+        left_out=left_out,
     )
+
+
+# ----------------------------------------------------------------------------- 隐患排查治理台账
 
 
 @dataclass(slots=True)
@@ -556,7 +812,8 @@ class HazardRow:
     rectified_on: date | None     # only when on or before D
     verified_by: str | None
     closed_on: date | None
-    status: str
+    bucket: HazardBucket
+    status: str                   # the one wording: 整改中, 逾期未整改（N天）, 已整改待验收, 已销号…
 
 
 @dataclass(slots=True)
@@ -571,21 +828,29 @@ class VillageHazards:
 class Register:
     """隐患排查治理台账: every hazard found by D, per village."""
 
-    town: m.Town
+    town: TownInfo
     as_of: date
     village: str | None
     villages: list[VillageHazards]
     voided: int
     total: HazardStats
     months: list[MonthPoint]
-    chart: str | None = None
+    left_out: int = 0
 
 
 def _upto(d: date | None, as_of: date) -> date | None:
     return d if d is not None and d <= as_of else None
 
 
-def register(ledger: Ledger, *, as_of: date, village: str | None = None) -> Register:
+def hazard_state_label(h: m.Hazard, bucket: HazardBucket, as_of: date) -> str:
+    """The register's, the 督办清单's and the report's wording of one hazard's state at ``as_of``."""
+    due = deadlines.closure_due(h)
+    return hazard_label(bucket, days=(as_of - h.rectification.deadline).days,
+                        awaiting_days=(as_of - due).days if due is not None and bucket is HazardBucket.RECTIFIED
+                        else 0)
+
+
+def register(ledger: Ledger, *, as_of: date, village: str | None = None, left_out: int = 0) -> Register:
     town = ledger.town
     assert town is not None
     blocks = []
@@ -597,14 +862,14 @@ def register(ledger: Ledger, *, as_of: date, village: str | None = None) -> Regi
         rows = []
         stats = HazardStats("合计")
         for h in sorted(vl.hazards, key=lambda h: (h.found_on, _id_key(h.id))):
-            status = deadlines.hazard_status(h, as_of)
-            if status is None:
+            if h.found_on > as_of:
                 continue
-            if status == "已作废":
+            bucket = deadlines.hazard_bucket(h, as_of)
+            if bucket is None:
                 voided += 1
                 continue
             everything.append(h)
-            _count(stats, h, status, as_of, None)
+            _count(stats, h, bucket, as_of, None)
             r = h.rectification
             rows.append(HazardRow(
                 id=h.id, title=h.title, location=h.location, unit=units.get(h.unit or "", h.unit),
@@ -613,17 +878,24 @@ def register(ledger: Ledger, *, as_of: date, village: str | None = None) -> Regi
                 supervision=h.supervision.level if h.supervision else None,
                 rectified_on=_upto(h.rectified_on, as_of),
                 verified_by=h.verified_by if _upto(h.closed_on, as_of) else None,
-                closed_on=_upto(h.closed_on, as_of), status=status,
+                closed_on=_upto(h.closed_on, as_of), bucket=bucket,
+                status=hazard_state_label(h, bucket, as_of),
             ))
         blocks.append(VillageHazards(slug, vl.name, rows, stats))
-    return Register(town, as_of, ledger.villages[village].name if village else None, blocks, voided,
-                    _total(b.stats for b in blocks), month_series(everything, start=town.plan.start, as_of=as_of))
+    return Register(town_info(town), as_of, ledger.villages[village].name if village else None, blocks, voided,
+                    _total(b.stats for b in blocks), month_series(everything, start=town.plan.start, as_of=as_of),
+                    left_out)
+
+
+# ----------------------------------------------------------------------------- 逾期事项督办清单
 
 
 @dataclass(slots=True)
 class PersonGroup:
     person: str
     items: list[ItemRow]
+
+    JSON_DERIVED = ("max_days",)
 
     @property
     def max_days(self) -> int:
@@ -634,27 +906,33 @@ class PersonGroup:
 class OverdueList:
     """逾期事项督办清单: overdue items per responsible person, most overdue first."""
 
-    town: m.Town
+    town: TownInfo
     as_of: date
     village: str | None
     total: int
     by_kind: list[tuple[str, int]]
     groups: list[PersonGroup] = field(default_factory=list)
+    left_out: int = 0
 
 
-def overdue_list(ledger: Ledger, *, as_of: date, village: str | None = None) -> OverdueList:
-    """An item with several leads appears under each of them; ``total`` counts it once."""
+def overdue_list(ledger: Ledger, *, as_of: date, village: str | None = None, left_out: int = 0) -> OverdueList:
+    """An item with several responsible persons appears under each of them; ``total`` counts it once.
+
+    Responsibility falls back as in ``deadlines.responsible`` (lead → owners → the unit's principal
+    → the drill's organizer) before 未明确责任人.
+    """
     town = ledger.town
     assert town is not None
     items = deadlines.compute(ledger, as_of=as_of, village=village).overdue
-    rows = item_rows(ledger, items)
+    rows = Rows(ledger)
     per: dict[str, list[ItemRow]] = defaultdict(list)
-    for it, row in zip(items, rows):
-        for person in it.lead or [NO_LEAD]:
+    for it in items:
+        row = rows.row(it)
+        for person in rows.lead(it) or [NO_LEAD]:
             per[person].append(row)
     groups = [PersonGroup(p, sorted(v, key=lambda r: (-r.days, _id_key(r.id), r.key)))
               for p, v in per.items()]
     groups.sort(key=lambda g: (g.person == NO_LEAD, -len(g.items), -g.max_days, g.person))
     kinds = [(label, sum(1 for it in items if it.kind == k)) for k, label in KIND_LABELS.items()]
-    return OverdueList(town, as_of, ledger.villages[village].name if village else None, len(items),
-                       [(lab, n) for lab, n in kinds if n], groups)
+    return OverdueList(town_info(town), as_of, ledger.villages[village].name if village else None, len(items),
+                       [(lab, n) for lab, n in kinds if n], groups, left_out)

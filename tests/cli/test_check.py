@@ -52,6 +52,14 @@ def text_lines(failing: set[str]) -> str:
 LATE = {"逾期", "长期未更新", "待销号"}
 
 
+def tally(failing: set[str], *, errors: int = 0, warnings: int = 0) -> str:
+    """The summary's counts: every line printed above it, deadline lines by the level they were printed at."""
+    late_e = sum(1 for _p, _l, b, _k, _m in MESSAGES if b in failing)
+    late_w = len(MESSAGES) - late_e
+    return (f"{errors + late_e} 个错误、{warnings + late_w} 个警告（台账格式 {errors} 个错误、{warnings} 个警告；"
+            f"期限 {late_e} 个错误、{late_w} 个警告）")
+
+
 @pytest.mark.parametrize("fail_on, failing, code, verdict", [
     ([], LATE, 1, "检查未通过（--fail-on overdue"),
     (["--fail-on", "overdue"], LATE, 1, "检查未通过（--fail-on overdue"),
@@ -61,7 +69,7 @@ LATE = {"逾期", "长期未更新", "待销号"}
 def test_text(led: Path, fail_on: list[str], failing: set[str], code: int, verdict: str) -> None:
     res = invoke("check", "--ledger", str(led), *AS_OF, *fail_on)
     assert res.exit_code == code
-    assert res.stdout == text_lines(failing) + f"{verdict}，截至 2026-11-30）：0 个错误、0 个警告；{COUNTS}。\n"
+    assert res.stdout == text_lines(failing) + f"{verdict}，截至 2026-11-30）：{tally(failing)}；{COUNTS}。\n"
 
 
 @pytest.mark.parametrize("as_of, fail_on, code", [
@@ -83,7 +91,7 @@ def test_github_annotations_at_each_record(led: Path) -> None:
     assert res.exit_code == 1
     want = "".join(f"::{'error' if b in LATE else 'warning'} file={p},line={line},title={b} {key}::{msg}\n"
                    for p, line, b, key, msg in MESSAGES)
-    assert res.stdout == want + f"检查未通过（--fail-on overdue，截至 2026-11-30）：0 个错误、0 个警告；{COUNTS}。\n"
+    assert res.stdout == want + f"检查未通过（--fail-on overdue，截至 2026-11-30）：{tally(LATE)}；{COUNTS}。\n"
 
 
 def test_github_is_the_default_on_github_actions(led: Path) -> None:
@@ -169,7 +177,7 @@ def test_validation_errors_fail_at_every_level(make_ledger) -> None:
         res = invoke("check", "--ledger", str(led), *AS_OF, "--fail-on", level)
         assert res.exit_code == 1
         assert res.stdout.startswith("ledger/villages/dongzhuang/units.yaml:4:13: error HJP216: ")
-        assert "：1 个错误、0 个警告；" in res.stdout.splitlines()[-1]
+        assert "（台账格式 1 个错误、0 个警告；" in res.stdout.splitlines()[-1]
 
 
 def test_reporter_never_in_any_format(led: Path) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from hjp import model as m
 from hjp.deadlines import BUCKETS, compute, hazard_status, task_status
+from hjp.status import HazardStatus, TaskStatus
 from hjp.load import Ledger, VillageLedger
 
 LO, HI = date(2024, 1, 1), date(2027, 3, 1)
@@ -160,11 +161,11 @@ def test_bucket_invariants(raw: dict, d: date, within: int) -> None:
     by_id = {h.id: h for _, h in led.hazards()}
     for i in f.overdue + f.due_soon:
         if i.kind == "hazard":
-            assert hazard_status(by_id[i.id], d) == "整改中"
+            assert hazard_status(by_id[i.id], d) is HazardStatus.RECTIFYING
         if i.kind == "task" and i in f.overdue:
-            assert task_status(next(t for _, t in led.all_tasks() if t.id == i.id), TOWN, d) == "已逾期"
+            assert task_status(next(t for _, t in led.all_tasks() if t.id == i.id), TOWN, d) is TaskStatus.OVERDUE
     for i in f.awaiting_closure:
-        assert hazard_status(by_id[i.id], d) == "已整改待验收"
+        assert hazard_status(by_id[i.id], d) is HazardStatus.RECTIFIED
 
 
 @settings(max_examples=100, deadline=None)

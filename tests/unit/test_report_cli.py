@@ -45,7 +45,7 @@ def test_markdown_to_stdout(here):
     r = invoke("overdue", "--ledger", str(FIXTURE), "--as-of", "2025-06-30")
     assert r.exit_code == 0
     assert r.stdout.startswith("# 测试镇逾期事项督办清单\n")
-    assert "| 1 | 隐患整改 | YH-3 | 通道堵塞 | 甲村 | 2025年3月1日 | 121 |" in r.stdout
+    assert "| 隐患整改 | YH-3 | 通道堵塞 | 甲村 | 2025年3月1日 | 121 |" in r.stdout
     assert r.stderr == ""
 
 
@@ -65,12 +65,23 @@ def test_markdown_file_with_chart_next_to_it(here):
 def test_docx_default_name_in_current_directory(here):
     r = invoke("hazards", "--ledger", str(FIXTURE), "--as-of", "2025-06-30", "--format", "docx")
     assert r.exit_code == 0
-    assert r.stderr.endswith("已生成 hazards-2025-06-30.docx\n")
-    doc = Document(str(here / "hazards-2025-06-30.docx"))
+    assert r.stderr.endswith("已生成 隐患排查治理台账-2025-06-30.docx\n")
+    doc = Document(str(here / "隐患排查治理台账-2025-06-30.docx"))
     assert doc.paragraphs[0].text == "测试镇隐患排查治理台账"
     # the chart, drawn by a child process while the document was built
     assert len(doc.inline_shapes) == (1 if chart_mod.find_cjk_font() else 0)
-    assert sorted(p.name for p in here.iterdir()) == ["hazards-2025-06-30.docx"]  # no temp file left
+    assert sorted(p.name for p in here.iterdir()) == ["隐患排查治理台账-2025-06-30.docx"]  # no temp file left
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["self-check"], "自查总结报告-2025-06-30.docx"),
+    (["phase", "--phase", "集中攻坚阶段"], "集中攻坚阶段工作总结-2025-06-30.docx"),
+    (["overdue"], "逾期事项督办清单-2025-06-30.docx"),
+])
+def test_default_word_names_are_chinese(here, args, name):
+    r = invoke(*args, "--ledger", str(FIXTURE), "--as-of", "2025-06-30", "--format", "docx")
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (0, f"已生成 {name}")
+    assert (here / name).read_bytes()[:2] == b"PK"
 
 
 def test_format_follows_the_output_extension(here):
@@ -122,7 +133,7 @@ def test_custom_report_gets_every_view_model(here, make_ledger):
     root = make_ledger({})
     (here / "templates").mkdir()
     (here / "templates" / "mine.md.j2").write_text(
-        "# {{ town.name }} {{ summary.basics.tasks }} {{ overdue.total }} {{ register.voided }}\n", encoding="utf-8")
+        "# {{ town.name }} {{ summary.tasks.total }} {{ overdue.total }} {{ register.voided }}\n", encoding="utf-8")
     r = invoke("mine", "--ledger", str(root), "--as-of", "2025-06-30")
     assert (r.exit_code, r.stdout) == (0, "# 测试镇 0 0 0\n")
 
@@ -143,11 +154,16 @@ def test_real_town_ledger_self_check(here):
     assert r.exit_code == 0, r.stderr
     md = r.stdout
     assert md.startswith("# 关于《何家畔镇安全生产治本攻坚三年行动实施方案（2024-2026年）》落实情况的自查总结报告\n")
-    assert "截至2026年12月15日，全镇台账共录入行政村0个、在营生产经营单位0家。【请注意：台账中尚未录入行政村" in md
-    assert "累计排查发现隐患0项，其中重大隐患0项；已整改0项，已销号0项，整改率无，按期整改率无。" in md
-    assert md.count("【请填写：本项行动的主要做法和成效（台账中尚无进展记录）】") == 11
-    assert "| RW-BG-3 | 自查总结报告 | （未明确责任人） | 未到期 |" in md
-    assert md.rstrip().endswith("<!-- 落款 -->\n何家畔镇人民政府\n\n2026年12月15日")
+    assert "截至2026年12月15日，全镇共有行政村0个、在营生产经营单位0家。【请注意：台账中尚未录入行政村" in md
+    assert "累计台账中尚无隐患记录。" in md and "整改率" not in md.split("## 二、")[0]
+    assert md.count("【请填写：本项的主要做法和成效（台账中尚无进展记录）】") == 11
+    # the report itself (RW-BG-3, owners: [应急办], no lead) is never work still to do, nor unowned
+    assert "| RW-BG-3 | 自查总结报告 | 应急办 | 即本报告 |" in md
+    assert "RW-BG-3" not in md.split("# 逾期未完成事项清单")[1]
+    assert "| RW-BG-1 | 集中攻坚阶段工作总结 | 应急办 | 已逾期 |" in md  # owners stand in for a missing lead
+    # the 落款 closes the body; the detail follows in 附件, announced above the 落款
+    assert "附件：1.各项任务落实情况表\\\n2." in md
+    assert "<!-- 落款 -->\n何家畔镇人民政府\n\n2026年12月15日\n\n<!-- 附件 -->\n附件1\n\n# 各项任务落实情况表\n" in md
 
 
 def test_user_template_linking_outside_the_repository_is_not_read(here, make_ledger, tmp_path_factory):

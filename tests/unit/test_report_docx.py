@@ -48,7 +48,8 @@ def east_asia(style) -> str | None:
 
 
 def cell_rows(table) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in table.rows]
+    """Cell texts with the writer's own line breaks taken out (it breaks lines to fit the column)."""
+    return [[c.text.replace("\n", "") for c in row.cells] for row in table.rows]
 
 
 @pytest.fixture(scope="module")
@@ -109,16 +110,30 @@ def test_page_number_field(self_check):
 def test_title_headings_and_signature(self_check):
     paras = self_check.paragraphs
     assert paras[0].style.name == "Title"
-    assert paras[0].text == "关于《何家畔镇安全生产治本攻坚三年行动实施方案（2024-2026年）》落实情况的自查总结报告"
-    h1 = [p.text for p in paras if p.style.name == "Heading 1"]
+    # broken at word boundaries into balanced lines (GB/T 9704 7.3.1), never inside 实施方案
+    assert paras[0].text.split("\n") == ["关于《何家畔镇安全生产治本攻坚", "三年行动实施方案（2024-2026年）》",
+                                         "落实情况的自查总结报告"]
+    # 主送机关 flush left, straight after the title
+    assert paras[1].style.name == "主送机关" and paras[1].text == "【请填写：主送机关】："
+    assert paras[1].style.paragraph_format.first_line_indent == Pt(0)
+    body = paras[:next(i for i, p in enumerate(paras) if p.style.name == "附件标识")]
+    h1 = [p.text for p in body if p.style.name == "Heading 1"]
     assert h1 == ["一、基本情况", "二、主要做法和成效", "三、存在的问题", "四、下一步工作打算"]
     assert [p.text for p in paras if p.style.name == "Heading 2"][:2] == ["（一）安全生产责任落实行动",
                                                                         "（二）生产经营单位主要负责人安全教育培训行动"]
-    assert [p.text for p in paras if p.style.name == "Heading 3"][0] == "1. 按村统计"
-    last = [p for p in paras if p.text.strip()][-2:]
-    assert [p.text for p in last] == ["何家畔镇人民政府", "2026年11月30日"]
-    assert all(p.style.name == "落款" and p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-               for p in last)
+    signed = [p for p in paras if p.style.name == "落款"]
+    assert [p.text for p in signed] == ["何家畔镇人民政府", "2026年11月30日"]
+    assert all(p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in signed)
+    # the 落款 stays on the page of the text above it: the 附件说明 and the 署名 keep with what follows
+    at = paras.index(signed[0])
+    assert paras[at - 1].style.name == "附件说明" and paras[at - 1].text.startswith("附件：1.各项任务落实情况表\n2.")
+    assert paras[at - 1].style.paragraph_format.keep_with_next and signed[0].paragraph_format.keep_with_next
+    assert paras[at - 2].paragraph_format.keep_with_next
+    # 附件 after the 落款, each on a new page, 附件N in 黑体 top left
+    marks = [p for p in paras if p.style.name == "附件标识"]
+    assert [p.text for p in marks] == ["附件1", "附件2", "附件3", "附件4", "附件5"]
+    assert marks[0].style.paragraph_format.page_break_before and paras.index(marks[0]) > at
+    assert east_asia(marks[0].style) == "黑体" and marks[0].style.font.size == Pt(16)
     blanks = [r for p in paras for r in p.runs if r.text.startswith("【请填写")]
     assert blanks and all(r.font.highlight_color is not None for r in blanks)
 
@@ -131,10 +146,11 @@ def test_tables_repeat_header_and_match_view_model(self_check, demo_ledger):
         assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in t.rows[1:])
     by_village = next(t for t in self_check.tables if t.rows[0].cells[0].text == "村"
                       and t.rows[0].cells[1].text == "发现")
-    expected = [[r.label, str(r.found), str(r.rectified), str(r.closed)] for r in vm.by_village]
+    expected = [[r.label, str(r.found), str(r.closed), str(r.verifying)] for r in vm.hazards.by_village]
     assert [row[:4] for row in cell_rows(by_village)[1:]] == expected
-    problems = next(t for t in self_check.tables if t.rows[0].cells[-1].text == "逾期天数")
-    assert [row[2] for row in cell_rows(problems)[1:]] == [r.key for r in vm.problems.tasks]
+    problems = next(t for t in self_check.tables if cell_rows(t)[0][-1] == "逾期天数"
+                    and cell_rows(t)[1][0].startswith("RW-"))
+    assert [row[0] for row in cell_rows(problems)[1:]] == [r.id for r in vm.problems.tasks.items]
 
 
 def test_chart_embedded_when_a_cjk_font_exists(self_check):
@@ -151,12 +167,10 @@ def test_hazards_register_is_landscape_with_all_rows(demo_ledger, tmp_path):
     assert len(tables) == sum(1 for v in reg.villages if v.rows)
     for t, v in zip(tables, [v for v in reg.villages if v.rows]):
         rows = cell_rows(t)
-        assert rows[0] == ["编号", "隐患名称", "部位", "等级", "来源", "发现日期", "五定", "整改完成", "验收人",
-                           "销号日期", "状态"]
-        assert [r[0] for r in rows[1:]] == [h.id for h in v.rows]
-        assert [r[10] for r in rows[1:]] == [h.status for h in v.rows]
-        assert [r[5] for r in rows[1:]] == [cn_date(h.found_on) for h in v.rows]
-        assert rows[1][6].startswith("责任人：" + v.rows[0].five.owner + "\n")
+        assert rows[0] == ["编号发现日期", "隐患名称、部位", "等级来源", "整改“五定”", "整改完成验收销号", "状态"]
+        assert [r[0] for r in rows[1:]] == [h.id + cn_date(h.found_on) for h in v.rows]
+        assert [r[5] for r in rows[1:]] == [h.status for h in v.rows]
+        assert rows[1][3].startswith("责任人：" + v.rows[0].five.owner)
 
 
 def test_overdue_tables(demo_ledger, tmp_path):
@@ -164,7 +178,7 @@ def test_overdue_tables(demo_ledger, tmp_path):
     vm = viewmodel.overdue_list(load_ledger(demo_ledger, cache=False), as_of=AS_OF)
     assert len(doc.tables) == len(vm.groups)
     for t, g in zip(doc.tables, vm.groups):
-        assert [(r[2], r[6]) for r in cell_rows(t)[1:]] == [(i.key, str(i.days)) for i in g.items]
+        assert [(r[1], r[5]) for r in cell_rows(t)[1:]] == [(i.id, str(i.days)) for i in g.items]
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][0].startswith(
         f"一、{vm.groups[0].person}（{len(vm.groups[0].items)}项")
 
@@ -241,13 +255,14 @@ def test_hostile_text_and_reporter_in_both_formats(hostile_ledger, tmp_path, nam
     word = docx_text(docx_path)
     raw = b"".join(zipfile.ZipFile(docx_path).read(n) for n in zipfile.ZipFile(docx_path).namelist())
     assert SECRET not in md and SECRET.encode() not in raw
+    flat = word.replace("\n", "")  # table cells are broken into lines to fit their column
     if name in ("hazards", "overdue"):
-        assert HOSTILE in word and LONG in word
+        assert HOSTILE in flat and LONG in flat
         assert "<script>" not in md  # escaped: \<script\>
     if name == "hazards":
-        assert "第一行\n第二行" in word and "责任人<&>" in word and "措施 | 管道" in word
+        assert "第一行\n第二行" in word and "责任人<&>" in flat and "措施 | 管道" in flat
     if name == "overdue":
-        assert "# 标题 * 任务 | 管道 & <b>" in word and "甲 & 乙" in word
+        assert "# 标题 * 任务 | 管道 & <b>" in flat and "甲 & 乙" in flat
     if name == "self-check":
         assert "# 标题 * 任务 | 管道 & <b>" in word
         assert "第一行 <i>进展</i>\n- 第二行 | 竖线" in word
@@ -284,23 +299,21 @@ def test_fast_inline_rule_gives_the_same_tokens_as_markdown_it(name):
     assert _tokens(markdown_parser().parse(text)) == _tokens(markdown_parser(fast=False).parse(text))
 
 
-def test_column_widths_keep_ids_whole_and_fill_the_width():
-    from docx.shared import Mm
+def test_column_widths_keep_atoms_whole_and_fill_the_width():
+    from hjp.report.layout import SLACK_EMS, column_widths, ems
 
-    from hjp.report.docx_writer import _CELL_PADDING_PT, _EMU_PER_PT, _ems, column_widths
-
-    total = Mm(156)
+    pad = 11.5
     rows = [["编号", "任务", "牵头", "状态"],
-            ["RW-2024-3", "全面推进“九小场所”消防安全隐患整治，开展小型生产经营场所安装早期火灾报警和灭火装置", "（未明确责任人）", "已逾期"]]
-    widths = column_widths(rows, 4, total=total, font_pt=12)
-    need_id = int((_ems("RW-2024-3") * 12 + _CELL_PADDING_PT) * _EMU_PER_PT)
-    assert widths[0] >= need_id and widths[3] >= int((_ems("已逾期") * 12 + _CELL_PADDING_PT) * _EMU_PER_PT)
-    assert widths[1] == max(widths) and abs(sum(widths) - total) <= 4
-    # a wide register: only the ID column is kept whole, the rest share the page
-    wide = [["编号", *[f"第{i}列" for i in range(11)]], ["YH-2024-0001", *["二〇二四年十二月十六日"] * 11]]
-    widths = column_widths(wide, 12, total=Mm(225), font_pt=10.5)
-    assert widths[0] >= int((_ems("YH-2024-0001") * 10.5 + _CELL_PADDING_PT) * _EMU_PER_PT)
-    assert abs(sum(widths) - Mm(225)) <= 12 and len(set(widths[1:])) == 1
+            ["RW-2024-3", "全面推进“九小场所”消防安全隐患整治，开展小型生产经营场所安装早期火灾报警和灭火装置", "（未明确责任人）",
+             "已逾期（3期次）"]]
+    widths = column_widths(rows, 4, total=442, font_pt=12, padding_pt=pad)
+    assert widths is not None and abs(sum(widths) - 442) < 0.01
+    assert widths[0] >= (ems("RW-2024-3") + SLACK_EMS) * 12 + pad  # the ID on one line
+    assert widths[3] >= (ems("（3期次）") + SLACK_EMS) * 12 + pad   # a status part on one line
+    assert widths[1] == max(widths)                                   # running text takes the rest
+    # too many atoms for the width at this size: None, so the writer tries a smaller size
+    wide = [["编号", *[f"第{i}列" for i in range(11)]], ["YH-2024-0001", *["2024年12月16日"] * 11]]
+    assert column_widths(wide, 12, total=442, font_pt=12, padding_pt=pad) is None
 
 
 def test_a_ledger_without_hazards_gets_no_empty_chart(tmp_path, monkeypatch):

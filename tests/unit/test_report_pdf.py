@@ -50,7 +50,7 @@ def test_docx_converts_to_pdf_with_title_and_figures(tmp_path):
                           check=True).stdout
     flat = "".join(text.split())  # line wrapping may split a title anywhere
     vm = viewmodel.summary(led, as_of=AS_OF)
-    h = vm.basics.hazards
+    h = vm.hazards.total
     assert "落实情况的自查总结报告" in flat
     assert f"累计排查发现隐患{h.found}项" in flat
     assert f"整改率{percent(h.rectified_rate)}" in flat

@@ -14,6 +14,7 @@ import pytest
 from hjp import deadlines
 from hjp.load import load_ledger
 from hjp.report import viewmodel as vm
+from hjp.status import HazardBucket
 
 FIXTURE = Path(__file__).resolve().parent.parent / "report" / "fixture" / "ledger"
 D = date(2025, 6, 30)
@@ -110,13 +111,14 @@ def test_task_blocks_by_action_and_state(ledger):
     blocks = vm.task_blocks(ledger, as_of=D)
     assert [(b.number, b.name, [t.id for t in b.tasks]) for b in blocks] == [
         (1, "责任落实行动", ["RW-1", "RW-2"]), (2, "宣传教育行动", ["RW-3"]), (None, "其他工作任务", ["RW-4"])]
-    assert [t.state for t in blocks[0].tasks] == ["已完成", "已逾期"]
-    assert blocks[0].counts == {"已完成": 1, "未到期": 0, "已逾期": 1, "长期坚持": 0}
+    assert [t.label for t in blocks[0].tasks] == ["已完成", "已逾期"]
+    assert blocks[0].counts == [("已完成", 1), ("未到期", 0), ("已逾期", 1), ("长期坚持", 0)]
     assert blocks[0].tasks[1].lead == "甲、乙"
     # progress after D is not yet written
-    assert [(n.date, n.text) for n in blocks[1].tasks[0].notes] == [(date(2025, 5, 1), "召开宣传会1次")]
-    assert blocks[1].has_notes and not blocks[0].has_notes
-    assert blocks[2].tasks[0].lead == vm.NO_LEAD and blocks[2].tasks[0].state == "未到期"
+    assert [(n.first, n.last, n.count, n.text) for n in blocks[1].notes] == [
+        (date(2025, 5, 1), date(2025, 5, 1), 1, "召开宣传会1次")]
+    assert blocks[1].notes and not blocks[0].notes
+    assert blocks[2].tasks[0].lead == vm.NO_LEAD and blocks[2].tasks[0].label == "未到期"
     # a village's report leaves the town's tasks out, as deadlines.compute does
     assert [b.tasks for b in vm.task_blocks(ledger, as_of=D, village="a")] == [[], []]
 
@@ -124,32 +126,33 @@ def test_task_blocks_by_action_and_state(ledger):
 def test_summary_problems_agree_with_deadline_engine(ledger):
     s = vm.summary(ledger, as_of=D)
     f = deadlines.compute(ledger, as_of=D)
-    assert [r.key for r in s.problems.tasks] == ["RW-2"]
-    assert s.problems.hazards_total == 1 == sum(1 for it in f.overdue if it.kind == "hazard")
-    assert [(v.village, v.count, v.major) for v in s.problems.hazards] == [("甲村", 1, 0)]
+    assert [r.key for r in s.problems.tasks.items] == ["RW-2"]
+    assert s.problems.hazards == 1 == sum(1 for it in f.overdue if it.kind == "hazard")
+    assert [(v.village, v.count, v.major) for v in s.problems.hazards_by_village] == [("甲村", 1, 0)]
     assert [r.key for r in s.problems.drills] == ["YL-2"]
-    assert s.problems.awaiting_total == 1 and s.problems.awaiting[0].major == 1
+    assert s.problems.awaiting == 1 and s.problems.awaiting_by_village[0].major == 1
     assert s.problems.total == len(f.overdue) + len(f.stale) + len(f.awaiting_closure) == 4
-    assert s.problems.tasks[0].days == 91 and s.problems.tasks[0].village == "镇级"
+    assert s.problems.tasks.items[0].days == 91 and s.problems.tasks.items[0].village == "镇级"
 
 
 def test_summary_basics_and_upcoming(ledger):
     s = vm.summary(ledger, as_of=D)
-    b = s.basics
-    assert (b.villages, b.units, b.major_found, b.drills_held, b.participants, b.tasks) == (2, 2, 2, 2, 50, 4)
-    assert b.task_counts == {"已完成": 1, "未到期": 1, "已逾期": 1, "长期坚持": 1}
-    assert s.drill_years == [2024, 2025] and [c.year for c in s.coverage] == [2024, 2025]
-    # up to the plan's end: RW-4 (2025-12-15), YH-4 (2025-07-15), DW-a-1's drills for 2025 and 2026
+    assert (s.scope.villages, s.scope.units, s.hazards.major.found, s.drills.held, s.drills.participants,
+            s.tasks.total) == (2, 2, 2, 2, 50, 4)
+    assert s.tasks.counts == [("已完成", 1), ("未到期", 1), ("已逾期", 1), ("长期坚持", 1)]
+    assert s.drills.years == [2024, 2025] and [c.year for c in s.drills.coverage] == [2024, 2025]
+    # up to the plan's end: RW-4 (2025-12-15), YH-4 (2025-07-15), DW-a-1's drill for 2025 (2026's is
+    # due after the horizon's year? no: the horizon is the plan's end, so 2025 and 2026 both fall in it)
     assert [r.key for r in s.upcoming.tasks] == ["RW-4"]
-    assert s.upcoming.hazards_total == 1 and s.upcoming.coverage_total == 2
+    assert s.upcoming.hazards == 1 and [(c.year, c.units) for c in s.upcoming.coverage] == [(2025, 1), (2026, 1)]
     assert s.upcoming.horizon == date(2026, 12, 31)
 
 
 def test_phase_summary_is_limited_to_the_phase(ledger):
     phase = ledger.town.phases[1]  # 治本提升阶段, not begun on D
     s = vm.summary(ledger, as_of=D, phase=phase)
-    assert s.date == D and s.drill_years == [] and s.months == []
-    assert s.basics.hazards.found == 0 and s.basics.hazards.open_major == 1
+    assert s.date == D and s.drills.years == [] and s.hazards.months == []
+    assert s.hazards.total.found == 0 and s.hazards.total.open_major == 1
     later = vm.summary(ledger, as_of=date(2027, 1, 1), phase=ledger.town.phases[0])
     assert later.date == date(2025, 12, 31)
 
@@ -160,8 +163,12 @@ def test_register_rows_and_confidentiality(ledger):
         ("甲村", ["YH-1", "YH-2", "YH-3", "YH-4"]), ("乙村", ["YH-7"])]
     assert r.voided == 1
     yh2 = r.villages[0].rows[1]
-    assert (yh2.status, yh2.unit, yh2.five.funds, yh2.closed_on, yh2.verified_by) == ("已整改待验收", "甲加油站",
-                                                                                      3000, None, None)
+    assert (yh2.status, yh2.unit, yh2.five.funds, yh2.closed_on, yh2.verified_by) == (
+        "已整改待验收（超期303天）", "甲加油站", 3000, None, None)
+    # one wording everywhere: an overdue hazard says so, with its days (as hjp overdue counts them)
+    yh3 = r.villages[0].rows[2]
+    assert (yh3.bucket, yh3.status) == (HazardBucket.OVERDUE, "逾期未整改（121天）")
+    assert [x.status for x in r.villages[0].rows][3] == "整改中"
     assert "reporter" not in vm.HazardRow.__slots__
     assert "保密举报人王某" not in repr(r)
     # on 2024-05-22 YH-1 is rectified but not yet closed, so its 验收人 is not shown yet

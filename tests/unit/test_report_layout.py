@@ -1,0 +1,55 @@
+"""Text measurement for the Word layout (hjp/report/layout.py): widths, atoms, cell lines, title lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from hjp.report.layout import atoms, ems, fit_lines, min_ems, title_lines, title_tokens
+
+TITLE = "关于《何家畔镇安全生产治本攻坚三年行动实施方案（2024-2026年）》落实情况的自查总结报告"
+
+
+def test_widths_count_the_space_word_adds_between_scripts():
+    assert ems("何家畔村") == 4.0
+    # 2026 (4 × 0.636) 年 12 月 15 日, and a fifth of an em at each of the five script changes
+    assert ems("2026年12月15日") == pytest.approx(8 * 0.636 + 3 + 5 * 0.22)
+    assert ems("“九小场所”") == 6.0  # Chinese quotation marks are full width
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026年12月15日", ["2026年12月15日"]),
+    ("RW-hejiapan-4", ["RW-hejiapan-4", "RW-hejiapan-4"]),
+    ("李建国", ["李建国"]),
+    ("已整改<br>待验收", ["已整改", "待验收"]),
+    ("逾期未整改（12天）", ["逾期未整改", "12", "（12天）"]),
+])
+def test_atoms(text, expected):
+    assert atoms(text) == expected
+
+
+def test_running_text_may_wrap_but_not_into_a_stack_of_characters():
+    assert min_ems("每季度召开一次村级安全生产例会（何家畔村）") == 6.0  # （何家畔村） and the floor
+    assert min_ems("张志瑞、赵辉") == pytest.approx(ems("张志瑞、"))  # a list breaks after 、
+
+
+@pytest.mark.parametrize(("line", "avail", "expected"), [
+    ("已逾期（2期次）", 6.5, ["已逾期", "（2期次）"]),
+    ("长期坚持（214天无进展）", 9, ["长期坚持", "（214天无进展）"]),
+    ("每月开展一次村级安全隐患排查（2024年4月）", 12, ["每月开展一次村级安全隐患", "排查（2024年4月）"]),
+    ("每月开展一次村级安全隐患排查（2024年4月）", 11, ["每月开展一次村级安全隐", "患排查", "（2024年4月）"]),
+    ("a b", 0.5, ["a ", "b"]),  # a space at a break stays at the end of the line
+    ("整改中", 3, ["整改中"]),
+])
+def test_fit_lines_never_breaks_inside_a_unit(line, avail, expected):
+    assert fit_lines(line, avail) == expected
+    assert "".join(fit_lines(line, avail)) == line
+
+
+def test_title_breaks_at_word_boundaries_into_balanced_lines():
+    lines = title_lines(TITLE, width=19.8, names=["何家畔镇"])
+    assert lines == ["关于《何家畔镇安全生产治本攻坚", "三年行动实施方案（2024-2026年）》", "落实情况的自查总结报告"]
+    widths = [ems(x) for x in lines]
+    assert max(widths) <= 19.8 and not (widths[1] < widths[0] and widths[1] < widths[2])  # no hourglass
+    # opening brackets stay with what follows, closing ones with what precedes
+    assert not any(t.endswith("《") or t.startswith("》") for t in title_tokens(TITLE, ["何家畔镇"]))
+    assert title_lines("何家畔镇隐患排查治理台账", width=19.8) == ["何家畔镇隐患排查治理台账"]
