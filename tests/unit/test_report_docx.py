@@ -248,8 +248,12 @@ def test_hostile_text_and_reporter_in_both_formats(hostile_ledger, tmp_path, nam
     runner = CliRunner()
     md_path, docx_path = tmp_path / f"{name}.md", tmp_path / f"{name}.docx"
     for out in (md_path, docx_path):
+        # a reporter written in clear is an error (HJP240): refused, and forced it still never leaks
         r = runner.invoke(app, ["report", name, "--ledger", str(hostile_ledger), "--as-of", "2025-06-30",
                                 "-o", str(out), *extra], catch_exceptions=False)
+        assert r.exit_code == 1 and "HJP240" in r.stderr and SECRET not in r.output
+        r = runner.invoke(app, ["report", name, "--ledger", str(hostile_ledger), "--as-of", "2025-06-30",
+                                "-o", str(out), "--allow-errors", *extra], catch_exceptions=False)
         assert r.exit_code == 0, r.output
     md = md_path.read_text(encoding="utf-8")
     word = docx_text(docx_path)
