@@ -12,6 +12,7 @@ the branch commits are).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable
@@ -19,9 +20,7 @@ from typing import Any, Callable, Iterable
 from hjp.clock import day_of
 from hjp.diagnostics import Diagnostic
 from hjp.gitio import Commit, Git, GitError, has_commits, iter_log
-from hjp.history import diff, flatten, records_in, top_of
-
-Records = dict[str, tuple[dict[str, Any], int]]  # id -> (record, 1-based line) in one file version
+from hjp.history import Records, Slice, diff, file_records, flatten, slice_record, split_records, top_of
 
 
 @dataclass
@@ -74,34 +73,105 @@ def _similar(a: dict[str, Any], b: dict[str, Any]) -> float:
     return sum(1 for k in keys if fa.get(k) == fb.get(k)) / len(keys) if keys else 1.0
 
 
-def commit_change(git: Git, commit: Commit, tz: str, parsed: dict[tuple[str, str], Records] | None = None
-                  ) -> CommitChange:
+class Versions:
+    """Record files' versions as the audit reads them, each blob read once.
+
+    Most commits change one or two records of a file: both versions are cut into record slices
+    (``history.split_records``) and only the slices that differ are parsed, usually without PyYAML
+    (``quickyaml``). A file laid out otherwise, or a slice that does not read alone, is parsed whole.
+    """
+
+    def __init__(self, git: Git):
+        self.git = git
+        self._slices: dict[str, list[Slice] | None] = {}  # blob -> its slices (None: another layout)
+        self._records: dict[str, dict[str, Any] | None] = {}  # slice text -> the record it holds
+        self._whole: dict[str, Records | None] = {}  # blob -> the whole file's records
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop what was read, except the blobs in ``keep`` (audit reads history in batches)."""
+        self._slices = {k: v for k, v in self._slices.items() if k in keep}
+        self._whole = {k: v for k, v in self._whole.items() if k in keep}
+        kept = {sl.text for v in self._slices.values() for sl in v or ()}
+        self._records = {k: v for k, v in self._records.items() if k in kept}
+
+    def _split(self, blob: str, path: str) -> list[Slice] | None:
+        if blob not in self._slices:
+            text = self.git.blob(blob)
+            self._slices[blob] = [] if text is None else split_records(text, top_of(path) or "")
+        return self._slices[blob]
+
+    def _read(self, slices: Iterable[Slice], path: str) -> Records | None:
+        out: Records = {}
+        for sl in slices:
+            if sl.text not in self._records:
+                self._records[sl.text] = slice_record(sl.text, path)
+            rec = self._records[sl.text]
+            rid = rec.get("id") if rec is not None else None
+            if not isinstance(rid, str):
+                return None  # only the whole file can say what this slice is
+            out.setdefault(rid, (rec, sl.line))
+        return out
+
+    def whole(self, blob: str, path: str) -> Records | None:
+        if blob not in self._whole:
+            self._whole[blob] = file_records(self.git.blob(blob), path)
+        return self._whole[blob]
+
+    def ids(self, blob: str, path: str) -> set[str]:
+        """Every record ID in a version of a file."""
+        slices = self._split(blob, path)
+        if slices is not None and all(sl.id for sl in slices):
+            return {sl.id for sl in slices if sl.id}
+        return set(self.whole(blob, path) or {})
+
+    def change(self, old: str, new: str, path: str) -> tuple[Records, Records]:
+        """(records only in the old version, records only in the new one) of one file: a record in
+        both with the same text is in neither."""
+        so, sn = self._split(old, path), self._split(new, path)
+        if so is not None and sn is not None:
+            gone, came = _unmatched(so, sn), _unmatched(sn, so)
+            before, after = self._read(gone, path), self._read(came, path)
+            if before is not None and after is not None:
+                return before, after
+        return self.whole(old, path) or {}, self.whole(new, path) or {}
+
+
+def _unmatched(these: list[Slice], others: list[Slice]) -> list[Slice]:
+    left = Counter(sl.text for sl in others)
+    out = []
+    for sl in these:
+        if left[sl.text]:
+            left[sl.text] -= 1
+        else:
+            out.append(sl)
+    return out
+
+
+def commit_change(versions: Versions, commit: Commit, tz: str) -> CommitChange:
     """The records ``commit`` changed, each compared with the commit's parent.
 
-    ``parsed`` keeps (blob, path) -> records between calls, so each version is parsed once.
-    A record that disappears while a new one very like it appears under another ID was renumbered.
+    A record that disappears while a new one very like it appears under another ID was renumbered;
+    one that disappears from a file but is still in another of the commit's files was not deleted.
     """
-    parsed = {} if parsed is None else parsed
-
-    def records(sha: str, path: str) -> Records:
-        key = (sha, path)
-        if key not in parsed:
-            parsed[key] = records_in(git.blob(sha), path)
-        return parsed[key]
-
     before: dict[str, tuple[dict[str, Any], str, int]] = {}
     after: dict[str, tuple[dict[str, Any], str, int]] = {}
-    for old, new, _st, path in commit.changes:
-        if not top_of(path):
-            continue
-        for rid, (rec, line) in records(old, path).items():
+    files = [(old, new, path) for old, new, _st, path in commit.changes if top_of(path)]
+    for old, new, path in files:
+        gone, came = versions.change(old, new, path)
+        for rid, (rec, line) in gone.items():
             before.setdefault(rid, (rec, path, line))
-        for rid, (rec, line) in records(new, path).items():
+        for rid, (rec, line) in came.items():
             after.setdefault(rid, (rec, path, line))
+    still: set[str] = set()  # IDs the commit's files hold after it, and before it
+    was: set[str] = set()
+    if any(r not in after for r in before) or any(r not in before for r in after):
+        for old, new, path in files:
+            still |= versions.ids(new, path)
+            was |= versions.ids(old, path)
     out: list[RecordChange] = []
-    added = [r for r in after if r not in before]
+    added = [r for r in after if r not in before and r not in was]
     renamed: dict[str, str] = {}  # new id -> old id
-    for rid in (r for r in before if r not in after):
+    for rid in (r for r in before if r not in after and r not in still):
         rec, path, line = before[rid]
         best = max(((_similar(rec, after[n][0]), n) for n in added if n not in renamed), default=(0.0, ""))
         if best[0] >= 0.5:
@@ -111,7 +181,7 @@ def commit_change(git: Git, commit: Commit, tz: str, parsed: dict[tuple[str, str
     for rid, (rec, path, line) in after.items():
         old_id = renamed.get(rid)
         prior = before.get(old_id or rid)
-        if prior is not None and prior[0] == rec:
+        if prior is not None and prior[0] == rec or prior is None and rid in was:
             continue
         out.append(RecordChange(rid, prior[0] if prior else None, rec, path, line, old_id))
     return CommitChange(commit, day_of(commit.ctime, tz), out)
@@ -146,15 +216,13 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> AuditResult:
     result = AuditResult(0, [])
     # A shallow clone's boundary commits have no parent here to compare with: not audited.
     commits = [c for c in iter_log(git, ["--reverse", *revs], [prefix or "."]) if not c.shallow]
-    parsed: dict[tuple[str, str], Records] = {}
+    versions = Versions(git)
     for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
         batch = commits[i:i + 200]
         git.ask([sha for c in batch for ch in c.changes if top_of(ch[3]) for sha in ch[:2]])
         for commit in batch:
             result.commits += 1
-            change = commit_change(git, commit, tz, parsed)
-            result.findings.extend((commit, d) for d in run_rules(change, ctx))
+            result.findings.extend((commit, d) for d in run_rules(commit_change(versions, commit, tz), ctx))
         git.forget()
-        keep = {(ch[1], ch[3]) for ch in batch[-1].changes} if batch else set()
-        parsed = {k: v for k, v in parsed.items() if k in keep}
+        versions.forget({ch[1] for ch in batch[-1].changes})
     return result

@@ -34,21 +34,107 @@ def top_of(path: str) -> str | None:
     return kinds.BY_STEM[stem].top if stem is not None else None
 
 
-def records_in(text: str | None, path: str) -> dict[str, tuple[dict[str, Any], int]]:
+Records = dict[str, tuple[dict[str, Any], int]]  # id -> (record, 1-based line) in one version of a file
+
+
+def records_in(text: str | None, path: str) -> Records:
     """{id: (record, 1-based line)} of one version of a record file; {} when unreadable."""
+    return file_records(text, path) or {}
+
+
+def file_records(text: str | None, path: str) -> Records | None:
+    """{id: (record, 1-based line)} of one version of a record file (the first of a duplicated ID);
+    None when the file cannot be read as a record file (a YAML error, a top level that is not
+    ``top: [records]``); {} for no file."""
     if text is None:
         return {}
     from hjp.yamlread import parse_text, plain as _plain  # PyYAML only when a whole file must be read
 
     top = top_of(path)
-    data = parse_text(text, path).data
-    if not isinstance(data, dict) or not isinstance(data.get(top), list):
-        return {}
-    out: dict[str, tuple[dict[str, Any], int]] = {}
-    for item in data[top]:
+    parsed = parse_text(text, path)
+    data = parsed.data
+    if parsed.diagnostics or not (data is None or isinstance(data, dict) and isinstance(data.get(top), (list, type(None)))):
+        return None
+    out: Records = {}
+    for item in (data or {}).get(top) or []:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             out.setdefault(item["id"], (_plain(item), item.line + 1))
     return out
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One record's lines in a record file: from its ``- `` line up to the next record's."""
+
+    text: str
+    line: int  # 1-based, of the ``- `` line
+    id: str | None  # as its first line spells it (None when that line is not ``- id: ID``)
+
+
+_ID_LINE = re.compile(r" *- +id: *(['\"]?)(%s)\1 *(?:#.*)?\r?$" % kinds.ID_BODY, re.M)
+
+
+_CONTENT = re.compile(r"^( *)([^ #\r\n])", re.M)  # a line's first character that is not a blank or a comment
+_STRAYS: dict[int, re.Pattern[str]] = {}
+
+
+def _strays(indent: int) -> re.Pattern[str]:
+    """Lines at ``indent`` or less that are not ``- `` items at ``indent``, blank lines or comments."""
+    if indent not in _STRAYS:
+        _STRAYS[indent] = re.compile(r"^(?! {%d}-(?: |\r?$)) {0,%d}[^ #\r\n]" % (indent, indent), re.M)
+    return _STRAYS[indent]
+
+
+def split_records(text: str, top: str) -> list[Slice] | None:
+    """The record slices of a file laid out as hjp and editors write it — comments and blank lines,
+    ``top:``, then ``- `` items all at one indentation, every other line indented deeper — in file
+    order; None for any other layout (then only PyYAML can tell what the records are).
+
+    Cutting text this way never changes a value: a slice parses to the item the whole file holds,
+    except where items share anchors, which fails the slice's parse (and the caller reads the file).
+    A few regular expressions over the whole text, not a loop over its lines: the audit splits
+    every version of every file it reads.
+    """
+    first = _CONTENT.search(text)
+    if first is None:
+        return []
+    head = re.compile(r"%s:[ ]*(\[\][ ]*)?(?:#[^\n]*)?\r?(?:\n|$)" % re.escape(top)).match(text, first.start())
+    if head is None or first.group(1):
+        return None
+    body = head.end()
+    item = _CONTENT.search(text, body)
+    if item is None:
+        return []
+    indent = len(item.group(1))
+    if head.group(1) is not None or item.group(2) != "-" or _strays(indent).search(text, body):
+        return None
+    starts = [mm.start() for mm in re.finditer(r"^ {%d}-(?: |\r?$)" % indent, text[body:], re.M)]
+    out = []
+    line = text.count("\n", 0, body) + 1
+    for n, at in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(text) - body
+        piece = text[body + at:body + end]
+        if n:
+            line += text.count("\n", body + starts[n - 1], body + at)
+        else:
+            line += text.count("\n", body, body + at)
+        mm = _ID_LINE.match(piece)
+        out.append(Slice(piece, line, mm.group(2) if mm else None))
+    return out
+
+
+def slice_record(piece: str, path: str) -> dict[str, Any] | None:
+    """The record a slice holds (quickly when ``quickyaml`` is sure, else by PyYAML); None when the
+    slice alone is not one readable mapping."""
+    quick = quick_record(piece)
+    if quick is not None:
+        return quick
+    from hjp.yamlread import parse_text, plain as _plain
+
+    data = parse_text(piece, path).data
+    if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
+        return _plain(data[0])
+    return None
 
 
 class RecordReader:
