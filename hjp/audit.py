@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable
 
-from hjp.clock import day_of
+from hjp.clock import DEFAULT_TZ, day_of
 from hjp.diagnostics import Diagnostic
-from hjp.gitio import Commit, Git, GitError, has_commits, iter_log
-from hjp.history import Records, Slice, diff, file_records, flatten, slice_record, split_records, top_of
+from hjp.gitio import NULL_SHA, Commit, Git, GitError, has_commits, iter_log
+from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, slice_record, split_records, top_of,
+                         unreadable_at)
 
 
 @dataclass
@@ -43,6 +44,15 @@ class RecordChange:
         return self._changes
 
 
+@dataclass(frozen=True)
+class BrokenFile:
+    """A record file the commit left unreadable: its records are compared across it, not with it."""
+
+    path: str
+    line: int
+    problem: str | None  # the reader's message; None for unresolved merge-conflict markers
+
+
 @dataclass
 class CommitChange:
     """What one commit did to the ledger, as the audit rules see it."""
@@ -50,6 +60,7 @@ class CommitChange:
     commit: Commit
     day: date  # the commit's date in the ledger's time zone: the day the checks count from
     records: list[RecordChange]
+    broken: list[BrokenFile] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,7 @@ AuditRule = Callable[[CommitChange, AuditContext], Iterable[Diagnostic]]
 class AuditResult:
     commits: int  # commits that changed the ledger, audited
     findings: list[tuple[Commit, Diagnostic]]  # oldest commit first; each commit's sorted by place
+    tz: str = DEFAULT_TZ  # the ledger's time zone, which dates are shown in
 
 
 def _similar(a: dict[str, Any], b: dict[str, Any]) -> float:
@@ -124,16 +136,46 @@ class Versions:
             return {sl.id for sl in slices if sl.id}
         return set(self.whole(blob, path) or {})
 
-    def change(self, old: str, new: str, path: str) -> tuple[Records, Records]:
-        """(records only in the old version, records only in the new one) of one file: a record in
-        both with the same text is in neither."""
+    def change(self, old: str, new: str, path: str, parent: str | None) -> tuple[Records, Records] | BrokenFile:
+        """(records only in the old version, records only in the new one) of one file — a record in
+        both with the same text is in neither — or the new version's problem when it cannot be read.
+        An old version that cannot be read is replaced by the last one before it that can
+        (``parent``: the commit whose version ``old`` is)."""
+        text = self.git.blob(new)
+        line = conflict_line(text)
+        if line is not None:
+            return BrokenFile(path, line, None)
         so, sn = self._split(old, path), self._split(new, path)
         if so is not None and sn is not None:
             gone, came = _unmatched(so, sn), _unmatched(sn, so)
             before, after = self._read(gone, path), self._read(came, path)
             if before is not None and after is not None:
                 return before, after
-        return self.whole(old, path) or {}, self.whole(new, path) or {}
+        now = self.whole(new, path)
+        if now is None:
+            assert text is not None
+            return BrokenFile(path, *unreadable_at(text, path))
+        was = self.whole(old, path)
+        if was is None and parent is not None:
+            was = self.whole(self.last_good(path, parent), path)
+        return was or {}, now
+
+    def last_good(self, path: str, rev: str) -> str:
+        """The newest version of ``path`` at or before ``rev`` (along first parents) that reads;
+        the null blob when there is none."""
+        log = iter_log(self.git, ["--first-parent", rev], [path])
+        try:
+            for commit in log:
+                ch = commit.change(path)
+                if ch is None:
+                    continue
+                if ch[1] == NULL_SHA:
+                    break
+                if conflict_line(self.git.blob(ch[1])) is None and self.whole(ch[1], path) is not None:
+                    return ch[1]
+        finally:
+            log.close()
+        return NULL_SHA
 
 
 def _unmatched(these: list[Slice], others: list[Slice]) -> list[Slice]:
@@ -155,13 +197,22 @@ def commit_change(versions: Versions, commit: Commit, tz: str) -> CommitChange:
     """
     before: dict[str, tuple[dict[str, Any], str, int]] = {}
     after: dict[str, tuple[dict[str, Any], str, int]] = {}
+    broken: list[BrokenFile] = []
     files = [(old, new, path) for old, new, _st, path in commit.changes if top_of(path)]
+    parent = commit.parents[0] if commit.parents else None
     for old, new, path in files:
-        gone, came = versions.change(old, new, path)
+        found = versions.change(old, new, path, parent)
+        if isinstance(found, BrokenFile):
+            broken.append(found)
+            continue
+        if len(commit.parents) > 1:
+            continue  # a merge: its changes were audited in the commits it merges
+        gone, came = found
         for rid, (rec, line) in gone.items():
             before.setdefault(rid, (rec, path, line))
         for rid, (rec, line) in came.items():
             after.setdefault(rid, (rec, path, line))
+    files = [f for f in files if f[2] not in {b.path for b in broken}]
     still: set[str] = set()  # IDs the commit's files hold after it, and before it
     was: set[str] = set()
     if any(r not in after for r in before) or any(r not in before for r in after):
@@ -184,7 +235,7 @@ def commit_change(versions: Versions, commit: Commit, tz: str) -> CommitChange:
         if prior is not None and prior[0] == rec or prior is None and rid in was:
             continue
         out.append(RecordChange(rid, prior[0] if prior else None, rec, path, line, old_id))
-    return CommitChange(commit, day_of(commit.ctime, tz), out)
+    return CommitChange(commit, day_of(commit.ctime, tz), out, broken)
 
 
 def run_rules(change: CommitChange, ctx: AuditContext, rules: list[AuditRule] | None = None) -> list[Diagnostic]:
@@ -202,8 +253,39 @@ def run_rules(change: CommitChange, ctx: AuditContext, rules: list[AuditRule] | 
     return sorted(out, key=lambda d: d.sort_key)
 
 
+def ledger_paths(git: Git, prefix: str, revs: list[str]) -> list[str]:
+    """``prefix`` and every name the ledger directory had before in ``revs`` (newest first).
+
+    A directory renamed in git is a commit that deletes its files and adds them under the new name;
+    auditing only the new name would see every record created there, and miss a record deleted in
+    the same commit. The rename is found where ``town.yaml`` appeared under a name while the same
+    commit removed a ``town.yaml`` elsewhere.
+    """
+    names = [prefix]
+    todo = [prefix]
+    while todo and prefix:
+        name = todo.pop()
+        for line in git.lines("log", "--format=%H %P", "--diff-filter=A", "--no-renames", *revs, "--",
+                              f"{name}/town.yaml"):
+            sha, *parents = line.split()
+            if not parents:
+                continue
+            gone = git.run("diff-tree", "-r", "--no-renames", "--diff-filter=D", "--name-only", "-z", parents[0], sha,
+                           "--", ":(glob)**/town.yaml")
+            for path in gone.split("\0"):
+                old = path.rpartition("/")[0]
+                if path and old not in names:
+                    names.append(old)
+                    todo.append(old)
+    return names
+
+
 def audit(git: Git, prefix: str, since: str | None, tz: str) -> AuditResult:
-    """The findings over ``since..HEAD`` (all history without ``since``), oldest commit first."""
+    """The findings over ``since..HEAD`` (all history without ``since``), oldest commit first.
+
+    GitError when ``since`` is unknown, or when the history to audit is cut short by a shallow clone
+    (its first commit would look as if it created every record).
+    """
     revs = [f"{since}..HEAD"] if since else ["HEAD"]
     if since:
         try:
@@ -211,11 +293,17 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> AuditResult:
         except GitError:
             raise GitError(f"找不到版本 {since}；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）") from None
     if not has_commits(git):
-        return AuditResult(0, [])
+        return AuditResult(0, [], tz)
     ctx = AuditContext(tz)
-    result = AuditResult(0, [])
-    # A shallow clone's boundary commits have no parent here to compare with: not audited.
-    commits = [c for c in iter_log(git, ["--reverse", *revs], [prefix or "."]) if not c.shallow]
+    result = AuditResult(0, [], tz)
+    paths = [p or "." for p in ledger_paths(git, prefix, revs)]
+    # Merges are listed with their first parent's diff: enough to see a committed conflict.
+    commits = list(iter_log(git, ["--reverse", "--diff-merges=first-parent", *revs], paths))
+    cut = next((c for c in commits if c.shallow), None)
+    if cut is not None:
+        raise GitError(f"历史不完整：这是浅克隆（shallow clone），提交 {cut.sha[:7]} 之前的历史不在本地，无法审计"
+                       "（它会被当成新建了所有记录，删除和改动都看不到）；CI 中请在 actions/checkout 设 fetch-depth: 0，"
+                       "本地请先运行 git fetch --unshallow")
     versions = Versions(git)
     for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
         batch = commits[i:i + 200]

@@ -19,7 +19,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
-from hjp.diagnostics import Diagnostic, error
+from hjp.diagnostics import Diagnostic, error, warning
 
 if TYPE_CHECKING:
     from hjp.audit import AuditContext, AuditRule, CommitChange
@@ -104,10 +104,26 @@ def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Dia
                                   "销号后的记录只能作废或补充备注 notes", rc.path, rc.line, 1, rc.id)
 
 
+def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP508 (unresolved merge-conflict markers) and HJP509 (any other reason): the commit left a
+    record file that cannot be read. Its records are not compared in this commit: the next commit
+    that makes the file readable is compared with the last readable version before it, so nothing
+    deleted or changed in between escapes. A warning: the break itself hides nothing."""
+    for b in change.broken:
+        if b.problem is None:
+            yield warning("HJP508", f"{b.path} 提交时含有未解决的合并冲突标记（第 {b.line} 行）；这一版无法读取，其中的记录"
+                                    "不作比较，之后解决冲突的提交与冲突之前的版本比较；请确认冲突已解决（hjp validate 通过）",
+                          b.path, b.line)
+        else:
+            yield warning("HJP509", f"{b.path} 提交时无法读取（{b.problem}）；这一版的记录不作比较，之后改好的提交与"
+                                    "出错之前的版本比较；请确认文件已改好（hjp validate 通过）", b.path, b.line)
+
+
 AUDIT_RULES: list[AuditRule] = [
     check_deleted,
     check_renumbered,
     check_backdated,
     check_deadline_moved,
     check_closed_edited,
+    check_unreadable,
 ]

@@ -633,6 +633,7 @@ def log(
 
     示例：hjp log YH-2024-0001
     """
+    from hjp.clock import ledger_timezone
     from hjp.gitio import GitError
     from hjp.history import record_log
     from hjp.output import log_json, log_text
@@ -644,7 +645,8 @@ def log(
         raise fail(str(exc)) from None
     finally:
         git.close()
-    (log_json if json_ else log_text)(record, events, sys.stdout, include_confidential=include_confidential)
+    (log_json if json_ else log_text)(record, events, sys.stdout, tz=ledger_timezone(ledger),
+                                      include_confidential=include_confidential)
     if not events:  # text or JSON alike: a record with no history is not found (exit 1)
         raise typer.Exit(1)
 
@@ -663,25 +665,21 @@ def audit(
     """
     from hjp.audit import audit as run_audit
     from hjp.clock import ledger_timezone
-    from hjp.gitio import GitError, shallow_commits
+    from hjp.diagnostics import has_errors
+    from hjp.gitio import GitError
     from hjp.output import audit_report
     from hjp.paths import display_path
 
     git, prefix = _git_for(ledger)
     try:
         result = run_audit(git, prefix, since, ledger_timezone(ledger))
-        shallow = shallow_commits(git)
     except GitError as exc:
         raise fail(str(exc)) from None
     finally:
         git.close()
-    if shallow:
-        sys.stderr.write("hjp: 提示：这是浅克隆（shallow clone），本地历史最早的提交之前的修改看不到，"
-                         "最早的提交本身也无从比较、未作审计；要审计全部历史请先运行 git fetch --unshallow"
-                         "（CI 中设 fetch-depth: 0）\n")
     top = git.cwd
     audit_report(result, sys.stdout, fmt=fmt.value, display=lambda path: display_path(top / path, top, str(top)))
-    raise typer.Exit(1 if result.findings else 0)
+    raise typer.Exit(1 if has_errors([d for _c, d in result.findings]) else 0)
 
 
 class CheckFormat(str, Enum):

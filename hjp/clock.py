@@ -31,14 +31,23 @@ def today(tz_name: str = DEFAULT_TZ, *, now: datetime | None = None) -> date:
     return now.astimezone(zone(tz_name)).date()
 
 
+_BEIJING = timezone(timedelta(hours=8), "CST")
+
+
 def zone(tz_name: str) -> tzinfo:
-    """The time zone named ``tz_name``; UTC when the name is unknown (validation reports it, HJP219)."""
+    """The time zone named ``tz_name``; UTC when the name is unknown (validation reports it, HJP219).
+
+    Beijing time is UTC+8 all year (China has had no daylight saving since 1991): that needs no tz
+    database, which Windows may lack, and no ``zoneinfo`` import, which costs ``hjp log`` ~5 %.
+    """
+    if tz_name == DEFAULT_TZ:
+        return _BEIJING
     try:
         from zoneinfo import ZoneInfo
 
         return ZoneInfo(tz_name)
-    except Exception:  # no tz database on the machine: China has had no DST since 1991
-        return timezone(timedelta(hours=8)) if tz_name == DEFAULT_TZ else timezone.utc
+    except Exception:  # an unknown name, or no tz database on the machine
+        return timezone.utc
 
 
 def day_of(timestamp: int, tz_name: str) -> date:

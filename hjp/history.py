@@ -62,6 +62,52 @@ def file_records(text: str | None, path: str) -> Records | None:
     return out
 
 
+_CONFLICT = re.compile(r"^(?:<{7}|>{7}|\|{7})(?: |\r?$)|^={7}\r?$", re.M)
+
+
+def conflict_line(text: str | None) -> int | None:
+    """The 1-based line of the first merge-conflict marker (``<<<<<<<``, ``=======``, ``>>>>>>>``,
+    ``|||||||``) in a version of a file, or None: git leaves them when a merge is not resolved."""
+    if not text or ("<<<<<<<" not in text and "=======" not in text and ">>>>>>>" not in text):
+        return None
+    mm = _CONFLICT.search(text)
+    return text.count("\n", 0, mm.start()) + 1 if mm else None
+
+
+def resolve_conflicts(text: str, side: str) -> str:
+    """``text`` with every conflict resolved to one ``side`` ("ours": between ``<<<<<<<`` and
+    ``|||||||``/``=======``; "theirs": between ``=======`` and ``>>>>>>>``), markers removed."""
+    out = []
+    keep = True  # outside a conflict every line is kept
+    for line in text.splitlines(keepends=True):
+        marker = _CONFLICT.match(line)
+        if marker is None:
+            if keep:
+                out.append(line)
+            continue
+        mark = line[:7]
+        if mark == "<<<<<<<":
+            keep = side == "ours"
+        elif mark == "|||||||":
+            keep = False  # the common ancestor's lines (diff3 style)
+        elif mark == "=======":
+            keep = side == "theirs"
+        else:
+            keep = True
+    return "".join(out)
+
+
+def unreadable_at(text: str, path: str) -> tuple[int, str]:
+    """(line, message) of why a version of a record file cannot be read (``file_records`` is None)."""
+    from hjp.yamlread import parse_text
+
+    parsed = parse_text(text, path)
+    if parsed.diagnostics:
+        d = parsed.diagnostics[0]
+        return d.line, d.message
+    return 1, f"顶层应为 {top_of(path)}: 下的记录列表"
+
+
 @dataclass(frozen=True)
 class Slice:
     """One record's lines in a record file: from its ``- `` line up to the next record's."""
@@ -137,6 +183,14 @@ def slice_record(piece: str, path: str) -> dict[str, Any] | None:
     return None
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A version of a file that cannot be read where a record is: merge-conflict markers, a YAML error."""
+
+    line: int
+    conflict: bool
+
+
 class RecordReader:
     """One record's value in many blobs, parsing only the slices that differ."""
 
@@ -173,7 +227,9 @@ class RecordReader:
             end -= 1
         return "".join(lines[:end])
 
-    def get(self, sha: str | None, path: str) -> dict[str, Any] | None:
+    def get(self, sha: str | None, path: str) -> dict[str, Any] | Unreadable | None:
+        """The record in a version of ``path`` (None when it is not there, ``Unreadable`` when that
+        version cannot be read where the record is)."""
         if sha in self._by_blob:
             return self._by_blob[sha]
         found = self._get(sha, path)
@@ -181,26 +237,30 @@ class RecordReader:
             self._by_blob[sha] = found
         return found
 
-    def _get(self, sha: str | None, path: str) -> dict[str, Any] | None:
+    def _get(self, sha: str | None, path: str) -> dict[str, Any] | Unreadable | None:
         text = self.git.blob(sha)
         if text is None or self.rid not in text:
             return None
+        line = conflict_line(text)
+        if line is None:
+            return self._value(text, path)
+        # An unresolved merge: the record is known only if both sides agree on it.
+        ours, theirs = (self._value(resolve_conflicts(text, side), path) for side in ("ours", "theirs"))
+        return ours if ours == theirs and not isinstance(ours, Unreadable) else Unreadable(line, conflict=True)
+
+    def _value(self, text: str, path: str) -> dict[str, Any] | Unreadable | None:
         piece = self.slice(text)
         if piece is not None:
             if piece in self._slices:
                 return self._slices[piece]
-            quick = quick_record(piece)
-            if quick is not None and quick.get("id") == self.rid:
-                self._slices[piece] = quick
-                return quick
-            from hjp.yamlread import parse_text, plain as _plain
-
-            data = parse_text(piece, path).data
-            if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict) and data[0].get("id") == self.rid:
-                self._slices[piece] = _plain(data[0])
-                return self._slices[piece]
-        found = records_in(text, path).get(self.rid)  # unusual layout: read the whole file
-        return found[0] if found else None
+            found = slice_record(piece, path)
+            if found is not None and found.get("id") == self.rid:
+                self._slices[piece] = found
+                return found
+        whole = file_records(text, path)  # an unusual layout: read the whole file
+        if whole is None:
+            return Unreadable(unreadable_at(text, path)[0], conflict=False)
+        return whole[self.rid][0] if self.rid in whole else None
 
 
 def flatten(record: dict[str, Any] | None, prefix: str = "") -> dict[str, Any]:
@@ -235,16 +295,18 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[tuple[s
 class Event:
     commit: Commit
     path: str
-    kind: str  # created | changed | moved | deleted
+    kind: str  # created | first-seen | changed | moved | deleted | conflict | unreadable
     changes: list[tuple[str, Any, Any]]
     other: str | None = None  # moved from / to
+    line: int | None = None  # conflict, unreadable: where in the file
 
 
 def _file_log(git: Git, path: str, rev: str, also: Iterable[str] = ()) -> list[Commit]:
     """The commits that changed ``path``, from ``rev`` back, with all their changes; cat-file starts
     reading the file's versions as soon as each commit arrives (and ``also`` while git starts)."""
     commits = []
-    log = iter_log(git, [rev], [path], full_diff=True)
+    # Merges with their first parent's diff: a merge committed with conflict markers shows there.
+    log = iter_log(git, ["--diff-merges=first-parent", rev], [path], full_diff=True)
     git.ask(also)
     for commit in log:
         ch = commit.change(path)
@@ -281,10 +343,35 @@ def check_id(rid: str) -> None:
 
 
 def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
-    """Every commit that changed record ``rid``, oldest first, following it between files."""
+    """Every commit that changed record ``rid``, oldest first, following it between files (also
+    into and out of other ledger directories: a renamed one, say)."""
     check_id(rid)
     reader = RecordReader(git, rid)
-    pathspec = f"{prefix}/" if prefix else ""
+    starts, logs = _starts(git, reader, rid, f"{prefix}/" if prefix else "")
+    events: dict[str, Event] = {}
+    order: list[str] = []
+    todo = list(starts)
+    walked: set[tuple[str, str]] = set()
+    while todo:
+        path, rev = todo.pop()
+        if (path, rev) in walked:
+            continue
+        walked.add((path, rev))
+        commits = logs.pop((path, rev)) if (path, rev) in logs else _file_log(git, path, rev)
+        for commit, old, new in _versions(reader, commits, path):
+            if commit.sha in events:
+                continue
+            event = _event(reader, commit, path, old, new, todo)
+            if event is not None:
+                events[commit.sha] = event
+                order.append(commit.sha)
+    ranked = sorted(range(len(order)), key=lambda i: (events[order[i]].commit.ctime, -i))
+    return [events[order[i]] for i in ranked]
+
+
+def _starts(git: Git, reader: RecordReader, rid: str, pathspec: str
+            ) -> tuple[list[tuple[str, str]], dict[tuple[str, str], list[Commit]]]:
+    """Where to start following the record: [(path, rev)], and any file logs already read."""
     kind = kinds.of_id(rid)
     patterns = kinds.history_patterns(kind, pathspec) if kind else []
     starts: list[tuple[str, str]] = []
@@ -302,66 +389,89 @@ def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     for path in candidates:
         if reader.get(f"HEAD:{path}", path) is not None:
             starts.append((path, "HEAD"))
-    if not starts:
-        if not has_commits(git):  # a fresh repository: nothing committed, so no history yet
-            return []
-        grep = git.run("grep", "-l", "-F", rid, "HEAD", "--", *patterns, check=False)
-        for line in grep.splitlines():
-            path = line.split(":", 1)[1]
-            if reader.get(f"HEAD:{path}", path) is not None:
-                starts.append((path, "HEAD"))
-    if not starts:  # deleted since: start from the newest commit whose diff mentions it
-        for commit in iter_log(git, ["-S", rid, "-n", "20"], patterns):
+    if starts:
+        return starts, logs
+    if not has_commits(git):  # a fresh repository: nothing committed, so no history yet
+        return [], logs
+    grep = git.run("grep", "-l", "-F", rid, "HEAD", "--", *patterns, check=False)
+    for line in grep.splitlines():
+        path = line.split(":", 1)[1]
+        if reader.get(f"HEAD:{path}", path) is not None:
+            starts.append((path, "HEAD"))
+    # Deleted since: start from the newest commit whose diff mentions it, in this ledger directory
+    # or, failing that, in any (the directory may have been renamed in the same commit).
+    anywhere = [f":(glob)**/{p}" for p in kinds.history_patterns(kind, "")] if kind else []
+    for where in (patterns, anywhere):
+        if starts or not where:
+            break
+        for commit in iter_log(git, ["-S", rid, "-n", "20"], where):
             for old, new, _st, path in commit.changes:
                 if reader.get(old, path) is not None and reader.get(new, path) is None:
                     starts.append((path, commit.sha))
             if starts:
                 break
-    events: dict[str, Event] = {}
-    order: list[str] = []
-    todo = list(starts)
-    walked: set[tuple[str, str]] = set()
-    while todo:
-        path, rev = todo.pop()
-        if (path, rev) in walked:
+    return starts, logs
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not isinstance(value, Unreadable)
+
+
+def _versions(reader: RecordReader, commits: list[Commit], path: str) -> list[tuple[Commit, Any, Any]]:
+    """(commit, record before, record after) for each commit that changed ``path``, newest first.
+
+    A version that cannot be read (an unresolved merge, a YAML error) is shown where it was
+    committed; the commit after it is compared with the last version before it that could be read.
+    """
+    out = []
+    last: Any = None
+    for commit in reversed(commits):  # oldest first, remembering the last readable value
+        ch = commit.change(path)
+        if ch is None:
             continue
-        walked.add((path, rev))
-        commits = logs.pop((path, rev)) if (path, rev) in logs else _file_log(git, path, rev)
-        for commit in commits:
-            ch = commit.change(path)
-            if ch is None:
-                continue
-            old, new = reader.get(ch[0], path), reader.get(ch[1], path)
-            if old == new or commit.sha in events:
-                continue
-            kind, other, before, after = "changed", None, old, new
-            if (old is None or new is None) and not commit.root:
-                # Moved between files? The commit's other record files (the log lists all its changes).
-                for o_old, o_new, _st, o_path in commit.changes:
-                    if o_path == path or not o_path.startswith(pathspec) or not top_of(o_path):
-                        continue
-                    o_before, o_after = reader.get(o_old, o_path), reader.get(o_new, o_path)
-                    if old is None and o_before is not None and o_after is None:
-                        kind, other, before = "moved", o_path, o_before
-                        todo.append((o_path, f"{commit.sha}^"))
-                        break
-                    if new is None and o_before is None and o_after is not None:
-                        kind, other, after = "moved", o_path, o_after
-                        break
-                else:
-                    kind = "created" if old is None else "deleted"
-            elif old is None or new is None:
-                kind = "created" if old is None else "deleted"
-            if commit.shallow and kind == "created":
-                kind = "first-seen"  # the clone's history starts here; the record is older
-            if kind == "moved" and new is None:  # report a move once, as arriving at its new file
-                events[commit.sha] = Event(commit, other or path, "moved", diff(before, after), path)
-            elif kind == "moved":
-                events[commit.sha] = Event(commit, path, "moved", diff(before, after), other)
-            else:
-                events[commit.sha] = Event(commit, path, kind, diff(before, after))
-            order.append(commit.sha)
-    ranked = sorted(range(len(order)), key=lambda i: (events[order[i]].commit.ctime, -i))
-    return [events[order[i]] for i in ranked]
+        old, new = reader.get(ch[0], path), reader.get(ch[1], path)
+        if isinstance(old, Unreadable):
+            old = last
+        else:
+            last = old
+        if not isinstance(new, Unreadable):
+            last = new
+        if len(commit.parents) < 2 or isinstance(new, Unreadable):
+            out.append((commit, old, new))  # a merge's changes are its branch's: shown there, unless unreadable
+    return out[::-1]
 
 
+def _event(reader: RecordReader, commit: Commit, path: str, old: Any, new: Any,
+           todo: list[tuple[str, str]]) -> Event | None:
+    """What ``commit`` did to the record in ``path`` (None: nothing); a move out of another file
+    adds that file's history to ``todo``."""
+    if old == new:
+        return None
+    if isinstance(new, Unreadable):
+        return Event(commit, path, "conflict" if new.conflict else "unreadable", [], line=new.line)
+    kind, other, before, after = "changed", None, old, new
+    if (old is None or new is None) and not commit.root:
+        # Moved between files? The commit's other record files (the log lists all its changes),
+        # in any ledger directory: renaming the directory moves every record.
+        for o_old, o_new, _st, o_path in commit.changes:
+            if o_path == path or not top_of(o_path):
+                continue
+            o_before, o_after = reader.get(o_old, o_path), reader.get(o_new, o_path)
+            if old is None and _present(o_before) and o_after is None:
+                kind, other, before = "moved", o_path, o_before
+                todo.append((o_path, f"{commit.sha}^"))
+                break
+            if new is None and o_before is None and _present(o_after):
+                kind, other, after = "moved", o_path, o_after
+                break
+        else:
+            kind = "created" if old is None else "deleted"
+    elif old is None or new is None:
+        kind = "created" if old is None else "deleted"
+    if commit.shallow and kind == "created":
+        kind = "first-seen"  # the clone's history starts here; the record is older
+    if kind == "moved" and new is None:  # report a move once, as arriving at its new file
+        return Event(commit, other or path, "moved", diff(before, after), path)
+    if kind == "moved":
+        return Event(commit, path, "moved", diff(before, after), other)
+    return Event(commit, path, kind, diff(before, after))

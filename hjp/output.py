@@ -91,8 +91,21 @@ def _field_line(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\n    ")
 
 
-def log_text(rid: str, events: list[Event], out: IO[str], *, include_confidential: bool = False) -> None:
-    """`hjp log`: each commit that changed the record, its fields' old → new values."""
+def _local_time(iso: str, tz: str) -> str:
+    """An ISO 8601 time with an offset as "YYYY-MM-DD HH:MM" in the ledger's zone."""
+    from datetime import datetime
+
+    from hjp.clock import zone
+
+    try:
+        return datetime.fromisoformat(iso).astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:  # not what git writes for %aI: show it as it is
+        return iso
+
+
+def log_text(rid: str, events: list[Event], out: IO[str], *, tz: str, include_confidential: bool = False) -> None:
+    """`hjp log`: each commit that changed the record (its time in the ledger's zone ``tz``), its
+    fields' old → new values."""
     if not events:
         out.write(f"{rid} 还没有任何已提交的修改记录。\n")
         return
@@ -100,7 +113,11 @@ def log_text(rid: str, events: list[Event], out: IO[str], *, include_confidentia
     for ev in events:
         c = ev.commit
         lines.append("")
-        lines.append(f"{c.date[:10]} {c.date[11:16]}  {c.sha[:7]}  {c.author} <{c.email}>  {c.subject}")
+        lines.append(f"{_local_time(c.date, tz)}  {c.sha[:7]}  {c.author} <{c.email}>  {c.subject}")
+        if ev.kind in ("conflict", "unreadable"):
+            why = "含有未解决的合并冲突标记" if ev.kind == "conflict" else "有错误"
+            lines.append(f"  {ev.path} 的这一版第 {ev.line} 行{why}，无法读取；下一次修改与这之前的内容比较")
+            continue
         if ev.kind in ("created", "first-seen"):
             if ev.kind == "created":
                 lines.append(f"  新建于 {ev.path}")
@@ -121,21 +138,28 @@ def log_text(rid: str, events: list[Event], out: IO[str], *, include_confidentia
     out.write("\n".join(lines) + "\n")
 
 
-def log_json(rid: str, events: list[Event], out: IO[str], *, include_confidential: bool = False) -> None:
-    """`hjp log --json`: {"id", "commits": [{commit, date, author, email, message, event, path, from, changes}]}."""
+def log_json(rid: str, events: list[Event], out: IO[str], *, tz: str, include_confidential: bool = False) -> None:
+    """`hjp log --json`: {"id", "commits": [{commit, date, author, email, message, event, path, from, changes}]};
+    ``date`` as git gives it (ISO 8601 with the author's offset); ``line`` too for a version that
+    cannot be read (event ``conflict`` or ``unreadable``)."""
     doc = {"id": rid, "commits": [{
         "commit": ev.commit.sha, "date": ev.commit.date, "author": ev.commit.author, "email": ev.commit.email,
         "message": ev.commit.subject, "event": ev.kind, "path": ev.path, "from": ev.other if ev.kind == "moved" else None,
         "changes": [{"field": k, "old": _mask(k, o, include_confidential), "new": _mask(k, n, include_confidential)}
                     for k, o, n in ev.changes],
+        **({"line": ev.line} if ev.line is not None else {}),
     } for ev in events]}
     json.dump(doc, out, ensure_ascii=ascii_only(out), indent=2)
     out.write("\n")
 
 
-def _in_commit(d: Diagnostic, c: Commit, display: Callable[[str], str]) -> Diagnostic:
-    """An audit diagnostic as shown: its path displayed, its message followed by the commit."""
-    return replace(d, path=display(d.path), message=f"{d.message}（提交 {c.sha[:7]}，{c.author} <{c.email}>，{c.date[:10]}）")
+def _in_commit(d: Diagnostic, c: Commit, tz: str, display: Callable[[str], str]) -> Diagnostic:
+    """An audit diagnostic as shown: its path displayed, its message followed by the commit (dated
+    in the ledger's zone, like every date of the message)."""
+    from hjp.clock import day_of
+
+    return replace(d, path=display(d.path),
+                   message=f"{d.message}（提交 {c.sha[:7]}，{c.author} <{c.email}>，{day_of(c.ctime, tz)}）")
 
 
 def audit_report(result: AuditResult, out: IO[str], *, fmt: str, display: Callable[[str], str]) -> None:
@@ -143,18 +167,22 @@ def audit_report(result: AuditResult, out: IO[str], *, fmt: str, display: Callab
     verdict line). ``display`` turns a repository-relative path into the path shown."""
     if fmt == "json":
         json.dump({"commits": result.commits, "findings": [{
-            "code": d.code, "record": d.record, "path": display(d.path), "line": d.line, "message": d.message,
-            "commit": c.sha, "author": c.author, "email": c.email, "date": c.date, "subject": c.subject,
+            "code": d.code, "severity": d.severity.value, "record": d.record, "path": display(d.path), "line": d.line,
+            "message": d.message, "commit": c.sha, "author": c.author, "email": c.email, "date": c.date,
+            "subject": c.subject,
         } for c, d in result.findings]}, out, ensure_ascii=ascii_only(out), indent=2)
         out.write("\n")
         return
-    DIAGNOSTIC_REPORTERS[fmt]([_in_commit(d, c, display) for c, d in result.findings], out)
+    DIAGNOSTIC_REPORTERS[fmt]([_in_commit(d, c, result.tz, display) for c, d in result.findings], out)
     if fmt == "text":
-        n = len(result.findings)
-        if n:
-            out.write(f"审计发现 {n} 个问题（检查了 {result.commits} 个修改台账的提交）。\n")
+        errors = sum(1 for _c, d in result.findings if d.severity is Severity.ERROR)
+        notes = len(result.findings) - errors
+        if errors:
+            more = f"，另有 {notes} 个提示" if notes else ""
+            out.write(f"审计发现 {errors} 个问题（检查了 {result.commits} 个修改台账的提交）{more}。\n")
         else:
-            out.write(f"审计通过：检查了 {result.commits} 个修改台账的提交，没有发现问题。\n")
+            more = f"；另有 {notes} 个提示（见上）" if notes else ""
+            out.write(f"审计通过：检查了 {result.commits} 个修改台账的提交，没有发现问题{more}。\n")
 
 
 # --------------------------------------------------------------------------- deadline findings

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from hjp import cli
 from hjp.cli import app
+from hjp.yamlread import parse_text
 
 HAZARDS = """\
 hazards:
@@ -38,9 +39,9 @@ class Repo:
             monkeypatch.setenv(k, v)
         self.git("init", "-q", "-b", "main")
 
-    def at(self, day: str, who: str = "李某") -> None:
+    def at(self, day: str, who: str = "李某", time: str = "10:00:00+08:00") -> None:
         for k in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
-            self.mp.setenv(k, f"{day}T10:00:00+08:00")
+            self.mp.setenv(k, f"{day}T{time}")
         for k in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
             self.mp.setenv(k, who)
         self.mp.setattr(cli, "ledger_today", lambda led: date.fromisoformat(day))
@@ -73,6 +74,8 @@ def repo(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HJP_NO_CACHE", "1")
     monkeypatch.delenv("HJP_LEDGER", raising=False)
+    for k in ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL"):  # the audit compares dates with CI's clock
+        monkeypatch.delenv(k, raising=False)
     r = Repo(tmp_path, monkeypatch)
     r.at("2026-01-05")
     r.write("ledgers/town.yaml", TOWN_YAML)
@@ -207,16 +210,19 @@ def test_voiding_is_not_a_finding_and_bad_since_is_a_usage_error(repo):
 
 def test_shallow_clone_boundary_is_not_audited_nor_called_a_creation(repo, tmp_path, monkeypatch):
     """A depth-1 clone shows its first commit without parents, as if it added every record: auditing
-    that as new data flagged every completion date of the ledger as backdated."""
+    that as new data flagged every completion date of the ledger as backdated; then it was skipped,
+    and `hjp audit` said 审计通过：检查了 0 个提交 with exit 0 (issue 8 item 12). Too little history is
+    an error; a range the clone holds whole is audited."""
     history(repo)
     clone = tmp_path / "clone"
     repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
     monkeypatch.chdir(clone)
     result = hjp("audit")
-    assert (result.exit_code, result.stdout) == (0, "审计通过：检查了 0 个修改台账的提交，没有发现问题。\n")
+    assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "hjp: 提示：这是浅克隆（shallow clone），本地历史最早的提交之前的修改看不到，最早的提交本身也无从比较、未作审计；"
-        "要审计全部历史请先运行 git fetch --unshallow（CI 中设 fetch-depth: 0）\n")
+        f"hjp: 错误：历史不完整：这是浅克隆（shallow clone），提交 {repo.sha()} 之前的历史不在本地，无法审计"
+        "（它会被当成新建了所有记录，删除和改动都看不到）；CI 中请在 actions/checkout 设 fetch-depth: 0，"
+        "本地请先运行 git fetch --unshallow\n")
     log = hjp("log", "YH-2026-0001")
     assert log.exit_code == 0
     assert log.stdout.splitlines()[2:5] == [
@@ -227,6 +233,30 @@ def test_shallow_clone_boundary_is_not_audited_nor_called_a_creation(repo, tmp_p
     ]
     data = json.loads(hjp("log", "YH-2026-0001", "--json").stdout)
     assert [c["event"] for c in data["commits"]] == ["first-seen"]
+    deeper = tmp_path / "deeper"
+    repo.git("clone", "-q", "--depth", "3", f"file://{repo.root}", str(deeper))
+    monkeypatch.chdir(deeper)
+    in_range = hjp("audit", "--since", "HEAD~1")
+    assert (in_range.exit_code, in_range.stdout) == (0, "审计通过：检查了 1 个修改台账的提交，没有发现问题。\n")
+    whole = hjp("audit", "--since", "HEAD~2")  # HEAD~2 is the clone's first commit: its children are audited
+    assert (whole.exit_code, [line.split(": ")[1] for line in whole.stdout.splitlines()[:-1]]) == (1, ["error HJP505"])
+    assert hjp("audit").exit_code == 2
+
+
+def test_workflow_fetches_whole_history_for_every_job_that_audits():
+    """actions/checkout fetches one commit by default: hjp audit then has no history to read."""
+    import yaml
+
+    workflow = yaml.safe_load((Path(__file__).resolve().parents[2] / ".github/workflows/ledger.yml").read_text("utf-8"))
+    auditing = 0
+    for name, job in workflow["jobs"].items():
+        steps = job["steps"]
+        if not any("hjp audit" in str(step.get("run", "")) for step in steps):
+            continue
+        auditing += 1
+        checkout = [step for step in steps if str(step.get("uses", "")).startswith("actions/checkout")]
+        assert checkout and all(step.get("with", {}).get("fetch-depth") == 0 for step in checkout), name
+    assert auditing >= 1
 
 
 def test_log_in_a_repository_without_commits(tmp_path, monkeypatch):
@@ -263,3 +293,155 @@ def test_id_pattern_matches_the_model():
     from hjp import history, model
 
     assert model.ID_RE == f"^{history.ID_PATTERN.pattern}$"
+
+
+SECOND = """\
+  - id: YH-2026-0002
+    title: 配电箱未上锁
+    sector: 工贸
+    level: 一般
+    source: 自查
+    found_on: 2026-01-10
+    rectification:
+      owner: 张某
+      deadline: 2026-02-28
+"""
+
+
+def test_renaming_the_ledger_directory_hides_no_deletion_and_cuts_no_log(repo):
+    """`git mv ledgers 台账数据` with a record deleted in the same commit: the audit looked only under
+    the new name (every record created there, the deletion unseen) and `hjp log` began at the rename."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-01-06")
+    repo.write(hazards, HAZARDS + SECOND)
+    repo.commit("新增配电箱隐患")
+    repo.at("2026-01-07")
+    repo.git("mv", "ledgers", "ledger-data")
+    repo.write("ledger-data/villages/hejiapan/hazards.yaml", HAZARDS)
+    repo.commit("台账目录改名")
+    renamed = repo.sha()
+    result = hjp("audit", "--ledger", "ledger-data")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{hazards}:12:1: error HJP501: YH-2026-0002（配电箱未上锁）被删除，而不是作废；记录不能删除，请恢复它，"
+        f"录入错误时加上 void: {{date: 日期, reason: 原因}}（提交 {renamed}，李某 <li@example.cn>，2026-01-07）\n"
+        "审计发现 1 个问题（检查了 3 个修改台账的提交）。\n")
+    log = hjp("log", "YH-2026-0001", "--ledger", "ledger-data")
+    assert [line for line in log.stdout.splitlines() if line.startswith(("2026", "  新建", "  移动"))] == [
+        f"2026-01-05 10:00  {repo.sha('HEAD~2')}  李某 <li@example.cn>  建立台账",
+        f"  新建于 {hazards}",
+        f"2026-01-07 10:00  {renamed}  李某 <li@example.cn>  台账目录改名",
+        f"  移动：{hazards} → ledger-data/villages/hejiapan/hazards.yaml",
+    ]
+    gone = hjp("log", "YH-2026-0002", "--ledger", "ledger-data", "--json")
+    assert [(c["event"], c["path"]) for c in json.loads(gone.stdout)["commits"]] == [
+        ("created", hazards), ("deleted", hazards)]
+
+
+def test_a_committed_merge_conflict_is_named_and_hides_nothing(repo):
+    """A merge committed with its conflict markers: the audit reported every record of the file
+    deleted, and `hjp log` showed a version cut off at the marker as valid."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.git("checkout", "-qb", "other")
+    repo.at("2026-01-06", "王五")
+    repo.write(hazards, HAZARDS + "    location: 卸油区西侧\n")
+    repo.commit("西侧")
+    repo.git("checkout", "-q", "main")
+    repo.at("2026-01-07")
+    repo.write(hazards, HAZARDS + "    location: 卸油区东侧\n")
+    repo.commit("东侧")
+    repo.at("2026-01-08")
+    merge = subprocess.run(["git", "merge", "-q", "other"], cwd=repo.root, capture_output=True, env=dict(os.environ))
+    assert merge.returncode == 1  # a conflict
+    repo.commit("合并")
+    merged = repo.sha()
+    repo.at("2026-01-09")
+    repo.write(hazards, HAZARDS + "    location: 卸油区西侧\n")
+    repo.commit("解决冲突")
+    fixed = repo.sha()
+    result = hjp("audit")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{hazards}:12:1: warning HJP508: {hazards} 提交时含有未解决的合并冲突标记（第 12 行）；这一版无法读取，"
+        "其中的记录不作比较，之后解决冲突的提交与冲突之前的版本比较；请确认冲突已解决（hjp validate 通过）"
+        f"（提交 {merged}，李某 <li@example.cn>，2026-01-08）\n"
+        "审计通过：检查了 5 个修改台账的提交，没有发现问题；另有 1 个提示（见上）。\n")
+    log = hjp("log", "YH-2026-0001")
+    assert log.stdout.split("\n\n")[4:] == [
+        f"2026-01-08 10:00  {merged}  李某 <li@example.cn>  合并\n"
+        f"  {hazards} 的这一版第 12 行含有未解决的合并冲突标记，无法读取；下一次修改与这之前的内容比较",
+        f"2026-01-09 10:00  {fixed}  李某 <li@example.cn>  解决冲突\n  location: 卸油区东侧 → 卸油区西侧\n"]
+    data = json.loads(hjp("log", "YH-2026-0001", "--json").stdout)
+    assert [(c["event"], c.get("line")) for c in data["commits"]] == [
+        ("created", None), ("changed", None), ("changed", None), ("conflict", 12), ("changed", None)]
+
+
+def test_records_lost_while_resolving_a_conflict_are_found(repo):
+    """Conflict markers committed in an ordinary commit (a cherry-pick or stash gone wrong), then
+    "resolved" by dropping a record: compared with the version before the markers, not with them."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-01-06")
+    repo.write(hazards, HAZARDS + SECOND)
+    repo.commit("新增配电箱隐患")
+    repo.at("2026-01-07")
+    repo.write(hazards, HAZARDS + "<<<<<<< HEAD\n" + SECOND + "=======\n>>>>>>> stash\n")
+    repo.commit("恢复暂存的修改")
+    broken = repo.sha()
+    repo.at("2026-01-08")
+    repo.write(hazards, HAZARDS)
+    repo.commit("去掉冲突标记")
+    dropped = repo.sha()
+    result = hjp("audit", "--since", "HEAD~2")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{hazards}:12:1: warning HJP508: {hazards} 提交时含有未解决的合并冲突标记（第 12 行）；这一版无法读取，"
+        "其中的记录不作比较，之后解决冲突的提交与冲突之前的版本比较；请确认冲突已解决（hjp validate 通过）"
+        f"（提交 {broken}，李某 <li@example.cn>，2026-01-07）",
+        f"{hazards}:12:1: error HJP501: YH-2026-0002（配电箱未上锁）被删除，而不是作废；记录不能删除，请恢复它，"
+        f"录入错误时加上 void: {{date: 日期, reason: 原因}}（提交 {dropped}，李某 <li@example.cn>，2026-01-08）",
+        "审计发现 1 个问题（检查了 2 个修改台账的提交），另有 1 个提示。",
+    ]
+    assert [c["event"] for c in json.loads(hjp("log", "YH-2026-0002", "--json").stdout)["commits"]] == [
+        "created", "conflict", "deleted"]
+    assert [c["event"] for c in json.loads(hjp("log", "YH-2026-0001", "--json").stdout)["commits"]] == ["created"]
+
+
+def test_commit_dates_are_told_in_the_ledgers_zone(repo):
+    """A commit made at 02:00 Beijing time by a machine on UTC: the message said 提交日期 2026-02-15
+    (Beijing) and then （提交 …，2026-02-14） (the author's UTC offset); `hjp log` printed 18:00."""
+    repo.at("2026-02-14", time="18:00:00+00:00")
+    path = repo.root / "ledgers/villages/hejiapan/hazards.yaml"
+    path.write_text(HAZARDS + "    rectified_on: 2026-01-20\n", encoding="utf-8")
+    repo.commit("整改完成")
+    sha = repo.sha()
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.stdout.splitlines()[0] == (
+        "ledgers/villages/hejiapan/hazards.yaml:2:1: error HJP503: YH-2026-0001 的 rectified_on 记为 2026-01-20，"
+        "比设置它的提交日期 2026-02-15 早 26 天（超过 7 天），疑似事后补记或倒签日期；请核实"
+        f"（提交 {sha}，李某 <li@example.cn>，2026-02-15）")
+    assert hjp("log", "YH-2026-0001").stdout.splitlines()[-2] == f"2026-02-15 02:00  {sha}  李某 <li@example.cn>  整改完成"
+    town = repo.root / "ledgers/town.yaml"
+    town.write_text(town.read_text(encoding="utf-8") + "timezone: UTC\n", encoding="utf-8")
+    assert hjp("log", "YH-2026-0001").stdout.splitlines()[-2] == f"2026-02-14 18:00  {sha}  李某 <li@example.cn>  整改完成"
+    assert "比设置它的提交日期 2026-02-14 早 25 天" in hjp("audit", "--since", "HEAD~1").stdout
+
+
+def test_a_file_committed_unreadable_is_named_not_taken_as_emptied(repo):
+    """A YAML error committed and fixed the next day: every record of the file was reported deleted
+    (HJP501), then the fix was audited as creating them all again (their dates as backdated)."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-02-10")
+    bad = HAZARDS.replace("    level: 一般\n", "   level: 一般\n") + "    rectified_on: 2026-02-09\n"
+    repo.write(hazards, bad)
+    repo.commit("整改完成")
+    broken = repo.sha()
+    problem = parse_text(bad, hazards).diagnostics[0]
+    repo.at("2026-02-12")
+    repo.write(hazards, HAZARDS + "    rectified_on: 2026-02-09\n")
+    repo.commit("改正缩进")
+    result = hjp("audit", "--since", "HEAD~2")
+    assert (result.exit_code, result.stdout.splitlines()) == (0, [
+        f"{hazards}:{problem.line}:1: warning HJP509: {hazards} 提交时无法读取（{problem.message}）；"
+        "这一版的记录不作比较，之后改好的提交与出错之前的版本比较；请确认文件已改好（hjp validate 通过）"
+        f"（提交 {broken}，李某 <li@example.cn>，2026-02-10）",
+        "审计通过：检查了 2 个修改台账的提交，没有发现问题；另有 1 个提示（见上）。"])
