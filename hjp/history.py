@@ -164,9 +164,23 @@ def split_records(text: str, top: str) -> list[Slice] | None:
             line += text.count("\n", body + starts[n - 1], body + at)
         else:
             line += text.count("\n", body, body + at)
-        mm = _ID_LINE.match(piece)
-        out.append(Slice(piece, line, mm.group(2) if mm else None))
+        out.append(Slice(piece, line, _slice_id(piece)))
     return out
+
+
+_NEXT_CONTENT = re.compile(r"\n( *)[^ \r\n#]")
+
+
+def _slice_id(piece: str) -> str | None:
+    """The ID a slice's first line gives, unless a deeper line may continue it (``- id: YH-1`` then
+    ``    续行`` is the ID "YH-1 续行")."""
+    mm = _ID_LINE.match(piece)
+    if mm is None:
+        return None
+    nxt = _NEXT_CONTENT.search(piece, mm.end())
+    if nxt is not None and len(nxt.group(1)) > piece.index("id:"):
+        return None
+    return mm.group(2)
 
 
 def slice_record(piece: str, path: str) -> dict[str, Any] | None:
