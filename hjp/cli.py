@@ -73,9 +73,24 @@ def parse_as_of(value: Optional[str], option: str = "--as-of") -> "date | None":
         raise fail(f"{option} 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
 
 
+def ledger_problem(path: Path) -> "str | None":
+    """Why ``path`` (from --ledger or HJP_LEDGER) is no ledger directory, with the fix; None if it is one."""
+    from typer._click.core import ParameterSource
+    from typer._click.globals import get_current_context
+
+    from hjp.paths import ledger_dir_problem
+
+    ctx = get_current_context(silent=True)
+    from_env = ctx is not None and ctx.get_parameter_source("ledger") is ParameterSource.ENVIRONMENT
+    return ledger_dir_problem(path, str(path), from_env=from_env)
+
+
 def open_ledger(path: Path, *, cache: bool = True) -> "Ledger":
     from hjp.load import LedgerNotFound, load_ledger
 
+    problem = ledger_problem(path)
+    if problem is not None:
+        raise fail(problem)
     try:
         return load_ledger(path, cache=cache and not os.environ.get("HJP_NO_CACHE"))
     except LedgerNotFound as exc:
@@ -180,7 +195,7 @@ def demo(
 
     数据截至 2026-11-30，与今天的日期无关；同一种子每次生成的内容完全相同。
 
-    示例：hjp demo /tmp/demo && hjp overdue --ledger /tmp/demo
+    示例：hjp demo 示例台账
     """
     from functools import partial
 
@@ -596,7 +611,7 @@ def void(
 ) -> None:
     """作废一条录入错误的记录（记录不删除，加上 void: {date, reason}，之后不计入任何统计）。
 
-    示例：hjp void YH-2024-0012 --reason 重复录入，以 YH-2024-0011 为准
+    示例：hjp void YH-2024-0012 --reason "重复录入，以 YH-2024-0011 为准"
     """
     from hjp import edit
 
@@ -613,8 +628,9 @@ def _git_for(ledger: Path) -> "tuple[Git, str]":
     """(Git, the ledger directory relative to the repository root) for the ledger at ``ledger``."""
     from hjp.gitio import GitError, open_repo
 
-    if not ledger.is_dir():
-        raise fail(f"找不到台账目录 {ledger}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER")
+    problem = ledger_problem(ledger)
+    if problem is not None:
+        raise fail(problem)
     try:
         return open_repo(ledger)
     except GitError as exc:
@@ -755,7 +771,9 @@ def overdue(
         findings_json(findings, sys.stdout)
     else:
         names = {slug: v.name for slug, v in led.villages.items()}
-        width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 160)
+        columns = os.environ.get("COLUMNS", "").strip()
+        # Off a terminal: COLUMNS if it is a sensible number, else 160 (no cell is ever cut either way)
+        width = None if sys.stdout.isatty() else (int(columns) if columns.isdigit() and int(columns) >= 20 else 160)
         findings_table(findings, sys.stdout, villages=names, within=within, width=width)
 
 
@@ -809,7 +827,7 @@ def import_plan(
     识别编号（一、（一）1.（1））、行动标题、牵头和责任、完成时限（2024年底前、12月底前、每季度、
     长期坚持……）和工作阶段。无法换算的时限留在原文中，逐条列在屏幕上（文件:行）。
 
-    示例：hjp import plan 实施方案.docx -o 草稿/tasks.yaml --town 草稿/town.yaml
+    示例：hjp import plan 实施方案.docx -o tasks-草稿.yaml --town town-草稿.yaml
     """
     from hjp.diagnostics import has_errors
     from hjp.plandoc import PlanError, parse_plan, read_document, tasks_yaml, town_yaml
@@ -904,6 +922,22 @@ def _localise_typer() -> None:
         return apply
 
     decorators.help_option = zh_help_option  # type: ignore[assignment]
+
+    from typer._click import core as ccore
+
+    def whole_short_help(self, limit: int = 45) -> str:  # type: ignore[no-untyped-def]
+        # click cuts a command's summary at a space to fit the terminal; Chinese has no spaces, so
+        # `hjp --help` showed "demo  ..." on a narrow terminal. The first paragraph whole instead
+        # (the help formatter wraps it).
+        if self.short_help:
+            return " ".join(self.short_help.split())
+        text = ""
+        for line in (self.help or "").strip().split("\n\n", 1)[0].splitlines():
+            line = line.strip()
+            text += (" " if text and text[-1].isascii() and line[:1].isascii() else "") + line
+        return text
+
+    ccore.Command.get_short_help_str = whole_short_help  # type: ignore[method-assign]
 
 
 _localise_typer()

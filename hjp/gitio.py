@@ -24,6 +24,15 @@ class GitError(Exception):
     """git is missing, the directory is not a repository, or a revision is unknown (exit 2)."""
 
 
+class GitMissing(GitError):
+    """No git program to run: never to be mistaken for "not a repository"."""
+
+
+GIT_MISSING = ("找不到 git 程序（没有安装 git，或它不在 PATH 中）；修改历史、审计和 --commit 需要 git。请安装 git："
+               "Windows 到 https://git-scm.com 下载 Git for Windows，安装时选“Git from the command line and also from "
+               "3rd-party software”；Debian/Ubuntu 运行 sudo apt install git。装好后重新打开终端再运行")
+
+
 def open_repo(ledger: Path) -> tuple[Git, str]:
     """(Git at the work tree holding ``ledger``, the ledger directory relative to it: "" at the top).
 
@@ -64,8 +73,14 @@ class Git:
     def _popen(self, args: tuple[str, ...], **kw: Any) -> subprocess.Popen[bytes]:
         try:
             return subprocess.Popen(self._argv(args), cwd=self.cwd, env={**os.environ, "LC_ALL": "C"}, **kw)
-        except FileNotFoundError:
-            raise GitError("找不到 git 命令；请先安装 git") from None
+        except FileNotFoundError as exc:
+            if exc.filename is not None and Path(os.fsdecode(exc.filename)) == Path(self.cwd):
+                raise GitError(f"目录 {self.cwd} 不存在") from None
+            raise GitMissing(GIT_MISSING) from None
+        except OSError as exc:  # e.g. a git that is not executable
+            from hjp.diagnostics import os_reason
+
+            raise GitError(f"无法运行 git（{os_reason(exc)}）；请检查 git 的安装") from None
 
     def run(self, *args: str, check: bool = True) -> str:
         proc = self._popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -100,6 +115,8 @@ class Git:
     def toplevel(self) -> Path:
         try:
             return Path(self.run("rev-parse", "--show-toplevel").strip())
+        except GitMissing:
+            raise
         except GitError:
             raise GitError(f"{self.cwd} 不在 git 仓库中；修改历史和审计需要用 git 管理台账") from None
 

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from hjp import model as m
 from hjp.kinds import BY_PREFIX, BY_STEM, KINDS, TOWN_KINDS, VILLAGE_FILES, VILLAGE_KINDS, Kind
-from hjp.paths import display_path, find_repo_root  # noqa: F401  (re-exported)
+from hjp.paths import display_path, find_repo_root, ledger_dir_problem  # noqa: F401  (re-exported)
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.schema_errors import did_you_mean, translate
 from hjp.yamlread import MDict, MList, Parsed, parse_bytes
@@ -565,8 +565,9 @@ def _load(root: Path | str, cache: bool) -> Ledger:
 
     given = str(root)
     root = Path(root)
-    if not root.is_dir():
-        raise LedgerNotFound(f"找不到台账目录 {given}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER")
+    problem = ledger_dir_problem(root, given)
+    if problem is not None:
+        raise LedgerNotFound(problem)
     town_path = root / "town.yaml"
     if not town_path.is_file():
         raise LedgerNotFound(f"{given} 里没有 town.yaml，不是台账目录；请用 --ledger 指定台账目录")

@@ -235,7 +235,9 @@ def findings_table(findings: Findings, out: IO[str], *, villages: dict[str, str]
     """`hjp overdue`: one table per non-empty bucket, each followed by a one-line summary.
 
     ``villages`` maps slugs to village names; ``width`` None lets rich measure the terminal.
-    Wide (CJK) characters are measured by rich, so the columns line up in a terminal.
+    Wide (CJK) characters are measured by rich, so the columns line up in a terminal. IDs, dates
+    and day counts are never cut: narrower than they need (COLUMNS=20, a phone-sized terminal),
+    rich would print "YH-2025", so the lines get longer than the screen instead and wrap there.
     """
     from rich.console import Console
 
@@ -243,22 +245,28 @@ def findings_table(findings: Findings, out: IO[str], *, villages: dict[str, str]
     # Off a terminal, render into a buffer and strip rich's cell padding from line ends, so files
     # and CI logs carry no trailing blanks.
     sink: IO[str] = out if tty else io.StringIO()
-    console = Console(file=sink, width=width, markup=False, highlight=False, emoji=False,
-                      color_system="auto" if tty else None, soft_wrap=False)
-    _findings_tables(console, findings, villages, within)
+    parts, need = _findings_tables(findings, villages, within)
+    options = dict(markup=False, highlight=False, emoji=False, color_system="auto" if tty else None, soft_wrap=False)
+    if width is None:
+        width = Console(file=sink, **options).width  # type: ignore[arg-type]
+    console = Console(file=sink, width=max(width, need), **options)  # type: ignore[arg-type]
+    for part in parts:
+        console.print(part)
     if not tty:
         out.write("".join(line.rstrip() + "\n" for line in sink.getvalue().splitlines()))  # type: ignore[attr-defined]
 
 
-def _findings_tables(console: Any, findings: Findings, villages: dict[str, str], within: int) -> None:
+def _findings_tables(findings: Findings, villages: dict[str, str], within: int) -> tuple[list[Any], int]:
+    """What to print, and the width below which a never-wrapped column would be cut."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
     total = len(findings)
     if total == 0:
-        console.print(f"截至 {findings.as_of}：没有逾期、{within} 天内到期、长期未更新或待销号的事项。")
-        return
-    console.print(f"截至 {findings.as_of}：{findings_counts(findings)}。")
+        return [f"截至 {findings.as_of}：没有逾期、{within} 天内到期、长期未更新或待销号的事项。"], 0
+    parts: list[Any] = [f"截至 {findings.as_of}：{findings_counts(findings)}。"]
+    need = 0
     for bucket, items in findings.buckets().items():
         if not items:
             continue
@@ -266,18 +274,23 @@ def _findings_tables(console: Any, findings: Findings, villages: dict[str, str],
         days_head = "剩余天数" if bucket == "due_soon" else "逾期天数"
         table = Table(title=f"{BUCKET_NAMES[bucket]}（{hint}）", title_justify="left", box=box.SIMPLE_HEAD,
                       show_edge=False, pad_edge=False)
-        for name, justify in (("编号", "left"), ("类型", "left"), ("事项", "left"), ("村", "left"),
-                              ("到期日", "left"), (days_head, "right"), ("责任人", "left")):
-            # fold, never cut: long CJK titles have no spaces to wrap at, and every character counts
-            table.add_column(name, justify=justify, no_wrap=name in ("编号", "到期日"),  # type: ignore[arg-type]
-                             overflow="fold")
+        rows = []
         for i in items:
             days = -i.days if bucket == "due_soon" else i.days
             village = villages.get(i.village, i.village) if i.village else "镇级"
-            table.add_row(i.key, _kind_name(i.kind), i.title, village, i.due.isoformat(), str(days), _lead(i))
-        console.print()
-        console.print(table)
-        console.print(_bucket_summary(bucket, items, within))
+            rows.append((i.key, _kind_name(i.kind), i.title, village, i.due.isoformat(), str(days), _lead(i)))
+        whole = -3  # the never-wrapped columns whole, one CJK character for each folding one, 3 between columns
+        for n, (name, justify) in enumerate((("编号", "left"), ("类型", "left"), ("事项", "left"), ("村", "left"),
+                                             ("到期日", "left"), (days_head, "right"), ("责任人", "left"))):
+            # fold, never cut: long CJK titles have no spaces to wrap at, and every character counts
+            keep = name in ("编号", "到期日", days_head)
+            table.add_column(name, justify=justify, no_wrap=keep, overflow="fold")  # type: ignore[arg-type]
+            whole += 3 + (max(cell_len(name), *(cell_len(r[n]) for r in rows)) if keep else 2)
+        for row in rows:
+            table.add_row(*row)
+        need = max(need, whole)
+        parts += ["", table, _bucket_summary(bucket, items, within)]
+    return parts, need
 
 
 def _bucket_summary(bucket: str, items: list[Item], within: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 
@@ -45,3 +46,31 @@ def evidence_state(repo: Path, repo_resolved: Path, path: str) -> str:
     if not inside:
         return "outside"
     return "ok" if target.exists() else "missing"
+
+
+def ledger_dir_problem(root: Path, given: str, *, from_env: bool = False) -> str | None:
+    """Why ``root`` cannot be the ledger directory, as a usage error's message with the fix; None if it can.
+
+    ``from_env``: the path came from ``HJP_LEDGER`` (then the fix is to change that variable).
+    """
+    a_file = False
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        what = f"找不到台账目录 {given}"
+    except NotADirectoryError:
+        what = f"找不到台账目录 {given}（路径中有一段是文件，不是目录）"
+    except PermissionError:
+        what = f"无法进入台账目录 {given}（没有权限）"
+    except OSError as exc:
+        what = f"无法访问台账目录 {given}（{exc.strerror or exc}）"
+    else:
+        if stat.S_ISDIR(st.st_mode):
+            return None
+        a_file = stat.S_ISREG(st.st_mode)
+        what = f"{given} 是一个文件，不是台账目录" if a_file else f"{given} 不是目录，不是台账目录"
+    if from_env:
+        return f"{what}（来自环境变量 HJP_LEDGER）；请把 HJP_LEDGER 改为台账目录（含 town.yaml 的目录，例如 ledgers）或删除它，或用 --ledger 指定"
+    if a_file and root.name == "town.yaml":
+        return f"{what}；台账目录是 town.yaml 所在的目录：--ledger {os.path.dirname(given) or '.'}"
+    return f"{what}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER"

@@ -127,7 +127,7 @@ def test_a_file_instead_of_a_dir_exit_2(case_dir):
     case_dir("valid", "minimal")
     result = invoke("validate", "--ledger", "ledger/town.yaml")
     assert result.exit_code == 2
-    assert result.stderr == "hjp: 错误：找不到台账目录 ledger/town.yaml；请用 --ledger 指定，或设置环境变量 HJP_LEDGER\n"
+    assert result.stderr == "hjp: 错误：ledger/town.yaml 是一个文件，不是台账目录；台账目录是 town.yaml 所在的目录：--ledger ledger\n"
 
 
 def test_bad_format_is_a_usage_error(case_dir):
