@@ -66,6 +66,8 @@ class CommitChange:
 @dataclass(frozen=True)
 class AuditContext:
     tz: str  # the ledger's time zone
+    # a blob's text by id (None for a missing one): for rules on files other than record files
+    blob: Callable[[str], str | None] | None = None
 
 
 AuditRule = Callable[[CommitChange, AuditContext], Iterable[Diagnostic]]
@@ -294,7 +296,7 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> AuditResult:
             raise GitError(f"找不到版本 {since}；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）") from None
     if not has_commits(git):
         return AuditResult(0, [], tz)
-    ctx = AuditContext(tz)
+    ctx = AuditContext(tz, git.blob)
     result = AuditResult(0, [], tz)
     paths = [p or "." for p in ledger_paths(git, prefix, revs)]
     # Merges are listed with their first parent's diff: enough to see a committed conflict.

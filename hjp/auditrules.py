@@ -119,6 +119,8 @@ def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagno
                                     "出错之前的版本比较；请确认文件已改好（hjp validate 通过）", b.path, b.line)
 
 
+from hjp.sealaudit import SEALED_AUDIT_RULES  # noqa: E402  (HJP520-HJP524: the sealed 举报人 store)
+
 AUDIT_RULES: list[AuditRule] = [
     check_deleted,
     check_renumbered,
@@ -126,4 +128,5 @@ AUDIT_RULES: list[AuditRule] = [
     check_deadline_moved,
     check_closed_edited,
     check_unreadable,
+    *SEALED_AUDIT_RULES,
 ]

@@ -19,7 +19,7 @@ from hjp import __version__
 from hjp.kinds import KINDS
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
     from hjp.edit import Change
     from hjp.gitio import Git
@@ -804,6 +804,293 @@ def check(
                          files=[led.display(p) for p in led.files])
     CHECK_REPORTERS[fmt.value](result, sys.stdout)
     raise typer.Exit(1 if result.failed else 0)
+
+
+# --- The sealed 举报人 store (issue 11): seal init / migrate / rekey, reporter show ----------------
+
+seal_app = typer.Typer(name="seal", help="举报人信息的密封存储：设立保管人、迁移明文、重新加密。",
+                       no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+reporter_app = typer.Typer(name="reporter", help="举报人信息（保密）：只有保管人用私钥才能查阅，每次查阅都有记录。",
+                           no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+app.add_typer(seal_app)
+app.add_typer(reporter_app)
+IDENTITY_HELP = "保管人的私钥文件（默认 ~/.hjp/hjp-custodian-key.txt；必须在仓库之外，权限 600）"
+
+
+def _sealed_ledger(ledger: Path) -> Path:
+    if not (ledger / "town.yaml").is_file():
+        raise fail(f"找不到台账目录 {ledger}（或其中没有 town.yaml）；请用 --ledger 指定，或设置环境变量 HJP_LEDGER")
+    return ledger
+
+
+def _display(ledger: Path) -> "Callable[[Path], str]":
+    from hjp.paths import display_path
+
+    return lambda p: display_path(p, ledger, str(ledger))
+
+
+def _now(ledger: Path) -> "datetime":
+    """Now, in the ledger's time zone (access.log's times read as the clerk's clock)."""
+    from datetime import datetime
+
+    from hjp.clock import ledger_timezone, zone
+
+    return datetime.now(zone(ledger_timezone(ledger)))
+
+
+def _who(ledger: Path) -> str:
+    """Who is acting, as git knows them (user.name <user.email>); the system account otherwise."""
+    from hjp.gitio import Git, GitError
+
+    name = email = ""
+    try:
+        git = Git(ledger.resolve())
+        name = git.run("config", "user.name", check=False).strip()
+        email = git.run("config", "user.email", check=False).strip()
+    except (GitError, OSError):
+        pass
+    if not name:
+        import getpass
+
+        try:
+            name = f"{getpass.getuser()}（系统用户；未设置 git config user.name）"
+        except Exception:  # no user name in the environment at all
+            name = "（未知：未设置 git config user.name）"
+    return f"{name} <{email}>" if email else name
+
+
+def _sealed_commit(ledger: Path, paths: "list[Path]", message: str) -> str:
+    """Commit exactly ``paths`` (after checking none has other uncommitted edits was the caller's job)."""
+    from hjp.gitio import Git, GitError, commit_file
+
+    try:
+        git = Git(ledger.resolve())
+        git.toplevel()
+        return commit_file(git, paths[0], message, *paths[1:])
+    except GitError as exc:
+        raise fail(f"已写入，但 git 提交失败（{exc}）；请手工提交", 1) from None
+
+
+def _require_clean(ledger: Path, paths: "list[Path]") -> None:
+    from hjp.gitio import Git, GitError, file_is_clean
+
+    try:
+        git = Git(ledger.resolve())
+        git.toplevel()
+        for p in paths:
+            if p.exists() and not file_is_clean(git, p):
+                raise fail(f"{_display(ledger)(p)} 有未提交的修改；--commit 只提交本次改动，请先提交或撤销那些修改，"
+                           "或不加 --commit", 1)
+    except GitError as exc:
+        raise fail(str(exc)) from None
+
+
+@seal_app.command("init")
+def seal_init(
+    name: Optional[str] = typer.Option(None, "--name", help="保管人，例如 '王某 应急办'（默认取 git config user.name）",
+                                       show_default=False),
+    identity: Optional[Path] = typer.Option(None, "--identity", help="私钥写到这个文件（默认 ~/.hjp/hjp-custodian-key.txt）",
+                                            show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help="用 git 提交 recipients.txt 的这一处修改"),
+) -> None:
+    """设立举报人信息的保管人：生成一对密钥，私钥写到仓库之外（权限 600），公钥加进
+    ledgers/sealed/recipients.txt。已有私钥文件时沿用它，只登记公钥。
+
+    私钥一旦丢失，加密给它的举报人信息就再也打不开；请按提示备份。
+
+    示例：hjp seal init --name 王某
+    """
+    from hjp import sealops
+    from hjp.sealed import RECIPIENTS, SealError, sealed_dir
+
+    root = _sealed_ledger(ledger)
+    shown = _display(root)
+    who = name if name is not None else _who(root).split(" <")[0].split("（")[0]
+    try:
+        plan = sealops.plan_init(root, name=who, identity=identity, now=_now(root), display=shown)
+        if plan.listed:
+            sys.stdout.write(f"{plan.identity} 的公钥已在 {shown(sealed_dir(root) / RECIPIENTS)} 中，无需再登记。\n")
+            raise typer.Exit(0)
+        if commit:
+            _require_clean(root, [w.path for w in plan.writes])
+        sealops.apply_init(plan, root, shown)
+    except SealError as exc:
+        raise fail(exc.message, exc.code) from None
+    rpath = sealed_dir(root) / RECIPIENTS
+    out = sys.stdout
+    if plan.created:
+        out.write(f"已生成保管人私钥：{plan.identity}（权限 600）\n")
+    else:
+        out.write(f"沿用已有的私钥：{plan.identity}\n")
+    out.write(f"已把公钥 {plan.public}（{who}）加入 {shown(rpath)}\n\n"
+              "请务必备份私钥文件（见 docs/sealed.md）：\n"
+              f"  - 把 {plan.identity} 复制到离线介质（加密U盘或刻盘），封存于保密柜；不要放进任何仓库、网盘或聊天工具。\n"
+              "  - 私钥丢失，加密给它的举报人信息就永远打不开（这是设计使然，没有后门）；\n"
+              "    所以最好再设一名保管人：在另一人的电脑上运行 hjp seal init，再由现有保管人运行 hjp seal rekey。\n"
+              "  - 私钥泄露或保管人离任：删去 recipients.txt 中的公钥，由其他保管人运行 hjp seal rekey。\n")
+    if plan.sealed_count:
+        out.write(f"注意：已有 {plan.sealed_count} 份举报人信息是在此之前密封的，这把新钥匙还打不开；"
+                  f"请现有保管人运行 hjp seal rekey --identity 其私钥文件。\n")
+    if commit:
+        sha = _sealed_commit(root, [rpath], f"登记举报人信息保管人 {who}")
+        out.write(f"已提交 {sha[:7]}\n")
+    else:
+        out.write(f"请提交：git add {shown(rpath)} && git commit -m '登记举报人信息保管人'\n")
+
+
+@reporter_app.command("show")
+def reporter_show(
+    hazard: str = typer.Argument(..., help="隐患编号，例如 YH-2024-0001", show_default=False),
+    identity: Optional[Path] = typer.Option(None, "--identity", help=IDENTITY_HELP, show_default=False),
+    reason: Optional[str] = typer.Option(None, "--reason", help="查阅事由（必填，记入查阅记录）", show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help="用 git 提交这条查阅记录（access.log）"),
+) -> None:
+    """查阅一条举报隐患的举报人信息（解密后显示）。须用保管人的私钥，并写明事由；
+    每次查阅都在 ledgers/sealed/access.log 记一行（时间、操作人、编号、所用密钥、事由，不含举报人信息）。
+
+    示例：hjp reporter show YH-2024-0003 --identity ~/.hjp/hjp-custodian-key.txt --reason 核实举报内容
+    """
+    from hjp import sealops
+    from hjp.sealed import ACCESS_LOG, SealError, check_hazard_id, check_reason, default_identity_path, sealed_dir
+
+    root = _sealed_ledger(ledger)
+    shown = _display(root)
+    try:
+        check_hazard_id(hazard)
+        check_reason(reason)
+        key = Path(os.path.expanduser(identity)) if identity is not None else default_identity_path()
+        if identity is None and not key.exists():
+            raise SealError(f"请用 --identity 指定保管人的私钥文件（默认位置 {key} 没有私钥）", 2)
+        log = sealed_dir(root) / ACCESS_LOG
+        from hjp.edit import locked
+
+        with locked(root):
+            got = sealops.show(root, hazard, identity=key, reason=reason or "", who=_who(root), now=_now(root),
+                               display=shown)
+    except SealError as exc:
+        raise fail(exc.message, exc.code) from None
+    sys.stdout.write(got.text + "\n")
+    sys.stderr.write(f"hjp: 以上为保密的举报人信息，仅供 {reason.strip() if reason else ''} 使用，勿转发、勿截屏；"
+                     f"本次查阅已记入 {shown(log)}\n")
+    if commit:
+        sha = _sealed_commit(root, [log], f"查阅举报人信息 {hazard}")
+        sys.stderr.write(f"已提交 {sha[:7]}\n")
+
+
+@seal_app.command("rekey")
+def seal_rekey(
+    identity: Optional[Path] = typer.Option(None, "--identity", help=IDENTITY_HELP, show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help="用 git 提交重新加密的文件和查阅记录"),
+) -> None:
+    """按 recipients.txt 中现有的保管人，把全部密封文件重新加密（增删保管人之后运行）。
+    须由一名现有保管人用自己的私钥运行；记入 access.log。全部成功才写入，任何一份打不开就不改动。
+
+    示例：hjp seal rekey --identity ~/.hjp/hjp-custodian-key.txt --commit
+    """
+    from hjp import sealops
+    from hjp.sealed import SealError, default_identity_path, repository_of
+
+    root = _sealed_ledger(ledger)
+    shown = _display(root)
+    key = Path(os.path.expanduser(identity)) if identity is not None else default_identity_path()
+    try:
+        from hjp.edit import locked
+
+        with locked(root):
+            plan = sealops.plan_rekey(root, identity=key, who=_who(root), now=_now(root), display=shown)
+            if not plan.count:
+                sys.stdout.write("还没有密封的举报人信息，无需重新加密。\n")
+                raise typer.Exit(0)
+            paths = [w.path for w in plan.writes]
+            if commit:
+                _require_clean(root, paths)
+            sealops.write_all(plan.writes, repository_of(root), shown)
+    except SealError as exc:
+        raise fail(exc.message, exc.code) from None
+    sys.stdout.write(f"已按 recipients.txt 重新加密 {plan.count} 份举报人信息，并记入查阅记录。\n")
+    if plan.dropped_self:
+        sys.stdout.write("注意：你所用的私钥已不在 recipients.txt 中，今后打不开这些文件了。\n")
+    sys.stdout.write("提醒：git 历史中的旧密文仍可被被移除的保管人的私钥打开；私钥泄露时，还须按 docs/sealed.md 清除历史。\n")
+    if commit:
+        sha = _sealed_commit(root, paths, f"重新加密举报人信息（{plan.count} 份）")
+        sys.stdout.write(f"已提交 {sha[:7]}\n")
+
+
+@seal_app.command("migrate")
+def seal_migrate(
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help="用 git 提交迁移（改动的隐患文件和新的密封文件）"),
+) -> None:
+    """把台账中每个明文的举报人（reporter）移入密封存储，改为 已密封。只需公钥，不需要私钥。
+
+    旧值仍留在 git 历史中：命令会写出清除历史所需的文件（在仓库之外）和 git filter-repo 命令，
+    但不会自己改写历史。
+
+    示例：hjp seal migrate --commit
+    """
+    from hjp import sealops
+    from hjp.edit import locked
+    from hjp.gitio import Git, GitError
+    from hjp.sealed import SealError, repository_of
+
+    root = _sealed_ledger(ledger)
+    shown = _display(root)
+    led = open_ledger(root)
+    now = _now(root)
+    try:
+        with locked(root):
+            plan = sealops.plan_migration(led, display=shown)
+            if plan.problems:
+                sys.stderr.write("hjp: 错误：以下问题须先改正，未作任何修改：\n")
+                for p in plan.problems:
+                    sys.stderr.write(f"  {p}\n")
+                raise typer.Exit(1)
+            paths = [w.path for w in plan.writes]
+            if commit and paths:
+                _require_clean(root, paths)
+            sealops.write_all(plan.writes, repository_of(root), shown)
+    except SealError as exc:
+        raise fail(exc.message, exc.code) from None
+    out = sys.stdout
+    if plan.moved:
+        out.write(f"已把 {len(plan.moved)} 条隐患的举报人移入密封存储：{'、'.join(plan.moved)}\n")
+    else:
+        out.write("台账中没有明文的举报人。\n")
+    for rid, where, line in plan.comments:
+        out.write(f"提示：{where}:{line} 是 {rid} 记录中的注释行；注释不会被密封，若含举报人信息请手工删除\n")
+    if commit and plan.moved:
+        sha = _sealed_commit(root, paths, f"密封举报人信息（{len(plan.moved)} 条，hjp seal migrate）")
+        out.write(f"已提交 {sha[:7]}\n")
+    # What git history still holds (on every branch), with what the working files held.
+    texts = list(plan.purge)
+    repo = repository_of(root)
+    try:
+        if (repo / ".git").exists():
+            git = Git(repo)
+            prefix = os.path.relpath(Path(os.path.realpath(root)), repo).replace(os.sep, "/")
+            texts += sealops.history_texts(git, "" if prefix == "." else prefix)
+    except GitError:
+        pass
+    if not texts or not (repo / ".git").exists():
+        raise typer.Exit(0)
+    target = sealops.purge_file_path(repo, now)
+    try:
+        target = sealops.write_purge_file(target, sealops.purge_lines(texts), root)
+    except SealError as exc:
+        raise fail(exc.message, exc.code) from None
+    out.write(
+        "\n警告：旧的明文举报人仍留在 git 历史中（以及每一个克隆、镜像和备份里）。\n"
+        f"清除历史所需的替换清单已写到仓库之外：{target}（权限 600；其中含明文举报人信息，用完立即删除）。\n"
+        "清除方法（改写全部历史；所有人的提交号都会改变，每个人都须重新克隆，远程仓库须强制推送）：\n"
+        f"  1. 先提交本次迁移，备份整个仓库；\n"
+        f"  2. 在仓库的一个全新克隆中运行（需要 git-filter-repo）：\n"
+        f"       git filter-repo --replace-text '{target}'\n"
+        "  3. 核对无误后强制推送：git push --force --all && git push --force --tags，并通知所有人重新克隆；\n"
+        f"  4. 删除 {target}。\n"
+        "hjp 不会替你改写历史。\n")
 
 
 # --- Import and export (issue 13): import plan ---------------------------------------------------

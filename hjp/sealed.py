@@ -323,6 +323,27 @@ def unseal(rid: str, data: bytes, identity: Identity, *, display: str) -> tuple[
     return text.rstrip("\n"), used
 
 
+class Sealer:
+    """Seals many identities to one ledger's custodians (recipients.txt read once): for importers.
+
+    ``Sealer(ledger_root).seal(rid, text)`` returns ``(path, bytes)``: the sealed file to create, in
+    the same all-or-nothing write as the record saying ``reporter: 已密封`` (``MARKER``). The text is
+    checked like ``--reporter`` (SealError, never quoting it); a path that exists already is refused
+    (a sealed identity is never overwritten). Nothing is written here.
+    """
+
+    def __init__(self, ledger_root: Path, display: Callable[[Path], str] = str):
+        self.root = ledger_root
+        self.recipients = read_recipients(ledger_root, display)
+        self.display = display
+
+    def seal(self, rid: str, text: str, *, field: str = "举报人") -> tuple[Path, bytes]:
+        path = sealed_path(self.root, rid)
+        if path.exists() or path.is_symlink():
+            raise SealError(f"{self.display(path)} 已经存在；密封的举报人信息不会被覆盖", 1)
+        return path, seal(rid, clean_identity_text(text, field), self.recipients)
+
+
 # ---------------------------------------------------------------------------------------------
 # Identity (private key) files
 
@@ -400,6 +421,7 @@ def load_identity(path: Path, ledger_root: Path) -> Identity:
     readable by others (POSIX), too big, not text, or holds no age private key."""
     from hjp.diagnostics import os_reason
 
+    path = Path(os.path.expanduser(path))  # cmd.exe leaves ~ to us
     if path.exists() or path.is_symlink():
         check_key_location(path, ledger_root)
     try:

@@ -81,8 +81,21 @@ def _plan_docx(repo: Path) -> None:
 
 # Files an example needs besides the ledger, by command path. Add one when a new command's
 # example names an input file.
+def _sealed_report(repo: Path) -> None:
+    """A 举报 hazard whose 举报人 is sealed to the custodian ``hjp seal init``'s example set up."""
+    from hjp.sealed import MARKER, Sealer
+
+    ledger = repo / "ledgers"
+    with open(ledger / "villages/hejiapan/hazards.yaml", "a", encoding="utf-8") as f:
+        f.write(HAZARD.format(id="YH-2024-0003", title="通道堵塞").replace("source: 自查", "source: 举报")
+                + f"    reporter: {MARKER}\n")
+    path, data = Sealer(ledger).seal("YH-2024-0003", "举报人（示例）")
+    path.write_bytes(data)
+
+
 PREPARE: dict[str, Callable[[Path], None]] = {
     "import plan": _plan_docx,
+    "reporter show": _sealed_report,
 }
 # Commands that report findings with exit code 1 on this ledger (deadlines passed, dates entered
 # long after they happened): their examples must parse and run, not come out clean.
@@ -150,6 +163,7 @@ def workspace(here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (here / "evidence" / "RW-14" / "总结.pdf").write_bytes(b"%PDF-1.4\n")
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.setenv("HOME", str(here.parent / f"{here.name}-home"))  # hjp seal init's key: outside the repo
     git = shutil.which("git")
     assert git is not None
     for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "台账"],

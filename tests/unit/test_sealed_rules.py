@@ -100,3 +100,31 @@ def test_validate_cache_notices_a_sealed_file_appearing(make_ledger, monkeypatch
     assert run().exit_code == 1
     (root / "sealed/recipients.txt").write_text("garbage\n", encoding="utf-8")
     assert "HJP243" in run().stdout
+
+
+def test_sealer_for_importers(tmp_path):
+    import pytest
+
+    from hjp import sealed
+
+    root = tmp_path / "ledger"
+    (root / "sealed").mkdir(parents=True)
+    with pytest.raises(sealed.SealError, match="请保管人先运行 hjp seal init"):
+        sealed.Sealer(tmp_path / "nowhere")
+    for rel, text in sealed_files({"YH-2024-0001": "甲"}).items():
+        (root / rel).write_text(text, encoding="utf-8")
+    sealer = sealed.Sealer(root)
+    path, data = sealer.seal("YH-2024-0002", "  乙 13800000000 ")
+    assert path == root / "sealed/YH-2024-0002.age" and not path.exists()
+    key = tmp_path / "k.txt"
+    key.write_text(custodian_key()[0] + "\n", encoding="utf-8")
+    key.chmod(0o600)
+    assert sealed.unseal("YH-2024-0002", data, sealed.load_identity(key, root), display="x") == \
+        ("乙 13800000000", custodian_key()[1])
+    with pytest.raises(sealed.SealError, match="已经存在"):
+        sealer.seal("YH-2024-0001", "丙")
+    with pytest.raises(sealed.SealError, match="不是隐患编号"):
+        sealer.seal("../x", "丙")
+    with pytest.raises(sealed.SealError) as err:
+        sealer.seal("YH-2024-0003", "丁\x00", field="第 5 行 举报人")
+    assert err.value.message == "第 5 行 举报人 含有控制字符 U+0000；请删除" and err.value.code == 2
