@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable, Iterator
 
-from hjp.clock import DEFAULT_TZ, day_of
+from hjp.clock import DEFAULT_TZ, day_of, zone
 from hjp.diagnostics import Diagnostic
 from hjp.gitio import NULL_SHA, Commit, Git, GitError, has_commits, iter_log
 from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, slice_record, split_records, top_of,
@@ -53,14 +53,33 @@ class BrokenFile:
     problem: str | None  # the reader's message; None for unresolved merge-conflict markers
 
 
+@dataclass(frozen=True)
+class CommitTime:
+    """When a commit was made, as far as history can tell.
+
+    A commit's recorded time is whatever its maker's clock or ``GIT_COMMITTER_DATE`` said; but it
+    cannot be older than any commit it builds on. ``floor`` is the latest recorded time among the
+    commit and its ancestors (``source`` the commit that has it): the checks count from it.
+    """
+
+    ctime: int  # recorded committer time, Unix seconds
+    floor: int
+    source: str
+
+    @property
+    def runs_backwards(self) -> bool:
+        return self.floor - self.ctime > DAY
+
+
 @dataclass
 class CommitChange:
     """What one commit did to the ledger, as the audit rules see it."""
 
     commit: Commit
-    day: date  # the commit's date in the ledger's time zone: the day the checks count from
+    day: date  # the day the checks count from: the commit's date (its floor) in the ledger's zone
     records: list[RecordChange]
     broken: list[BrokenFile] = field(default_factory=list)
+    time: CommitTime | None = None  # None: not known (a commit outside the audited range)
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,12 @@ class AuditContext:
     tz: str  # the ledger's time zone
     # a blob's text by id (None for a missing one): for rules on files other than record files
     blob: Callable[[str], str | None] | None = None
+    # The run's date in the ledger's zone, for comparing commit dates with the clock: given in CI
+    # (where the commits audited were just pushed), None elsewhere.
+    clock: date | None = None
+
+
+DAY = 86_400
 
 
 AuditRule = Callable[[CommitChange, AuditContext], Iterable[Diagnostic]]
@@ -191,7 +216,31 @@ def _unmatched(these: list[Slice], others: list[Slice]) -> list[Slice]:
     return out
 
 
-def commit_change(versions: Versions, commit: Commit, tz: str) -> CommitChange:
+def commit_times(git: Git, revs: list[str]) -> Iterator[str]:
+    """Start listing every commit of ``revs`` (and the commits just outside it) with its parents and
+    time, for ``floors``: the whole history of the range, not only the commits that changed the
+    ledger, since a commit's floor comes through its ancestors whatever they changed."""
+    # Parents before children; --boundary adds the range's excluded parents (marked "-") first.
+    return git.lines("log", "--boundary", "--reverse", "--date-order", "--format=%m %H %P %ct", *revs)
+
+
+def floors(lines: Iterable[str], *, until: int | None = None) -> dict[str, CommitTime]:
+    """Each commit's ``CommitTime`` from ``commit_times``' lines. A commit dated after ``until`` (a
+    Unix time: the end of the run's day) raises no floor: its clock was wrong, not its children's."""
+    times: dict[str, CommitTime] = {}
+    for line in lines:
+        mark, sha, *rest = line.split()
+        ctime = int(rest[-1])
+        best = CommitTime(ctime, ctime, sha)
+        for parent in rest[:-1] if mark != "-" else ():
+            t = times.get(parent)
+            if t is not None and t.floor > best.floor and (until is None or t.floor <= until):
+                best = CommitTime(ctime, t.floor, t.source)
+        times[sha] = best
+    return times
+
+
+def commit_change(versions: Versions, commit: Commit, tz: str, time: CommitTime | None = None) -> CommitChange:
     """The records ``commit`` changed, each compared with the commit's parent.
 
     A record that disappears while a new one very like it appears under another ID was renumbered;
@@ -237,7 +286,7 @@ def commit_change(versions: Versions, commit: Commit, tz: str) -> CommitChange:
         if prior is not None and prior[0] == rec or prior is None and rid in was:
             continue
         out.append(RecordChange(rid, prior[0] if prior else None, rec, path, line, old_id))
-    return CommitChange(commit, day_of(commit.ctime, tz), out, broken)
+    return CommitChange(commit, day_of(time.floor if time else commit.ctime, tz), out, broken, time)
 
 
 def run_rules(change: CommitChange, ctx: AuditContext, rules: list[AuditRule] | None = None) -> list[Diagnostic]:
@@ -282,9 +331,13 @@ def ledger_paths(git: Git, prefix: str, revs: list[str]) -> list[str]:
     return names
 
 
-def audit(git: Git, prefix: str, since: str | None, tz: str) -> AuditResult:
+def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | None = None, ci: bool = False
+          ) -> AuditResult:
     """The findings over ``since..HEAD`` (all history without ``since``), oldest commit first.
 
+    ``today`` (the run's date in the ledger's zone) bounds commit dates: a commit dated after it
+    does not make its descendants look backdated. With ``ci`` and ``since``, commits dated far
+    from ``today`` are findings too (HJP507): in CI, the commits audited were just pushed.
     GitError when ``since`` is unknown, or when the history to audit is cut short by a shallow clone
     (its first commit would look as if it created every record).
     """
@@ -296,23 +349,32 @@ def audit(git: Git, prefix: str, since: str | None, tz: str) -> AuditResult:
             raise GitError(f"找不到版本 {since}；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）") from None
     if not has_commits(git):
         return AuditResult(0, [], tz)
-    ctx = AuditContext(tz, git.blob)
+    ctx = AuditContext(tz, git.blob, today if ci and since else None)
     result = AuditResult(0, [], tz)
-    paths = [p or "." for p in ledger_paths(git, prefix, revs)]
-    # Merges are listed with their first parent's diff: enough to see a committed conflict.
-    commits = list(iter_log(git, ["--reverse", "--diff-merges=first-parent", *revs], paths))
-    cut = next((c for c in commits if c.shallow), None)
-    if cut is not None:
-        raise GitError(f"历史不完整：这是浅克隆（shallow clone），提交 {cut.sha[:7]} 之前的历史不在本地，无法审计"
-                       "（它会被当成新建了所有记录，删除和改动都看不到）；CI 中请在 actions/checkout 设 fetch-depth: 0，"
-                       "本地请先运行 git fetch --unshallow")
+    timeline = commit_times(git, revs)  # git walks the dates while the ledger's history is read
+    try:
+        paths = [p or "." for p in ledger_paths(git, prefix, revs)]
+        # Merges are listed with their first parent's diff: enough to see a committed conflict.
+        commits = list(iter_log(git, ["--reverse", "--diff-merges=first-parent", *revs], paths))
+        cut = next((c for c in commits if c.shallow), None)
+        if cut is not None:
+            raise GitError(f"历史不完整：这是浅克隆（shallow clone），提交 {cut.sha[:7]} 之前的历史不在本地，无法审计"
+                           "（它会被当成新建了所有记录，删除和改动都看不到）；CI 中请在 actions/checkout 设 fetch-depth: 0，"
+                           "本地请先运行 git fetch --unshallow")
+        until = None
+        if today is not None:
+            until = int(datetime.combine(today + timedelta(days=2), datetime.min.time(), zone(tz)).timestamp())
+        times = floors(timeline, until=until)
+    finally:
+        timeline.close()  # type: ignore[attr-defined]  (a generator: reaps git when stopped early)
     versions = Versions(git)
     for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
         batch = commits[i:i + 200]
         git.ask([sha for c in batch for ch in c.changes if top_of(ch[3]) for sha in ch[:2]])
         for commit in batch:
             result.commits += 1
-            result.findings.extend((commit, d) for d in run_rules(commit_change(versions, commit, tz), ctx))
+            change = commit_change(versions, commit, tz, times.get(commit.sha))
+            result.findings.extend((commit, d) for d in run_rules(change, ctx))
         git.forget()
         versions.forget({ch[1] for ch in batch[-1].changes})
     return result

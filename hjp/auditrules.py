@@ -19,12 +19,16 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
+from hjp.clock import day_of
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.history import top_of
 
 if TYPE_CHECKING:
     from hjp.audit import AuditContext, AuditRule, CommitChange
 
 BACKDATE_FIELDS = ("rectified_on", "closed_on", "done_on", "held_on")
+CLOCK_PAST_DAYS = 30  # in CI, a commit pushed for review dated longer ago than this is suspect
+CLOCK_FUTURE_DAYS = 1
 BACKDATE_DAYS = 7
 DEADLINE_FIELDS = re.compile(r"^(rectification\.deadline|deadline|planned_on|milestones\[\d+\]\.due)$")
 AUDIT_FREE_FIELDS = {"void", "notes"}  # what may still change on a closed (销号) record
@@ -119,6 +123,45 @@ def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagno
                                     "出错之前的版本比较；请确认文件已改好（hjp validate 通过）", b.path, b.line)
 
 
+def _commit_place(change: CommitChange) -> str:
+    """Where a finding about the commit itself is shown: the first ledger file it changed."""
+    paths = [ch[3] for ch in change.commit.changes]
+    return next((p for p in paths if top_of(p)), paths[0] if paths else ".")
+
+
+def check_dates_backwards(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP506: the commit's recorded date is more than a day before a commit it builds on, which is
+    impossible: the date was set by hand (``GIT_COMMITTER_DATE``) or the maker's clock was wrong.
+    The other checks count from the later date (``change.day``), so a backdated commit cannot hide
+    backdated entries or extended deadlines."""
+    t = change.time
+    if t is None or not t.runs_backwards:
+        return
+    own, floor = day_of(t.ctime, ctx.tz), day_of(t.floor, ctx.tz)
+    yield error("HJP506", f"这次提交记录的提交日期 {own} 比它之前的提交 {t.source[:7]}（{floor}）还早 {(floor - own).days} 天，"
+                          "日期顺序颠倒：提交日期被改动过（例如设置了 GIT_COMMITTER_DATE）或电脑时钟不准；"
+                          f"倒签和延期按 {floor} 检查；请核对电脑的日期和时钟，并在合并请求中说明", _commit_place(change))
+
+
+def check_commit_clock(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP507 (in CI, auditing a merge request's commits): a commit dated more than
+    CLOCK_FUTURE_DAYS after the run's date, or more than CLOCK_PAST_DAYS before it. Commits pushed
+    for review were just made; a date far from the CI machine's clock was set by hand or by a
+    wrong clock, and would shift what the backdating and deadline checks count from."""
+    if ctx.clock is None:
+        return
+    own = day_of(change.commit.ctime, ctx.tz)
+    ahead = (own - ctx.clock).days
+    if ahead > CLOCK_FUTURE_DAYS:
+        yield error("HJP507", f"提交日期 {own} 比本次检查的日期 {ctx.clock} 晚 {ahead} 天：提交时电脑的日期不对，"
+                              "或提交日期被改动过；请核对电脑的日期和时钟，再用 git rebase --ignore-date 重新提交这些修改",
+                    _commit_place(change))
+    elif -ahead > CLOCK_PAST_DAYS:
+        yield error("HJP507", f"提交日期 {own} 比本次检查的日期 {ctx.clock} 早 {-ahead} 天（超过 {CLOCK_PAST_DAYS} 天）："
+                              "合并请求中的提交应是新近做的，提交日期可能被改动过（例如设置了 GIT_COMMITTER_DATE）；"
+                              "如确是早先做的修改，请变基到最新的基础分支（git rebase）后重新推送", _commit_place(change))
+
+
 from hjp.sealaudit import SEALED_AUDIT_RULES  # noqa: E402  (HJP520-HJP524: the sealed 举报人 store)
 
 AUDIT_RULES: list[AuditRule] = [
@@ -128,5 +171,7 @@ AUDIT_RULES: list[AuditRule] = [
     check_deadline_moved,
     check_closed_edited,
     check_unreadable,
+    check_dates_backwards,
+    check_commit_clock,
     *SEALED_AUDIT_RULES,
 ]

@@ -680,15 +680,16 @@ def audit(
     示例：hjp audit --since origin/main --format github
     """
     from hjp.audit import audit as run_audit
-    from hjp.clock import ledger_timezone
+    from hjp.clock import in_ci, ledger_timezone, today
     from hjp.diagnostics import has_errors
     from hjp.gitio import GitError
     from hjp.output import audit_report
     from hjp.paths import display_path
 
     git, prefix = _git_for(ledger)
+    tz = ledger_timezone(ledger)
     try:
-        result = run_audit(git, prefix, since, ledger_timezone(ledger))
+        result = run_audit(git, prefix, since, tz, today=today(tz), ci=in_ci())
     except GitError as exc:
         raise fail(str(exc)) from None
     finally:

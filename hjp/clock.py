@@ -55,6 +55,13 @@ def day_of(timestamp: int, tz_name: str) -> date:
     return datetime.fromtimestamp(timestamp, zone(tz_name)).date()
 
 
+def in_ci() -> bool:
+    """Whether this run is a CI job (GitHub Actions, GitLab CI and most others set ``CI``; Jenkins
+    sets ``JENKINS_URL``): there the commits audited were just pushed, and the clock is the CI's."""
+    value = os.environ.get("CI", "").strip().lower()
+    return value not in ("", "0", "false", "no") or bool(os.environ.get("JENKINS_URL"))
+
+
 def iso_date(text: str) -> date:
     """A date written YYYY-MM-DD, and nothing else.
 

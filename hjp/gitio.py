@@ -95,11 +95,14 @@ class Git:
         git starts at once, not when the lines are first asked for; iterate them to the end, or
         ``close()`` the iterator, so that the process is reaped.
         """
-        return self._lines(self._popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE), args)
+        lines = self._lines(self._popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE), args)
+        next(lines)  # into its try block: close() reaps git even before the first line is asked for
+        return lines
 
     def _lines(self, proc: subprocess.Popen[bytes], args: tuple[str, ...]) -> Iterator[str]:
         assert proc.stdout is not None and proc.stderr is not None
         try:
+            yield ""  # taken by lines()
             for line in proc.stdout:
                 yield line.decode("utf-8", "replace")
             err = proc.stderr.read()  # git's messages are short: they cannot fill the pipe first

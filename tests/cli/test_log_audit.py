@@ -445,3 +445,63 @@ def test_a_file_committed_unreadable_is_named_not_taken_as_emptied(repo):
         "这一版的记录不作比较，之后改好的提交与出错之前的版本比较；请确认文件已改好（hjp validate 通过）"
         f"（提交 {broken}，李某 <li@example.cn>，2026-02-10）",
         "审计通过：检查了 2 个修改台账的提交，没有发现问题；另有 1 个提示（见上）。"])
+
+
+def test_a_backdated_commit_date_defeats_no_check(repo):
+    """GIT_COMMITTER_DATE set 40 days before the parent commit: the completion date looked 2 days
+    old and the deadline not yet passed, so neither HJP503 nor HJP504 fired (issue 8 item 9)."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-03-01")
+    repo.write(hazards, HAZARDS + "    location: 卸油区\n")
+    repo.commit("补充部位")
+    parent = repo.sha()
+    repo.at("2026-01-20")
+    repo.write(hazards, HAZARDS.replace("deadline: 2026-01-31", "deadline: 2026-04-30")
+               + "    location: 卸油区\n    rectified_on: 2026-01-18\n")
+    repo.commit("整改完成")
+    sha = repo.sha()
+    result = hjp("audit", "--since", "HEAD~2")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{hazards}:1:1: error HJP506: 这次提交记录的提交日期 2026-01-20 比它之前的提交 {parent}（2026-03-01）还早 40 天，"
+        "日期顺序颠倒：提交日期被改动过（例如设置了 GIT_COMMITTER_DATE）或电脑时钟不准；倒签和延期按 2026-03-01 检查；"
+        f"请核对电脑的日期和时钟，并在合并请求中说明（提交 {sha}，李某 <li@example.cn>，2026-01-20）",
+        f"{hazards}:2:1: error HJP503: YH-2026-0001 的 rectified_on 记为 2026-01-18，比设置它的提交日期 2026-03-01 早 42 天"
+        f"（超过 7 天），疑似事后补记或倒签日期；请核实（提交 {sha}，李某 <li@example.cn>，2026-01-20）",
+        f"{hazards}:2:1: error HJP504: YH-2026-0001 的期限 rectification.deadline 在 2026-01-31 已过之后被推迟到 2026-04-30"
+        f"（提交日期 2026-03-01）；期限过后不应改动，逾期应如实反映（提交 {sha}，李某 <li@example.cn>，2026-01-20）",
+        "审计发现 3 个问题（检查了 2 个修改台账的提交）。",
+    ]
+
+
+def test_in_ci_commit_dates_far_from_the_runs_clock_are_findings(repo, monkeypatch):
+    """In CI the commits of a merge request were just pushed: one dated months ago or in the future
+    had its date set by hand or by a wrong clock. A future-dated commit does not make the honest
+    commits after it look backdated."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.git("checkout", "-qb", "request")
+    repo.at("2026-02-01")
+    repo.write(hazards, HAZARDS + "    location: 卸油区\n")
+    repo.commit("补充部位")
+    old = repo.sha()
+    repo.at("2027-06-01")
+    repo.write(hazards, HAZARDS + "    location: 卸油区东侧\n")
+    repo.commit("改部位")
+    future = repo.sha()
+    repo.at("2026-11-29")
+    repo.write(hazards, HAZARDS + "    location: 卸油区东侧\n    rectified_on: 2026-11-28\n")
+    repo.commit("整改完成")
+    assert hjp("audit", "--since", "main").exit_code == 0  # on a clerk's computer: no clock to compare with
+    monkeypatch.setenv("CI", "true")
+    result = hjp("audit", "--since", "main")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{hazards}:1:1: error HJP507: 提交日期 2026-02-01 比本次检查的日期 2026-11-30 早 302 天（超过 30 天）："
+        "合并请求中的提交应是新近做的，提交日期可能被改动过（例如设置了 GIT_COMMITTER_DATE）；"
+        f"如确是早先做的修改，请变基到最新的基础分支（git rebase）后重新推送（提交 {old}，李某 <li@example.cn>，2026-02-01）",
+        f"{hazards}:1:1: error HJP507: 提交日期 2027-06-01 比本次检查的日期 2026-11-30 晚 183 天：提交时电脑的日期不对，"
+        "或提交日期被改动过；请核对电脑的日期和时钟，再用 git rebase --ignore-date 重新提交这些修改"
+        f"（提交 {future}，李某 <li@example.cn>，2027-06-01）",
+        "审计发现 2 个问题（检查了 3 个修改台账的提交）。",
+    ]
+    assert hjp("audit").exit_code == 0  # the whole history is not compared with today's clock

@@ -80,3 +80,12 @@ def test_shallow_boundary_found_with_and_without_asking_git(repo, tmp_path):
     assert (linked / ".git").is_file()
     assert gitio.shallow_commits(gitio.Git(linked)) == boundary  # git says where the file is
     assert gitio.shallow_commits(gitio.Git(repo)) == frozenset()
+
+
+def test_lines_closed_before_the_first_line_reaps_git(repo):
+    """The audit starts a log of commit dates early and may stop before reading it (a shallow clone
+    is refused): closing it must still reap git (a ResourceWarning, an error under pytest's filters)."""
+    g = gitio.Git(repo)
+    lines = g.lines("log", "--format=%H", "HEAD")
+    lines.close()
+    assert list(g.lines("log", "--format=%s", "HEAD")) == ["二\n", "一\n"]
