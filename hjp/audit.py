@@ -15,13 +15,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from hjp.clock import DEFAULT_TZ, day_of, zone
 from hjp.diagnostics import Diagnostic
 from hjp.gitio import NULL_SHA, Commit, Git, GitError, has_commits, iter_log
 from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, slice_record, split_records, top_of,
                          unreadable_at)
+
+if TYPE_CHECKING:
+    from hjp.auditscope import Scope, ScopeReader
 
 
 @dataclass
@@ -80,6 +83,15 @@ class CommitChange:
     records: list[RecordChange]
     broken: list[BrokenFile] = field(default_factory=list)
     time: CommitTime | None = None  # None: not known (a commit outside the audited range)
+    scope_source: Callable[[CommitChange], list[Scope]] | None = field(default=None, repr=False)
+    _scopes: list[Scope] | None = field(default=None, repr=False)
+
+    def scopes(self) -> list[Scope]:
+        """The ledger just before and after the commit, as far as it could change the deadlines
+        (``auditscope``: loaded on first use, only by the rules that need it)."""
+        if self._scopes is None:
+            self._scopes = self.scope_source(self) if self.scope_source is not None else []
+        return self._scopes
 
 
 @dataclass(frozen=True)
@@ -240,6 +252,26 @@ def floors(lines: Iterable[str], *, until: int | None = None) -> dict[str, Commi
     return times
 
 
+class _Scopes:
+    """``CommitChange.scope_source`` for one audit: the models' machinery is imported only when a
+    rule first asks (``hjp audit`` over commits that change no deadline never loads pydantic)."""
+
+    def __init__(self, versions: Versions):
+        self.versions = versions
+        self.reader: ScopeReader | None = None
+
+    def __call__(self, change: CommitChange) -> list[Scope]:
+        if self.reader is None:
+            from hjp.auditscope import ScopeReader
+
+            self.reader = ScopeReader(self.versions)
+        return self.reader.scopes(change)
+
+    def forget(self) -> None:
+        if self.reader is not None:
+            self.reader.forget()
+
+
 def commit_change(versions: Versions, commit: Commit, tz: str, time: CommitTime | None = None) -> CommitChange:
     """The records ``commit`` changed, each compared with the commit's parent.
 
@@ -368,13 +400,16 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
     finally:
         timeline.close()  # type: ignore[attr-defined]  (a generator: reaps git when stopped early)
     versions = Versions(git)
+    scopes = _Scopes(versions)
     for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
         batch = commits[i:i + 200]
         git.ask([sha for c in batch for ch in c.changes if top_of(ch[3]) for sha in ch[:2]])
         for commit in batch:
             result.commits += 1
             change = commit_change(versions, commit, tz, times.get(commit.sha))
+            change.scope_source = scopes
             result.findings.extend((commit, d) for d in run_rules(change, ctx))
         git.forget()
         versions.forget({ch[1] for ch in batch[-1].changes})
+        scopes.forget()
     return result

@@ -16,17 +16,21 @@ example and the fix, and test it on a real repository (tests/cli/test_log_audit.
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
+from hjp import kinds
 from hjp.clock import day_of
+from hjp.deadlines import SELF_CONTAINED_KINDS
 from hjp.diagnostics import Diagnostic, error, warning
-from hjp.history import top_of
+from hjp.history import place_of, top_of
 
 if TYPE_CHECKING:
-    from hjp.audit import AuditContext, AuditRule, CommitChange
+    from hjp.audit import AuditContext, AuditRule, CommitChange, RecordChange
+    from hjp.auditscope import Scope
+    from hjp.deadlines import Item
 
-BACKDATE_FIELDS = ("rectified_on", "closed_on", "done_on", "held_on")
 CLOCK_PAST_DAYS = 30  # in CI, a commit pushed for review dated longer ago than this is suspect
 CLOCK_FUTURE_DAYS = 1
 BACKDATE_DAYS = 7
@@ -65,35 +69,168 @@ def check_renumbered(change: CommitChange, ctx: AuditContext) -> Iterable[Diagno
                                   "（录入错误的记录请作废后另行新建）", rc.path, rc.line, 1, rc.id)
 
 
-def check_backdated(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
-    """HJP503: a completion date (rectified_on, closed_on, done_on, held_on) set to more than
-    BACKDATE_DAYS before the commit that set it: entered after the fact, or backdated."""
+# Event dates that are no completion: entering today a hazard found last month is not backdating.
+NOT_COMPLETIONS = frozenset({"found_on"})
+
+
+def backdated(change: CommitChange) -> list[tuple[RecordChange, str, date]]:
+    """(record, field, date) of each completion date the commit set more than BACKDATE_DAYS before
+    its day. Completion dates are the kinds' event dates (``kinds.Kind.future_dates`` and
+    ``future_nested``: rectified_on, closed_on, done_on, held_on, a milestone's done_on, an
+    occurrence's or a progress entry's date …) except NOT_COMPLETIONS; a list entry counts as set
+    when its date was not in the list before (entries may be inserted anywhere, or reordered)."""
     day = change.day
+    out: list[tuple[RecordChange, str, date]] = []
     for rc in change.records:
-        if rc.after is None:
+        kind = kinds.of_id(rc.id)
+        if rc.after is None or kind is None:
             continue
-        for name, _old, new in rc.changes:
-            if name.split(".")[-1] in BACKDATE_FIELDS and new is not None:
-                d = _as_date(new)
-                if d is not None and (day - d).days > BACKDATE_DAYS:
-                    yield error("HJP503", f"{rc.id} 的 {name} 记为 {d}，比设置它的提交日期 {day} 早 {(day - d).days} 天"
-                                          f"（超过 {BACKDATE_DAYS} 天），疑似事后补记或倒签日期；请核实",
-                                rc.path, rc.line, 1, rc.id)
+        before = rc.before or {}
+        for name, _label in kind.future_dates:
+            new = rc.after.get(name)
+            if name not in NOT_COMPLETIONS and new is not None and new != before.get(name):
+                out.append((rc, name, _as_date(new)))
+        for nested in kind.future_nested:
+            had = Counter(_entry_values(before.get(nested.list_field), nested.field))
+            for i, entry in enumerate(rc.after.get(nested.list_field) or [], 1):
+                value = entry.get(nested.field) if isinstance(entry, dict) else None
+                if value is not None and had[value] > 0:
+                    had[value] -= 1
+                elif value is not None:
+                    out.append((rc, f"{nested.list_field}[{i}].{nested.field}", _as_date(value)))
+    return [(rc, name, d) for rc, name, d in out if d is not None and (day - d).days > BACKDATE_DAYS]
+
+
+def _entry_values(entries: Any, name: str) -> list[Any]:
+    return [e.get(name) for e in entries or () if isinstance(e, dict) and e.get(name) is not None]
+
+
+def check_backdated(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP503: a completion date (``backdated``: rectified_on, closed_on, done_on, held_on, the date
+    of an occurrence or a progress entry …) set to more than BACKDATE_DAYS before the commit that
+    set it: entered after the fact, or backdated."""
+    day = change.day
+    for rc, name, d in backdated(change):
+        yield error("HJP503", f"{rc.id} 的 {name} 记为 {d}，比设置它的提交日期 {day} 早 {(day - d).days} 天"
+                              f"（超过 {BACKDATE_DAYS} 天），疑似事后补记或倒签日期；请核实", rc.path, rc.line, 1, rc.id)
+
+
+def _deadline_moves(rc: RecordChange, day: date) -> list[tuple[str, date, date]]:
+    """(field, old, new) of each deadline of the record moved later after it had passed by ``day``."""
+    out = []
+    for name, old, new in rc.changes if rc.after is not None else ():
+        if DEADLINE_FIELDS.match(name) and old is not None and new is not None:
+            d_old, d_new = _as_date(old), _as_date(new)
+            if d_old is not None and d_new is not None and d_old < day and d_new > d_old:
+                out.append((name, d_old, d_new))
+    return out
 
 
 def check_deadline_moved(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
     """HJP504: a deadline (rectification.deadline, deadline, planned_on, a milestone's due) moved
-    later after it had passed: that hides the overdue."""
-    day = change.day
+    later after it had passed: that hides the overdue. (Any other way of hiding overdue work is
+    ``check_overdue_hidden``'s.)"""
     for rc in change.records:
-        if rc.after is None:
+        for name, d_old, d_new in _deadline_moves(rc, change.day):
+            yield error("HJP504", f"{rc.id} 的期限 {name} 在 {d_old} 已过之后被推迟到 {d_new}（提交日期 {change.day}）；"
+                                  "期限过后不应改动，逾期应如实反映", rc.path, rc.line, 1, rc.id)
+
+
+FAILING = ("overdue", "stale", "awaiting_closure")  # what `hjp check --fail-on overdue` fails on
+
+
+def _failing(ledger: Any, day: date, done_by: date | None = None) -> dict[str, tuple[str, Item]]:
+    from hjp.deadlines import compute
+
+    found = compute(ledger, as_of=day, within=0, done_by=done_by)
+    return {i.key: (bucket, i) for bucket in FAILING for i in getattr(found, bucket)}
+
+
+def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP504: an item that was overdue (or stale, or awaiting closure: what ``hjp check`` fails on)
+    as of the commit's day is not after it, and was not done — whatever field did it: a recurring
+    task's start moved later, ``drill_required: false``, an overdue record voided, a unit's
+    ``closed_on``, a hazard's ``found_on``, town.yaml's plan or ``coverage_from`` … The deadlines
+    (``hjp.deadlines``) are computed on the ledger just before and just after the commit
+    (``CommitChange.scopes``). An item that went away because a completion was recorded is fine
+    when that completion is dated within BACKDATE_DAYS of the commit; an older one is HJP503's
+    when the commit set that date itself, and this rule's otherwise (say a drill's kind changed
+    to 疏散逃生 long after it was held). A deadline moved later is told by check_deadline_moved."""
+    if not _may_hide(change):
+        return
+    day = change.day
+    timely = day - timedelta(days=BACKDATE_DAYS + 1)
+    told_late = {place_of(rc.path)[:2] for rc, _n, _d in backdated(change) if place_of(rc.path)}
+    moved: set[str] | None = None
+    for scope in change.scopes():
+        after = _failing(scope.after, day)
+        gone = {key: found for key, found in _failing(scope.before, day).items() if key not in after}
+        if not gone:
             continue
-        for name, old, new in rc.changes:
-            if DEADLINE_FIELDS.match(name) and old is not None and new is not None:
-                d_old, d_new = _as_date(old), _as_date(new)
-                if d_old is not None and d_new is not None and d_old < day and d_new > d_old:
-                    yield error("HJP504", f"{rc.id} 的期限 {name} 在 {d_old} 已过之后被推迟到 {d_new}（提交日期 {day}）；"
-                                          "期限过后不应改动，逾期应如实反映", rc.path, rc.line, 1, rc.id)
+        undone = _failing(scope.after, day, date.min)  # as if nothing had been completed
+        recent: dict[str, Any] | None = None
+        for key, (bucket, item) in sorted(gone.items()):
+            if item.id in scope.invalid or item.id not in scope.places:
+                continue  # deleted, renumbered or invalid: HJP501, HJP502 or validation say so
+            late = False
+            if key in undone:  # a completion took it away: when is it dated?
+                recent = _failing(scope.after, day, timely) if recent is None else recent
+                if key in recent or (scope.root, scope.village) in told_late:
+                    continue
+                late = True
+            else:
+                moved = {rc.id for rc in change.records if _deadline_moves(rc, day)} if moved is None else moved
+                if item.id in moved:
+                    continue
+            path, line = scope.places[item.id]
+            yield error("HJP504", _hidden_message(change, scope, bucket, item, late), path, line, 1, item.id)
+
+
+def _may_hide(change: CommitChange) -> bool:
+    """False when the commit only adds records whose deadlines depend on themselves alone (new
+    hazards): nothing that was overdue can have gone. Saves loading models for most such commits."""
+    if any(p == "town.yaml" or p.endswith("/town.yaml") for _o, _n, _s, p in change.commit.changes):
+        return True
+    for rc in change.records:
+        where = place_of(rc.path)
+        if rc.before is not None or where is None or where[2].stem not in SELF_CONTAINED_KINDS:
+            return True
+    return False
+
+
+def _hidden_message(change: CommitChange, scope: Scope, bucket: str, item: Item, late: bool) -> str:
+    from hjp.deadlines import CLOSURE_DAYS, KIND_NAMES, STALE_DAYS
+
+    day = change.day
+    state = {"overdue": f"已逾期 {item.days} 天（应于 {item.due} 完成）",
+             "stale": f"已超过 {STALE_DAYS} 天没有进展记录（应于 {item.due} 前更新）",
+             "awaiting_closure": f"整改完成已超过 {CLOSURE_DAYS} 天仍未销号（应于 {item.due} 前销号）"}[bucket]
+    what = _what_changed(change, scope, item.id)
+    if late:
+        return (f"{KIND_NAMES.get(item.kind, item.kind)} {item.key}「{item.title}」在提交日期 {day} {state}，"
+                f"这次提交{what}，之后它算作已完成，但完成日期早于提交日期 {BACKDATE_DAYS} 天以上，疑似事后补记或倒签；请核实")
+    return (f"{KIND_NAMES.get(item.kind, item.kind)} {item.key}「{item.title}」在提交日期 {day} {state}，"
+            f"这次提交{what}，之后它不再算作逾期，但它并没有完成；期限过后不应改动要求或范围，逾期应如实反映"
+            "（确属录入错误的，请在合并请求中说明）")
+
+
+def _what_changed(change: CommitChange, scope: Scope, rid: str) -> str:
+    """What the commit did that the item depends on, in a few words."""
+    own = next((rc for rc in change.records if rc.id == rid and rc.after is not None), None)
+    if own is not None:
+        if own.after.get("void") is not None and (own.before or {}).get("void") is None:
+            return "作废了这条记录"
+        return "改动了 " + _fields(own)
+    others = [rc for rc in change.records if place_of(rc.path) and place_of(rc.path)[:2] == (scope.root, scope.village)]
+    parts = [f"{rc.id} 的 {_fields(rc)}" if rc.before is not None else f"新增了 {rc.id}" for rc in others[:3]]
+    if scope.town_changes:
+        parts.append("town.yaml 的 " + "、".join(scope.town_changes[:5]))
+    return "改动了 " + "，".join(parts) if parts else "的修改"
+
+
+def _fields(rc: RecordChange) -> str:
+    names = [name for name, _o, _n in rc.changes]
+    return "、".join(names[:5]) + ("等" if len(names) > 5 else "")
 
 
 def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
@@ -169,6 +306,7 @@ AUDIT_RULES: list[AuditRule] = [
     check_renumbered,
     check_backdated,
     check_deadline_moved,
+    check_overdue_hidden,
     check_closed_edited,
     check_unreadable,
     check_dates_backwards,

@@ -675,7 +675,9 @@ def audit(
     fmt: DiagFormat = typer.Option(DiagFormat.text, "--format", help="输出格式：text、json 或 github"),
 ) -> None:
     """审计 git 历史：记录被删除而非作废、编号被改、完成日期比提交早 7 天以上（倒签）、
-    期限过后被推迟、销号后又被修改。发现问题时退出码为 1。
+    逾期事项被推迟期限或以其他改动消除、销号后又被修改、提交日期顺序颠倒（CI 中还核对提交日期与当天相差是否太远）。
+
+    发现问题时退出码为 1；浅克隆等历史不完整时为 2。
 
     示例：hjp audit --since origin/main --format github
     """

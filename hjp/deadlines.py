@@ -28,6 +28,10 @@ BUCKETS = tuple(s.value for s in DeadlineState)  # ("overdue", "due_soon", "stal
 STALE_DAYS = 90  # an ongoing task with no progress for longer than this is stale
 CLOSURE_DAYS = 30  # a rectified hazard not closed within this many days awaits closure (待销号)
 EVACUATION = "疏散逃生"
+# Record kinds (by file stem) whose items depend on the record alone — not on the town's plan nor on
+# other records, as a unit's drill coverage depends on drills: the audit loads only the records a
+# commit changed for these (hjp.auditscope). A kind whose deadlines change that must leave this set.
+SELF_CONTAINED_KINDS = frozenset({"hazards"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,12 +304,12 @@ def coverage(ledger: Ledger, as_of: date) -> list[CoverageRow]:
     return [row for row, _unit in _coverage_rows(ledger, as_of)]
 
 
-def _coverage_rows(ledger: Ledger, as_of: date) -> Iterable[tuple[CoverageRow, Unit]]:
+def _coverage_rows(ledger: Ledger, as_of: date, done_by: date | None = None) -> Iterable[tuple[CoverageRow, Unit]]:
     town = ledger.town
     if town is None:
         return
     years = range(town.plan.start.year, town.plan.end.year + 1)
-    held = _held_by_unit(ledger, as_of)
+    held = _held_by_unit(ledger, as_of if done_by is None else done_by)
     for slug, u in ledger.units():
         if u.void is not None:
             continue
@@ -321,9 +325,11 @@ def _coverage_rows(ledger: Ledger, as_of: date) -> Iterable[tuple[CoverageRow, U
 class _Sink:
     """Sorts items into buckets as they are found; keeps the filters in one place."""
 
-    def __init__(self, ledger: Ledger, as_of: date, within: int, village: str | None, kinds: set[str] | None):
+    def __init__(self, ledger: Ledger, as_of: date, within: int, village: str | None, kinds: set[str] | None,
+                 done_by: date | None = None):
         self.ledger = ledger
         self.as_of = as_of
+        self.done_by = as_of if done_by is None else min(done_by, as_of)  # completions count up to this day
         self.soon = _plus(as_of, within)
         self.village = village
         self.kinds = kinds
@@ -354,15 +360,18 @@ class _Sink:
 
 
 def compute(ledger: Ledger, *, as_of: date, within: int = 7, village: str | None = None,
-            kinds: set[str] | None = None) -> Findings:
+            kinds: set[str] | None = None, done_by: date | None = None) -> Findings:
     """Everything overdue, due within ``within`` days, stale or awaiting closure as of ``as_of``.
 
     ``village`` keeps only that village's items (town-level tasks have none); ``kinds`` keeps only
-    items of those kinds. Each list is sorted by due date, then key.
+    items of those kinds. Each list is sorted by due date, then key. ``done_by`` (at most D, the
+    default) counts only the completions dated on or before it — rectified, closed, done, held,
+    occurrences, progress — while everything else is still as of D: the audit asks whether an
+    item that stopped being overdue was done, and when (hjp.auditrules.check_overdue_hidden).
     """
     if within < 0:
         raise ValueError("within must be >= 0")
-    sink = _Sink(ledger, as_of, within, village, kinds)
+    sink = _Sink(ledger, as_of, within, village, kinds, done_by)
     _hazards(sink, ledger.hazards())
     _tasks(sink, ledger.all_tasks(), ledger.town)
     _drills(sink, ledger.drills())
@@ -377,7 +386,7 @@ def compute(ledger: Ledger, *, as_of: date, within: int = 7, village: str | None
 def _hazards(sink: _Sink, hazards: Iterable[tuple[str, Hazard]]) -> None:
     if sink.kinds is not None and "hazard" not in sink.kinds:
         return
-    as_of = sink.as_of
+    as_of, done_by = sink.as_of, sink.done_by
     awaiting = sink.findings.awaiting_closure
     only = sink.village
     for slug, h in hazards:
@@ -386,17 +395,17 @@ def _hazards(sink: _Sink, hazards: Iterable[tuple[str, Hazard]]) -> None:
         if h.void is not None or h.found_on > as_of:
             continue
         rect = h.rectified_on
-        if rect is None or rect > as_of:
+        if rect is None or rect > done_by:
             r = h.rectification
             sink.due(h.id, h.id, "hazard", h.title, slug, r.deadline, [r.owner], h)
-        elif h.closed_on is None or h.closed_on > as_of:
+        elif h.closed_on is None or h.closed_on > done_by:
             # rectified (as of D) but not closed: 待销号 once more than CLOSURE_DAYS have passed
             sink.late(awaiting, h.id, h.id, "hazard", h.title, slug, _plus(rect, CLOSURE_DAYS),
                       [h.rectification.owner], h)
 
 
 def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | None) -> None:
-    as_of = sink.as_of
+    done_by = sink.done_by
     for slug, t in tasks:
         if t.void is not None:
             continue
@@ -406,17 +415,17 @@ def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | N
         shape = shapes[0]
         lead = list(t.lead)
         if shape == "deadline":
-            if sink.wants("task", slug) and not _done(t.done_on, as_of):
+            if sink.wants("task", slug) and not _done(t.done_on, done_by):
                 assert t.deadline is not None
                 sink.due(t.id, t.id, "task", t.title, slug, t.deadline, lead, t)
         elif shape == "milestones":
             if sink.wants("milestone", slug):
                 for n, m in enumerate(t.milestones or [], 1):
-                    if not _done(m.done_on, as_of):
+                    if not _done(m.done_on, done_by):
                         sink.due(f"{t.id}#{n}", t.id, "milestone", f"{t.title}：{m.what}", slug, m.due, lead, t)
         elif shape == "every":
             if sink.wants("occurrence", slug):
-                done = _period_done(t, as_of)
+                done = _period_done(t, done_by)
                 for p in periods(t, town):
                     if p.start > sink.soon:
                         break  # periods are in order: later ones end later still
@@ -424,7 +433,7 @@ def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | N
                         sink.due(t.id + p.key_suffix, t.id, "occurrence", f"{t.title}（{p.label}）", slug,
                                  p.end, lead, t)
         elif sink.wants("task", slug):  # ongoing: never overdue, stale after STALE_DAYS without progress
-            last, _ = last_progress(t, town, as_of)
+            last, _ = last_progress(t, town, done_by)
             if last is not None:
                 sink.late(sink.findings.stale, t.id, t.id, "task", t.title, slug, _plus(last, STALE_DAYS), lead, t)
 
@@ -432,9 +441,8 @@ def _tasks(sink: _Sink, tasks: Iterable[tuple[str | None, Task]], town: Town | N
 def _drills(sink: _Sink, drills: Iterable[tuple[str, Drill]]) -> None:
     if sink.kinds is not None and "drill" not in sink.kinds:
         return
-    as_of = sink.as_of
     for slug, d in drills:
-        if d.void is not None or d.planned_on is None or _done(d.held_on, as_of):
+        if d.void is not None or d.planned_on is None or _done(d.held_on, sink.done_by):
             continue
         if sink.village is not None and slug != sink.village:
             continue
@@ -442,7 +450,7 @@ def _drills(sink: _Sink, drills: Iterable[tuple[str, Drill]]) -> None:
 
 
 def _coverage(sink: _Sink, ledger: Ledger) -> None:
-    for row, u in _coverage_rows(ledger, sink.as_of):
+    for row, u in _coverage_rows(ledger, sink.as_of, sink.done_by):
         if row.owed and not row.held and sink.wants("coverage", row.village):
             sink.due(row.key, row.unit, "coverage", f"{row.name}{row.year}年度疏散逃生演练", row.village, row.due,
                      [row.principal], u)

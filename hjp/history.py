@@ -34,6 +34,15 @@ def top_of(path: str) -> str | None:
     return kinds.BY_STEM[stem].top if stem is not None else None
 
 
+def place_of(path: str) -> tuple[str, str | None, kinds.Kind] | None:
+    """(ledger directory, village or None for the town level, kind) of a record file's path."""
+    mm = RECORD_FILE.search(path)
+    if mm is None:
+        return None
+    village = None if mm.group("town") else path.split("/")[-2]
+    return path[:mm.start()], village, kinds.BY_STEM[mm.group("town") or mm.group("village")]
+
+
 Records = dict[str, tuple[dict[str, Any], int]]  # id -> (record, 1-based line) in one version of a file
 
 

@@ -199,7 +199,7 @@ def test_audit_flags_deletion_id_change_and_deadline_moved(repo):
 
 
 def test_voiding_is_not_a_finding_and_bad_since_is_a_usage_error(repo):
-    repo.at("2026-02-10")
+    repo.at("2026-01-20")  # before its deadline: nothing overdue is hidden (that is HJP504)
     assert hjp("void", "YH-2026-0001", "--reason", "重复录入", "--commit").exit_code == 0
     result = hjp("audit", "--since", "HEAD~1")
     assert (result.exit_code, result.stdout) == (0, "审计通过：检查了 1 个修改台账的提交，没有发现问题。\n")
@@ -505,3 +505,121 @@ def test_in_ci_commit_dates_far_from_the_runs_clock_are_findings(repo, monkeypat
         "审计发现 2 个问题（检查了 3 个修改台账的提交）。",
     ]
     assert hjp("audit").exit_code == 0  # the whole history is not compared with today's clock
+
+
+TASKS = """\
+tasks:
+  - id: RW-1
+    title: 每季度开展一次安全检查
+    lead: [张志瑞]
+    every: quarter
+    start: 2026-01-01
+    end: 2026-12-31
+  - id: RW-2
+    title: 长期坚持隐患排查
+    lead: [马建昭]
+    ongoing: true
+    start: 2025-06-01
+"""
+UNITS = """\
+units:
+  - id: DW-hejiapan-01
+    name: 何家畔加油站
+    sector: 危险化学品
+    principal: 刘某
+"""
+
+
+def findings(result) -> list[str]:
+    """`path:line:col: level CODE: message（提交 …）` lines as (location, code, message without the commit)."""
+    return [line.split("（提交 ")[0] for line in result.stdout.splitlines()[:-1]]
+
+
+def test_overdue_work_hidden_by_any_field_is_found(repo):
+    """Issue 8 item 10: only a deadline moved later was caught. A recurring task's start moved
+    later, drill_required: false on a unit, voiding an overdue hazard all made overdue items
+    disappear unremarked."""
+    repo.at("2026-01-05")
+    repo.write("ledgers/tasks.yaml", TASKS)
+    repo.write("ledgers/villages/hejiapan/units.yaml", UNITS)
+    repo.commit("任务和单位")
+    repo.at("2026-04-10")
+    repo.write("ledgers/tasks.yaml", TASKS.replace("start: 2026-01-01", "start: 2026-04-01"))
+    repo.commit("改开始日期")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == [
+        "ledgers/tasks.yaml:2:1: error HJP504: 周期任务 RW-1@2026Q1「每季度开展一次安全检查（2026年第1季度）」在提交日期 "
+        "2026-04-10 已逾期 10 天（应于 2026-03-31 完成），这次提交改动了 start，之后它不再算作逾期，但它并没有完成；"
+        "期限过后不应改动要求或范围，逾期应如实反映（确属录入错误的，请在合并请求中说明）"]
+    repo.at("2026-04-11")
+    repo.write("ledgers/villages/hejiapan/units.yaml", UNITS + "    drill_required: false\n")
+    repo.commit("免演练")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == [
+        f"ledgers/villages/hejiapan/units.yaml:2:1: error HJP504: 演练覆盖 DW-hejiapan-01@{year}「何家畔加油站{year}年度疏散逃生演练」"
+        f"在提交日期 2026-04-11 已逾期 {days} 天（应于 {year}-12-31 完成），这次提交改动了 drill_required，之后它不再算作逾期，"
+        "但它并没有完成；期限过后不应改动要求或范围，逾期应如实反映（确属录入错误的，请在合并请求中说明）"
+        for year, days in ((2024, 466), (2025, 101))]
+    repo.at("2026-04-12")
+    assert hjp("void", "YH-2026-0001", "--reason", "重复录入", "--commit").exit_code == 0
+    assert findings(hjp("audit", "--since", "HEAD~1")) == [
+        "ledgers/villages/hejiapan/hazards.yaml:2:1: error HJP504: 隐患 YH-2026-0001「卸油区静电接地装置失效」在提交日期 "
+        "2026-04-12 已逾期 71 天（应于 2026-01-31 完成），这次提交作废了这条记录，之后它不再算作逾期，但它并没有完成；"
+        "期限过后不应改动要求或范围，逾期应如实反映（确属录入错误的，请在合并请求中说明）"]
+
+
+def test_backdated_occurrences_and_progress_are_found(repo):
+    """Issue 8 item 10: a quarterly inspection entered three weeks late, dated in the quarter it
+    missed, and a progress entry backdated to keep an ongoing task from going stale."""
+    repo.at("2026-01-05")
+    repo.write("ledgers/tasks.yaml", TASKS)
+    repo.commit("任务")
+    repo.at("2026-04-20")
+    repo.write("ledgers/tasks.yaml", TASKS.replace("    end: 2026-12-31\n", "    end: 2026-12-31\n"
+                                                   "    occurrences:\n      - {date: 2026-03-28, note: 检查了加油站}\n")
+               + "    progress:\n      - {date: 2026-01-10, note: 排查 3 处}\n")
+    repo.commit("补记")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == [
+        "ledgers/tasks.yaml:2:1: error HJP503: RW-1 的 occurrences[1].date 记为 2026-03-28，比设置它的提交日期 2026-04-20 早 "
+        "23 天（超过 7 天），疑似事后补记或倒签日期；请核实",
+        "ledgers/tasks.yaml:10:1: error HJP503: RW-2 的 progress[1].date 记为 2026-01-10，比设置它的提交日期 2026-04-20 早 "
+        "100 天（超过 7 天），疑似事后补记或倒签日期；请核实"]
+    repo.at("2026-04-21")  # entries inserted before the others, or reordered, are not new
+    repo.write("ledgers/tasks.yaml", TASKS.replace("    end: 2026-12-31\n", "    end: 2026-12-31\n"
+                                                   "    occurrences:\n      - {date: 2026-04-21, note: 二季度检查}\n"
+                                                   "      - {date: 2026-03-28, note: 检查了加油站}\n")
+               + "    progress:\n      - {date: 2026-01-10, note: 排查 3 处}\n")
+    repo.commit("二季度检查")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == []
+
+
+def test_moving_the_plans_start_later_hides_coverage(repo):
+    """town.yaml is audited too: the plan's period decides which years a unit owes a drill (and,
+    with coverage_from, which quarters an inspection)."""
+    repo.at("2026-01-05")
+    repo.write("ledgers/villages/hejiapan/units.yaml", UNITS)
+    repo.commit("单位")
+    repo.at("2026-02-01")
+    town = repo.root / "ledgers/town.yaml"
+    town.write_text(town.read_text(encoding="utf-8").replace("start: 2024-03-31", "start: 2025-01-01"), encoding="utf-8")
+    repo.commit("方案开始日期")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == [
+        "ledgers/villages/hejiapan/units.yaml:2:1: error HJP504: 演练覆盖 DW-hejiapan-01@2024「何家畔加油站2024年度疏散逃生演练」"
+        "在提交日期 2026-02-01 已逾期 397 天（应于 2024-12-31 完成），这次提交改动了 town.yaml 的 plan.start，之后它不再算作逾期，"
+        "但它并没有完成；期限过后不应改动要求或范围，逾期应如实反映（确属录入错误的，请在合并请求中说明）"]
+
+
+def test_a_late_completion_by_another_field_is_found(repo):
+    """A table-top drill held last June relabelled 疏散逃生 in February settles the unit's 2025
+    drill: no completion date was set (no HJP503), yet the overdue item is gone."""
+    repo.at("2026-01-05")
+    repo.write("ledgers/villages/hejiapan/units.yaml", UNITS)
+    drills = ("drills:\n  - id: YL-2025-01\n    title: 加油站演练\n    kind: 桌面\n    unit: DW-hejiapan-01\n"
+              "    held_on: 2025-06-01\n")
+    repo.write("ledgers/villages/hejiapan/drills.yaml", drills)
+    repo.commit("单位和演练")
+    repo.at("2026-02-01")
+    repo.write("ledgers/villages/hejiapan/drills.yaml", drills.replace("kind: 桌面", "kind: 疏散逃生"))
+    repo.commit("改演练类型")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == [
+        "ledgers/villages/hejiapan/units.yaml:2:1: error HJP504: 演练覆盖 DW-hejiapan-01@2025「何家畔加油站2025年度疏散逃生演练」"
+        "在提交日期 2026-02-01 已逾期 32 天（应于 2025-12-31 完成），这次提交改动了 YL-2025-01 的 kind，之后它算作已完成，"
+        "但完成日期早于提交日期 7 天以上，疑似事后补记或倒签；请核实"]

@@ -435,3 +435,23 @@ def test_calendar_ends_do_not_crash() -> None:
     assert [p.key_suffix for p in periods(led.villages["cun"].tasks[0], led.town)] == ["@9999-11", "@9999-12"]
     assert summary(compute(ledger(hazards=[hazard(deadline="0001-01-01", found_on="0001-01-01")]),
                            as_of=date.min, within=10**9)) == {"due_soon": [("YH-1", 0)]}
+
+
+def test_done_by_counts_only_completions_dated_up_to_it():
+    """The audit asks what a ledger owes as of D when only completions up to another day count."""
+    led = ledger(
+        hazards=[hazard("YH-1", deadline=iso(D, -20), rectified_on=iso(D, -2)),
+                 hazard("YH-2", deadline=iso(D, -90), rectified_on=iso(D, -60), closed_on=iso(D, -1))],
+        tasks=[{"id": "RW-1", "title": "季度检查", "every": "quarter", "start": "2026-01-01", "end": "2026-12-31",
+                "occurrences": [{"date": iso(D, -100)}, {"date": iso(D, -3)}]},
+               {"id": "RW-2", "title": "长期", "ongoing": True, "start": "2025-01-01", "progress": [{"date": iso(D, -1), "note": "巡查"}]}],
+        units=[{"id": "DW-1", "name": "加油站", "sector": "危险化学品", "principal": "张某"}],
+        drills=[{"id": "YL-1", "title": "疏散", "kind": "疏散逃生", "unit": "DW-1", "held_on": "2025-12-30"}])
+    assert summary(compute(led, as_of=D, within=0, done_by=D)) == summary(compute(led, as_of=D, within=0)) == {
+        "overdue": [("DW-1@2024", 531)]}
+    # completions of the last 8 days do not count; a unit's opening, a task's start and so on still do
+    assert summary(compute(led, as_of=D, within=0, done_by=D - timedelta(days=8))) == {
+        "overdue": [("DW-1@2024", 531), ("YH-1", 20)], "stale": [("RW-2", 440)], "awaiting_closure": [("YH-2", 30)]}
+    assert summary(compute(led, as_of=D, within=0, done_by=date.min)) == {
+        "overdue": [("DW-1@2024", 531), ("DW-1@2025", 166), ("YH-2", 90), ("RW-1@2026Q1", 76), ("YH-1", 20)],
+        "stale": [("RW-2", 440)]}
