@@ -6,6 +6,7 @@ Codes are stable (documented in docs/codes.md) because users grep and filter by 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -44,12 +45,35 @@ class Diagnostic:
         return (self.path, self.line, self.col, self.code, self.message)
 
 
+# Line breaks quoted into a message or path (a key "a\nb", a value "重大\n", a file name) would split
+# one diagnostic over several lines of `path:line:col: ...` output: they are shown escaped.
+_BREAKS = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\x0b": "\\v", "\x0c": "\\f", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+# A message quotes what the clerk wrote: a 300,000-character value must not become a 300,000-character
+# line. The middle goes (the fix is at the end).
+_MAX_MESSAGE = 1000
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks written as escapes (``\\n``)."""
+    return _BREAKS.sub(lambda m: _ESCAPES[m.group()], text) if _BREAKS.search(text) else text
+
+
+def _message(text: str) -> str:
+    text = one_line(text)
+    if len(text) > _MAX_MESSAGE:
+        text = f"{text[:600]}…（中间省略 {len(text) - 900} 个字符）…{text[-300:]}"
+    return text
+
+
 def error(code: str, message: str, path: str, line: int = 1, col: int = 1, record: str | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, path, line, col, record)
+    return Diagnostic(code, Severity.ERROR, _message(message), one_line(path), line, col, record)
 
 
 def warning(code: str, message: str, path: str, line: int = 1, col: int = 1, record: str | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.WARNING, message, path, line, col, record)
+    return Diagnostic(code, Severity.WARNING, _message(message), one_line(path), line, col, record)
 
 
 def has_errors(diags: list[Diagnostic]) -> bool:

@@ -98,3 +98,50 @@ def test_validate_command_never_shows_a_traceback(tmp_path, monkeypatch, target,
     assert result.exit_code in (0, 1, 2)
     assert "Traceback" not in result.stdout + result.stderr
     assert "内部错误" not in result.stderr
+
+
+# The fast builder must answer exactly what the exact one would, or step aside (issue 8: new checks
+# — tags that do not fit their value, odd plain values, nesting depth, cycles — went into both).
+ODD_VALUES = ["1e3", "0o17", "y", "N", "010", "1_000", "1:30", "0b11", "yes", "Off", "2026-11-05", "!!int abc",
+              "!!bool foo", "!!int", "<<", "=", "1" * 120, "&c [*c]", "[[[[[[x]]]]]]", "'2026-11-05'"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(KEYS[:30] + ["x", "y", "notes"]),
+                                   st.sampled_from(VALUES * 4 + ODD_VALUES)), min_size=1, max_size=6),
+                min_size=1, max_size=5),
+       st.sampled_from([None, frozenset({"date", "found_on", "deadline"})]))
+def test_fast_builder_agrees_with_the_exact_one(records, date_keys):
+    import yaml
+
+    from hjp.yamlread import YamlProblem, _Builder, _build_fast, _Loader, _Slow
+
+    lines = ["items:"]
+    for pairs in records:  # a list of records, as in every record file
+        for i, (key, value) in enumerate(dict(pairs).items()):
+            lines.append(f"  {'- ' if i == 0 else '  '}{key}: {value}")
+    text = "\n".join(lines) + "\n"
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+    budget = len(text) + 1000
+    try:
+        fast = _build_fast(node, budget, date_keys)
+    except (_Slow, YamlProblem, RecursionError):
+        return  # the exact builder redoes the file
+    exact = _Builder(budget, date_keys)
+    assert tree(exact.build(node)) == tree(fast)
+    assert exact.odd == []  # anything worth recording must have sent the fast builder aside
+
+
+def tree(value):
+    """Values with their marks and types, for comparing two builds exactly."""
+    if isinstance(value, dict):
+        return ("map", value.line, value.col, dict(value.marks), [(k, tree(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("seq", value.line, value.col, list(value.marks), [tree(v) for v in value])
+    return (type(value).__name__, value)
