@@ -65,12 +65,23 @@ def parse_as_of(value: Optional[str], option: str = "--as-of") -> "date | None":
     """The date given to ``option`` (None when not given); a usage error when it is not YYYY-MM-DD."""
     if value is None:
         return None
-    from hjp.clock import iso_date
+    from hjp.clock import EARLIEST, LATEST, iso_date
 
     try:
-        return iso_date(value)
+        day = iso_date(value)
     except ValueError:
         raise fail(f"{option} 的日期 {value} 无效；请写成 YYYY-MM-DD，例如 2026-12-15") from None
+    if not EARLIEST <= day <= LATEST:
+        raise fail(f"{option} 的日期 {value} 不合理（须在 {EARLIEST.year} 年至 {LATEST.year} 年之间）；请核对年份")
+    return day
+
+
+def line_ages(spots: "list[tuple[str, int]]") -> "list[float | None]":
+    """When each (path, line) entered git history: HJP201 blames the newer of two records sharing
+    an ID. git runs only when there are duplicates."""
+    from hjp.history import line_ages as ages
+
+    return ages(spots)
 
 
 def ledger_problem(path: Path) -> "str | None":
@@ -150,7 +161,7 @@ def validate(
 
         led = open_ledger(ledger)
         day = ledger_today(led)
-        diags = run_validation(led, RuleContext(as_of=day))
+        diags = run_validation(led, RuleContext(as_of=day, ages=line_ages))
         files, records = len(led.files), len(led.locs) + len(led.duplicates)
         # Stored only if nothing changed on disk while we were reading (then the key differs).
         if key is not None and runcache.ledger_key(ledger, str(ledger)) == key:
@@ -724,7 +735,7 @@ def _checked_ledger(ledger: Path, as_of: Optional[str]) -> "tuple[Ledger, date, 
     # Validated as of the same day: a record dated after it is "not yet", and says so (HJP217).
     # The wording follows what the clerk typed, not the clock: an explicit --as-of that happens to
     # be today still reads as the day asked about, so output never depends on when it runs.
-    return led, when, run_validation(led, RuleContext(as_of=when, is_today=asked is None))
+    return led, when, run_validation(led, RuleContext(as_of=when, is_today=asked is None, ages=line_ages))
 
 
 @app.command()

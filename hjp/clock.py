@@ -9,6 +9,11 @@ from pathlib import Path
 
 DEFAULT_TZ = "Asia/Shanghai"
 
+# Dates outside these years are typos (0001-01-01, 20245-01-01 cut short), not ledger dates: refused
+# in records (HJP104) and in --as-of, before "（2024年3月31日至1年1月1日）" reaches a report.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
 # Pins "today" for a whole process tree (tests, reproducing yesterday's CI run): YYYY-MM-DD.
 TODAY_ENV = "HJP_TODAY"
 

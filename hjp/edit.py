@@ -856,10 +856,12 @@ def plan_new(ledger: Ledger, kind: str, values: dict[str, Any], *, village: str 
 
 
 def plan_new_village(ledger: Ledger, slug: str, values: dict[str, Any]) -> Change:
-    from hjp.load import SLUG_RE
+    from hjp.load import SLUG_MAX, SLUG_RE
 
     if not SLUG_RE.match(slug):
         raise EditError(f"村代码 {slug} 须为小写 ASCII 字母、数字和 -（一般用村名拼音，例如 hejiapan）", 2)
+    if len(slug) > SLUG_MAX:
+        raise EditError(f"村代码太长（{len(slug)} 个字符，上限 {SLUG_MAX}）；请用村名拼音，例如 hejiapan", 2)
     vdir = ledger.root / "villages" / slug
     # A folder without village.yaml (made by hand, which validate then asks to complete) is taken over.
     if vdir.exists() and (not vdir.is_dir() or (vdir / "village.yaml").exists()):

@@ -498,3 +498,38 @@ def _event(reader: RecordReader, commit: Commit, path: str, old: Any, new: Any,
     if kind == "moved":
         return Event(commit, path, "moved", diff(before, after), other)
     return Event(commit, path, kind, diff(before, after))
+
+
+# ---------------------------------------------------------------------------------------------
+# When lines entered the history (validate's HJP201 asks which of two records is the newer)
+
+_MAX_BLAMES = 50  # more duplicates than this: reading order decides (validate stays fast)
+
+
+def line_ages(spots: list[tuple[str, int]]) -> list[float | None]:
+    """For each (path, 1-based line): the committer time of the commit that last changed that line
+    (``git blame``), +inf for a line not committed yet (or in an untracked file), None when git
+    cannot say (no repository, no git, too many spots). One short git process per spot."""
+    if len(spots) > _MAX_BLAMES:
+        return [None] * len(spots)
+    out: list[float | None] = []
+    for path, line in spots:
+        full = Path(path).resolve()
+        git = Git(full.parent)
+        try:
+            if git.run("rev-parse", "--is-inside-work-tree", check=False).strip() != "true":
+                out.append(None)
+                continue
+            text = git.run("blame", "--porcelain", "-L", f"{line},{line}", "--", full.name, check=False)
+        except GitError:  # no git at all
+            out.append(None)
+            continue
+        sha = text.split(" ", 1)[0]
+        stamp = next((row.split(" ", 1)[1] for row in text.splitlines() if row.startswith("committer-time ")), None)
+        if not text or set(sha) == {"0"}:  # an untracked file (git blame refuses it), or a changed line
+            out.append(float("inf"))
+        elif stamp is not None and stamp.strip().isdigit():
+            out.append(float(stamp))
+        else:
+            out.append(None)
+    return out

@@ -156,7 +156,7 @@ DRILL = Kind(
 TASK = Kind(
     noun="task", stem="tasks", top="tasks", prefix="RW", label="任务", model="Task", container="TasksFile",
     village=True, town=True,
-    list_fields=("evidence", "milestones", "occurrences", "progress"),
+    list_fields=("evidence", "milestones", "occurrences", "progress", "lead", "owners"),
     future_dates=(("done_on", "完成日期"),),
     future_nested=(NestedDate("milestones", "done_on", "第 {n} 个阶段目标的完成日期 done_on"),
                    NestedDate("occurrences", "date", "第 {n} 条落实记录的日期 date"),

@@ -14,6 +14,7 @@ them (``_build_results``). None of this changes a result or a diagnostic.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from array import array
@@ -27,17 +28,28 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from hjp import model as m
-from hjp.kinds import BY_PREFIX, BY_STEM, KINDS, TOWN_KINDS, VILLAGE_FILES, VILLAGE_KINDS, Kind
+from hjp import layout, model as m
+from hjp.kinds import BY_PREFIX, BY_STEM, KINDS, TOWN_KINDS, VILLAGE_KINDS, Kind
 from hjp.paths import display_path, find_repo_root, ledger_dir_problem  # noqa: F401  (re-exported)
-from hjp.diagnostics import Diagnostic, error, warning
-from hjp.schema_errors import did_you_mean, translate
+from hjp.diagnostics import Diagnostic, error
+from hjp.schema_errors import date_fields, did_you_mean, odd_values, translate
 from hjp.yamlread import MDict, MList, Parsed, parse_bytes
 
 if TYPE_CHECKING:
     from hjp.cache import FileCache
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# A village's directory name is short pinyin: a 300-character one failed with "File name too long".
+SLUG_MAX = 60
+
+
+def slug_problem(slug: str) -> str | None:
+    """What is wrong with a village directory name (None: nothing), for HJP011 and hjp new village."""
+    if not SLUG_RE.match(slug):
+        return "须为小写 ASCII 字母、数字和 -（例如拼音 hejiapan）"
+    if len(slug) > SLUG_MAX:
+        return f"太长（{len(slug)} 个字符，上限 {SLUG_MAX}）；请改用简短的拼音，例如 hejiapan"
+    return None
 
 
 class LedgerNotFound(Exception):
@@ -296,6 +308,8 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
             result.records = records
             result.locs = [Loc(display, item.line + 1, item.col + 1, village, item.marks,
                                list_item_marks(item, list_fields)) for item in items]
+            if parsed.odd:
+                result.diagnostics.extend(_odd_in_records(parsed, rec_cls, top, items, display))
             return result
     text = parsed.text
     for i, item in enumerate(items):
@@ -311,7 +325,27 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
             result.records.append(rec)
             result.locs.append(Loc(display, item.line + 1, item.col + 1, village, item.marks,
                                    list_item_marks(item, list_fields)))
+    if parsed.odd:
+        result.diagnostics.extend(_odd_in_records(parsed, rec_cls, top, items, display))
     return result
+
+
+def _odd_in_records(parsed: Parsed, rec_cls: type[BaseModel], top: str, items: list, display: str) -> list[Diagnostic]:
+    """HJP108 for the values of a record file that other YAML readers take differently (rare: only
+    files holding such a value get here)."""
+    def record_of(path: tuple) -> str | None:
+        rid = items[path[1]].get("id") if isinstance(items[path[1]], dict) else None
+        return rid if isinstance(rid, str) else None
+
+    odd = [o for o in parsed.odd if len(o.path) > 2 and o.path[0] == top and isinstance(o.path[1], int)]
+    return odd_values(odd, rec_cls, display, skip=2, record_of=record_of)
+
+
+@functools.cache
+def date_keys() -> frozenset[str]:
+    """Every date field's name in the format: a plain date-looking value under any other key is
+    text to hjp but a date to other YAML readers (HJP108)."""
+    return date_fields(m.SCHEMA_MODELS.values())
 
 
 # Below this many records the adapter's one-off construction (a few ms) is not paid back.
@@ -341,6 +375,8 @@ def validate_single(parsed: Parsed, cls: type[BaseModel], display: str) -> tuple
                            getattr(data, "line", 0) + 1, 1))
         return None, diags
     obj, more = _validate_one(cls, data, display, parsed.text, (), None)
+    if parsed.odd:
+        more += odd_values(parsed.odd, cls, display)
     return obj, diags + more
 
 
@@ -351,7 +387,8 @@ def _kind_of(value: Any) -> str:
         return "映射"
     if value is None:
         return "空值"
-    return f"单个值 {value!r}"
+    shown = repr(value)
+    return f"单个值 {shown[:60]}…" if len(shown) > 60 else f"单个值 {shown}"
 
 
 def read_file(path: Path, display: str) -> Parsed:
@@ -359,7 +396,7 @@ def read_file(path: Path, display: str) -> Parsed:
         raw = path.read_bytes()
     except OSError as exc:
         return Parsed(None, [error("HJP001", f"无法读取文件（{exc.strerror}）", display)])
-    return parse_bytes(raw, display)
+    return parse_bytes(raw, display, date_keys=date_keys())
 
 
 def _outside(ledger: Ledger, path: Path) -> bool:
@@ -392,7 +429,7 @@ _FREEZE_MIN_RECORDS = 10_000
 
 
 def _parse_job(raw: bytes, display: str, kind: str, village: str | None) -> FileResult:
-    return validate_record_file(parse_bytes(raw, display), kind, display, village)
+    return validate_record_file(parse_bytes(raw, display, date_keys=date_keys()), kind, display, village)
 
 
 def _worker_job(raw: bytes, display: str, kind: str, village: str | None, entry: str | None) -> bytes:
@@ -516,7 +553,7 @@ def _single_file(path: Path, display: str, cls: type[BaseModel],
         hit = fc.get_single(key)
         if hit is not None:
             return hit
-    parsed = parse_bytes(raw, display)
+    parsed = parse_bytes(raw, display, date_keys=date_keys())
     obj, diags = validate_single(parsed, cls, display)
     if key is not None:
         fc.put_single(key, (parsed.data, obj, diags))
@@ -582,6 +619,7 @@ def _load(root: Path | str, cache: bool) -> Ledger:
         ledger.diagnostics.extend(diags)
     ledger.files.append(town_path)
 
+    ledger.diagnostics.extend(layout.root_entries(root, ledger.display))
     results = _build_results(_record_jobs(ledger), fc)
 
     def record_file(path: Path, kind: str, village: str | None) -> FileResult:
@@ -616,9 +654,10 @@ def _load(root: Path | str, cache: bool) -> Ledger:
             continue
         vl = VillageLedger(slug)
         ledger.villages[slug] = vl
-        if not SLUG_RE.match(slug):
+        problem = slug_problem(slug)
+        if problem is not None:
             ledger.diagnostics.append(error(
-                "HJP011", f"村目录名 {slug} 须为小写 ASCII 字母、数字和 -（例如拼音 hejiapan）；请重命名目录",
+                "HJP011", f"村目录名 {slug} {problem}；请重命名目录",
                 ledger.display(vdir)))
         vfile = vdir / "village.yaml"
         if vfile.is_file() and _outside(ledger, vfile):
@@ -631,12 +670,7 @@ def _load(root: Path | str, cache: bool) -> Ledger:
         else:
             ledger.diagnostics.append(error("HJP012", f"村目录 {slug} 缺少 village.yaml；请创建并写上 name: 村名",
                                             ledger.display(vdir)))
-        for f in sorted(vdir.iterdir()):
-            if f.suffix in (".yaml", ".yml") and f.stem not in VILLAGE_FILES or f.suffix == ".yml":
-                ledger.diagnostics.append(warning(
-                    "HJP013", f"不认识的文件 {f.name}，不会被读取{did_you_mean(f.stem, list(VILLAGE_FILES)) or ''}"
-                    f"；村目录只放 {'、'.join(name + '.yaml' for name in VILLAGE_FILES)}",
-                    ledger.display(f)))
+        ledger.diagnostics.extend(layout.village_entries(vdir, ledger.display))
         for kind in VILLAGE_KINDS:
             path = vdir / f"{kind.stem}.yaml"
             if path.is_file() and _outside(ledger, path):

@@ -14,9 +14,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from hjp.clock import EARLIEST, LATEST
+
 from hjp.kinds import ID_RE, KINDS
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits only (\d also takes ２０２４)
 
 DEFAULT_SECTORS = [
     "道路交通", "交通运输", "建筑施工", "城镇燃气", "餐饮燃气", "石油天然气", "危险化学品", "烟花爆竹",
@@ -32,7 +34,7 @@ DRILL_KINDS = {"疏散逃生": "疏散逃生演练（每个生产经营单位每
 RECURRENCE = {"month": "每月", "quarter": "每季度", "year": "每年"}
 
 
-def _parse_date(value: Any) -> Any:
+def _parse_date(value: Any, _earliest: date = EARLIEST, _latest: date = LATEST) -> Any:
     # Dates reach us as text (the loader keeps YAML timestamps unparsed) so that
     # 2025-02-30 or 2025/3/15 become a Chinese diagnostic instead of a bare ValueError.
     if isinstance(value, date):
@@ -41,10 +43,22 @@ def _parse_date(value: Any) -> Any:
         v = value.strip()
         if _ISO_DATE.match(v):
             try:
-                return date.fromisoformat(v)
+                d = date.fromisoformat(v)
             except ValueError:
                 raise PydanticCustomError("hjp_date_impossible", "日期 {value} 不存在（月份或日期超出范围）",
                                           {"value": v}) from None
+            if not _earliest <= d <= _latest:
+                raise PydanticCustomError(
+                    "hjp_date_range", "日期 {value} 不合理（须在 {earliest} 年至 {latest} 年之间）；请核对年份",
+                    {"value": v, "earliest": EARLIEST.year, "latest": LATEST.year})
+            return d
+        import unicodedata
+
+        ascii_form = unicodedata.normalize("NFKC", v)
+        if ascii_form != v and _ISO_DATE.match(ascii_form):
+            raise PydanticCustomError("hjp_date_fullwidth",
+                                      "日期 {value} 用了全角数字或符号；请用半角（英文输入法）写成 {fixed}",
+                                      {"value": v, "fixed": ascii_form})
         raise PydanticCustomError("hjp_date_format", "日期 {value} 格式不对，应写成 YYYY-MM-DD，例如 2025-03-15",
                                   {"value": v})
     raise PydanticCustomError("hjp_date_type", "应为日期 YYYY-MM-DD，例如 2025-03-15", {"value": value})
@@ -56,6 +70,18 @@ Date = Annotated[date, BeforeValidator(_parse_date),
 
 def _text(title: str, description: str = "", **kw: Any) -> Any:
     return Field(title=title, description=description or title, **kw)
+
+
+# Plausibility bounds on text (HJP109): a 300,000-character title validated and then hung Word
+# and LibreOffice for minutes. Names and titles are one line; notes, measures and the plan's
+# wording (its longest paragraph is 1,107 characters) may be long, but not a book.
+NAME_MAX = 500
+TEXT_MAX = 10_000
+
+
+def _name(title: str, description: str = "", **kw: Any) -> Any:
+    """A one-line text field: a name, a title, a person."""
+    return _text(title, description, max_length=NAME_MAX, **kw)
 
 
 def _enum(values: dict[str, str]) -> Any:
@@ -79,7 +105,7 @@ Paths = list[str]
 class _Model(BaseModel):
     # defer_build: a model's validator is built when first used, so `hjp validate` on a ledger
     # without villages never pays for Hazard/Unit/Drill (tests/benchmarks/bench_startup.py).
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False,
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=False, str_max_length=TEXT_MAX,
                               validate_default=False, revalidate_instances="never", defer_build=True)
 
 
@@ -93,7 +119,7 @@ class Void(_Model):
 class Plan(_Model):
     """本镇执行的行动方案。"""
 
-    title: str = _text("方案名称")
+    title: str = _name("方案名称")
     doc_no: str = _text("文号", "例如 何政发〔2024〕100号")
     issued_on: Date = _text("印发日期")
     start: Date = _text("起始日期")
@@ -103,7 +129,7 @@ class Plan(_Model):
 class Phase(_Model):
     """方案的工作阶段。"""
 
-    name: str = _text("阶段名称", "例如 集中攻坚阶段")
+    name: str = _name("阶段名称", "例如 集中攻坚阶段")
     start: Date = _text("阶段开始日期")
     end: Date = _text("阶段结束日期")
 
@@ -111,7 +137,7 @@ class Phase(_Model):
 class Person(_Model):
     """方案中点名的人员。"""
 
-    name: str = _text("姓名")
+    name: str = _name("姓名")
     role: str | None = _text("职务或分工", default=None)
 
 
@@ -127,7 +153,7 @@ class IdFormat(_Model):
 class Town(_Model):
     """town.yaml：本镇、方案、阶段、行动和人员。"""
 
-    name: str = _text("镇名", "例如 何家畔镇")
+    name: str = _name("镇名", "例如 何家畔镇")
     county: str = _text("所属县", "例如 合水县")
     timezone: str = _text("时区", "计算“今天”所用的时区", default="Asia/Shanghai")
     plan: Plan = _text("行动方案")
@@ -142,8 +168,8 @@ class Town(_Model):
 class Village(_Model):
     """village.yaml：一个行政村。"""
 
-    name: str = _text("村名", "例如 何家畔村")
-    head: str | None = _text("村负责人", default=None)
+    name: str = _name("村名", "例如 何家畔村")
+    head: str | None = _name("村负责人", default=None)
     phone: str | None = _text("联系电话", "请加引号，例如 \"0934-1234567\"", default=None)
     notes: str | None = _text("备注", default=None)
 
@@ -152,9 +178,9 @@ class Unit(_Model):
     """生产经营单位。"""
 
     id: RecordId = _text("单位编号", "DW- 开头，例如 DW-hejiapan-01")
-    name: str = _text("单位名称")
+    name: str = _name("单位名称")
     sector: str = _text("行业领域", "取 town.yaml 行业领域词表中的值")
-    principal: str = _text("主要负责人")
+    principal: str = _name("主要负责人")
     phone: str | None = _text("联系电话", "请加引号", default=None)
     since: Date | None = _text("开业日期", default=None)
     closed_on: Date | None = _text("关闭退出日期", default=None)
@@ -166,7 +192,7 @@ class Unit(_Model):
 class Rectification(_Model):
     """整改“五定”：定责任人、定措施、定资金、定时限、定预案。"""
 
-    owner: str = _text("定责任人", "整改责任人（所有隐患必填）")
+    owner: str = _name("定责任人", "整改责任人（所有隐患必填）")
     measures: str | None = _text("定措施", "整改措施（重大隐患必填）", default=None)
     funds: float | None = _text("定资金", "整改资金，单位：元（重大隐患必填）", default=None, ge=0, allow_inf_nan=False)
     deadline: Date = _text("定时限", "整改期限（所有隐患必填）")
@@ -184,19 +210,19 @@ class Hazard(_Model):
     """事故隐患。状态由日期推出：无整改完成日期为整改中；有整改完成无销号为已整改待验收；有销号为已销号。"""
 
     id: RecordId = _text("隐患编号", "YH- 开头，例如 YH-2024-0001")
-    title: str = _text("隐患名称")
+    title: str = _name("隐患名称")
     unit: str | None = _text("所属单位", "本村生产经营单位的编号 DW-…", default=None)
-    location: str | None = _text("隐患部位", default=None)
+    location: str | None = _name("隐患部位", default=None)
     sector: str = _text("行业领域", "取 town.yaml 行业领域词表中的值")
     level: Level = _text("隐患等级", "一般 或 重大")
     source: Source = _text("隐患来源")
     found_on: Date = _text("发现日期")
-    found_by: str | None = _text("发现人", default=None)
+    found_by: str | None = _name("发现人", default=None)
     reporter: str | None = _text("举报人", "仅来源为举报时填写；保密，不出现在任何报告和输出中", default=None)
     rectification: Rectification = _text("整改五定")
     supervision: Supervision | None = _text("挂牌督办", default=None)
     rectified_on: Date | None = _text("整改完成日期", default=None)
-    verified_by: str | None = _text("验收人", "销号前必填", default=None)
+    verified_by: str | None = _name("验收人", "销号前必填", default=None)
     closed_on: Date | None = _text("销号日期", default=None)
     evidence: Paths = _text("佐证材料", "相对于仓库根目录的文件路径", default_factory=list)
     notes: str | None = _text("备注", default=None)
@@ -232,9 +258,9 @@ class Task(_Model):
     """工作任务：deadline（一次性）、milestones（分阶段目标）、every（周期性）、ongoing（长期坚持）四者选一。"""
 
     id: RecordId = _text("任务编号", "RW- 开头，例如 RW-14")
-    title: str = _text("任务名称")
+    title: str = _name("任务名称")
     action: int | None = _text("所属行动", "方案行动的编号（town.yaml actions）", default=None)
-    ref: str | None = _text("方案条目", "例如 二（五）14", default=None)
+    ref: str | None = _name("方案条目", "例如 二（五）14", default=None)
     lead: list[str] = _text("牵头", default_factory=list)
     owners: list[str] = _text("责任", default_factory=list)
     text: str | None = _text("方案原文", default=None)
@@ -273,13 +299,13 @@ class Drill(_Model):
     """应急演练。"""
 
     id: RecordId = _text("演练编号", "YL- 开头，例如 YL-2025-0001")
-    title: str = _text("演练名称")
+    title: str = _name("演练名称")
     kind: DrillKind = _text("演练类型", "疏散逃生 | 桌面 | 专项 | 综合")
     unit: str | None = _text("所属单位", "本村生产经营单位的编号 DW-…", default=None)
     planned_on: Date | None = _text("计划日期", default=None)
     held_on: Date | None = _text("实施日期", default=None)
     participants: int | None = _text("参演人数", default=None, ge=0)
-    organizer: str | None = _text("组织者", default=None)
+    organizer: str | None = _name("组织者", default=None)
     scenario: str | None = _text("演练情景", default=None)
     findings: str | None = _text("发现的问题", default=None)
     evidence: Paths = _text("佐证材料", default_factory=list)

@@ -76,14 +76,18 @@ def ledger_key(root: Path, display_root: str) -> str | None:
         for name in ("town.yaml", "tasks.yaml"):
             if (root / name).is_file():
                 _feed_file(h, root / name)
+        # names at the top too: a "Tasks.yaml" or "villages - 副本" appearing there is an error (HJP016)
+        for entry in sorted(os.scandir(root), key=lambda e: e.name):
+            if not entry.name.startswith("."):  # .hjp-cache itself comes and goes; dot names are never read
+                h.update(f"R{entry.name}:{entry.is_dir()}:{entry.is_file()}\0".encode())
         vdir = root / "villages"
         if vdir.is_dir():
             for village in sorted(os.scandir(vdir), key=lambda e: e.name):
-                h.update(f"V{village.name}:{village.is_dir()}\0".encode())
+                h.update(f"V{village.name}:{village.is_dir()}:{village.is_file()}\0".encode())
                 if not village.is_dir():
                     continue
                 for entry in sorted(os.scandir(village.path), key=lambda e: e.name):
-                    h.update(f"F{entry.name}:{entry.is_dir()}\0".encode())
+                    h.update(f"F{entry.name}:{entry.is_dir()}:{entry.is_file()}\0".encode())
                     if entry.is_file():
                         _feed_file(h, Path(entry.path))
         sealed = root / "sealed"  # the sealed-store rules read its listing and recipients.txt

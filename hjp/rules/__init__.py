@@ -26,6 +26,10 @@ class RuleContext:
     as_of: date  # "today": dates after it are flagged as possible typos
     check_files: bool = True  # whether evidence files are looked for on disk
     is_today: bool = True  # False when the clerk asked about another day (--as-of): wording only
+    # When each (path, 1-based line) entered the repository's history, as a sortable number
+    # (None: unknown): HJP201 blames the newer of two records sharing an ID. Given by the caller
+    # (git is not the rules' business); None: reading order decides.
+    ages: Callable[[list[tuple[str, int]]], list[float | None]] | None = None
 
 
 RULES: list[Rule] = [
@@ -43,6 +47,7 @@ RULES: list[Rule] = [
     sealed.check_recipients,
     records.check_unit_dates,
     records.check_future_dates,
+    records.check_name_lists,
     tasks.check_task_shape,
     tasks.check_task_fields_for_shape,
     tasks.check_task_action,

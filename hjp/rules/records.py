@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.kinds import BY_PREFIX, KINDS
-from hjp.schema_errors import did_you_mean
+from hjp.schema_errors import did_you_mean, field_label
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
@@ -25,9 +26,27 @@ def _at(ledger: Ledger, record: Any, *where: str | int) -> dict[str, Any]:
 
 
 def check_duplicate_ids(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    """The newer of two records with one ID is the one to renumber: by when each line entered git
+    history (``ctx.ages``; uncommitted lines are the newest), else by reading order. Blaming the
+    original would make the clerk renumber it, which the audit then flags as an ID change."""
+    groups: dict[str, list[Any]] = {}
     for rid, again, first in ledger.duplicates:
-        yield error("HJP201", f"编号 {rid} 重复：{first.path}:{first.line} 已经用过；编号须在整个台账中唯一，请改用新编号",
-                    again.path, again.line, again.col, rid)
+        groups.setdefault(rid, [first]).append(again)
+    if not groups:
+        return
+    ages: dict[int, float] = {}
+    if ctx.ages is not None:
+        spots = [loc for locs in groups.values() for loc in locs]
+        for loc, age in zip(spots, ctx.ages([(loc.path, loc.line) for loc in spots])):
+            if age is not None:
+                ages[id(loc)] = age
+    for rid, locs in groups.items():
+        if all(id(loc) in ages for loc in locs):  # oldest first; a tie keeps reading order
+            locs = sorted(locs, key=lambda loc: ages[id(loc)])
+        first, *newer = locs
+        for again in newer:
+            yield error("HJP201", f"编号 {rid} 重复：{first.path}:{first.line} 已经用过；编号须在整个台账中唯一，请改用新编号",
+                        again.path, again.line, again.col, rid)
 
 
 def check_id_prefix(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -78,6 +97,10 @@ def check_hazard_five_measures(ledger: Ledger, ctx: RuleContext) -> Iterable[Dia
 
 def check_hazard_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     for _slug, h in ledger.hazards():
+        deadline = h.rectification.deadline
+        if deadline < h.found_on:
+            yield error("HJP204", f"整改期限 rectification.deadline {deadline} 早于发现日期 found_on {h.found_on}；"
+                                  "整改期限不能早于发现日期，请核对这两个日期", **_at(ledger, h, "rectification"))
         if h.rectified_on is not None and h.rectified_on < h.found_on:
             yield error("HJP204", f"整改完成日期 rectified_on {h.rectified_on} 早于发现日期 found_on {h.found_on}；"
                                   "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "rectified_on"))
@@ -146,3 +169,30 @@ def _future(loc: Any, rid: str, what: str, d: date, ctx: RuleContext, pos: tuple
     else:
         msg = f"{what} {d} 晚于计算日期 {ctx.as_of}（--as-of），按该日计算时不计入统计"
     return warning("HJP217", msg, loc.path, pos[0], pos[1], rid)
+
+
+# What the clerk types between two names when a list is meant: the CLI splits on these already.
+_NAME_SEPARATORS = re.compile("[，、；;,]")
+
+
+def check_name_lists(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    """``lead: [张志瑞，赵辉]`` is one person called "张志瑞，赵辉" (the 督办清单 then has that heading):
+    a warning with the list written out. The lists are each kind's ``list`` fields in hjp.kinds."""
+    for kind in KINDS:
+        lists = [spec.path[0] for spec in kind.fields if spec.type == "list" and len(spec.path) == 1]
+        if not lists:
+            continue
+        model = kind.model_cls()
+        for _slug, r in ledger.records_of(kind):
+            fields = r.__dict__
+            for name in lists:
+                for i, item in enumerate(fields.get(name) or ()):
+                    if not isinstance(item, str) or not _NAME_SEPARATORS.search(item):
+                        continue
+                    parts = [p.strip() for p in _NAME_SEPARATORS.split(item) if p.strip()]
+                    if len(parts) < 2:
+                        continue
+                    mark = _NAME_SEPARATORS.search(item).group()
+                    yield warning("HJP220", f"{field_label(model, (name,))} 的第 {i + 1} 项“{item}”中有“{mark}”，"
+                                            f"会被当作一个人（一项）；请拆成 {len(parts)} 项：[{', '.join(parts)}]",
+                                  **_at(ledger, r, name, i))

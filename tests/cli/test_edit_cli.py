@@ -76,6 +76,13 @@ def test_rectify_then_close_prints_the_record(ledger):
     (["new", "hazard", "--village", "hejiapan", "--title", "x", "--level", "特大"], 2,
      "--level 的值 特大 不在可选范围内"),
     (["new", "village", "He Jia", "--name", "x"], 2, "村代码 He Jia 须为小写 ASCII 字母、数字和 -"),
+    (["new", "village", "a" * 300, "--name", "x"], 2, "村代码太长（300 个字符，上限 60）；请用村名拼音，例如 hejiapan"),
+    (["rectify", "YH-2026-0001", "--on", "0001-01-01"], 2,
+     "--on 的日期 0001-01-01 不合理（须在 1900 年至 2100 年之间）；请核对年份"),
+    (["new", "hazard", "--village", "hejiapan", "--title", "楼梯间堆放杂物", "--sector", "消防", "--level", "一般",
+      "--source", "自查", "--owner", "王某", "--found-on", "2026-11-05", "--deadline", "2026-11-01"], 1,
+     "改动后台账会有 1 个错误，未写入任何内容：\nledger/villages/hejiapan/hazards.yaml:17:7: error HJP204: "
+     "整改期限 rectification.deadline 2026-11-01 早于发现日期 found_on 2026-11-05；整改期限不能早于发现日期，请核对这两个日期\n"),
     (["new", "village", "hejiapan", "--name", "x"], 1, "村 hejiapan 已经存在"),
     (["new", "bridge"], 2, "不认识的记录类型 bridge"),
 ])

@@ -239,6 +239,9 @@ def test_reporter_and_voided_records_never_shown(led: Path) -> None:
     (["--within", "-1"], "hjp: 错误：--within 不能为负数（现为 -1）\n"),
     (["--as-of", "2026-02-30"], "hjp: 错误：--as-of 的日期 2026-02-30 无效；请写成 YYYY-MM-DD，例如 2026-12-15\n"),
     (["--as-of", "明天"], "hjp: 错误：--as-of 的日期 明天 无效；请写成 YYYY-MM-DD，例如 2026-12-15\n"),
+    # issue 8 item 17: a report once said "（2024年3月31日至1年1月1日）"
+    (["--as-of", "0001-01-01"], "hjp: 错误：--as-of 的日期 0001-01-01 不合理（须在 1900 年至 2100 年之间）；请核对年份\n"),
+    (["--as-of", "2101-01-01"], "hjp: 错误：--as-of 的日期 2101-01-01 不合理（须在 1900 年至 2100 年之间）；请核对年份\n"),
 ])
 def test_usage_errors_exit_2(led: Path, args: list[str], message: str) -> None:
     res = invoke("overdue", "--ledger", str(led), *args)

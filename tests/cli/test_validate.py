@@ -69,11 +69,12 @@ def test_json_format_clean_is_an_empty_list(case_dir):
 
 def test_github_format_escapes_and_warnings_exit_0(case_dir):
     case_dir("invalid", "unknown-file")
+    (Path("ledger/villages/cun/hazard.yaml")).unlink()  # HJP016, an error since issue 8: warnings only here
     result = invoke("validate", "--ledger", "ledger", "--format", "github")
     assert result.exit_code == 0  # warnings only
     assert result.stdout == (
-        "::warning file=ledger/villages/cun/hazard.yaml,line=1,col=1,title=HJP013::不认识的文件 hazard.yaml，不会被读取"
-        "；是不是要写 hazards？；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml\n")
+        "::warning file=ledger/villages/cun/notes.yaml,line=1,col=1,title=HJP013::不认识的文件 notes.yaml，不会被读取"
+        "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml\n")
 
 
 def test_github_format_errors(case_dir):

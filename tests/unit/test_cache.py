@@ -61,9 +61,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = load.parse_bytes
 
-    def counting(raw: bytes, display: str) -> Any:
+    def counting(raw: bytes, display: str, **kw: Any) -> Any:
         seen.append(display)
-        return real(raw, display)
+        return real(raw, display, **kw)
 
     monkeypatch.setattr(load, "parse_bytes", counting)
     return seen

@@ -79,7 +79,7 @@ def test_only_cli_and_output_import_rich():
     assert _importers("rich") <= {"hjp/cli.py", "hjp/output.py"}
 
 
-CORE = ["hjp/model.py", "hjp/load.py", "hjp/yamlread.py", "hjp/schema_errors.py", "hjp/diagnostics.py",
+CORE = ["hjp/model.py", "hjp/load.py", "hjp/layout.py", "hjp/yamlread.py", "hjp/schema_errors.py", "hjp/diagnostics.py",
         "hjp/cache.py", "hjp/deadlines.py", "hjp/status.py", *sorted(str(p.relative_to(REPO)) for p in (PKG / "rules").glob("*.py"))]
 
 

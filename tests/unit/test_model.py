@@ -170,3 +170,115 @@ def test_defaults():
     assert town.id_format.hazard == "YH-{year}-{seq:04d}"
     unit = m.Unit.model_validate({"id": "DW-1", "name": "a", "sector": "工贸", "principal": "b"})
     assert unit.drill_required is True
+
+
+# --------------------------------------------------------------------------- issue 8 items 8, 17, 18
+
+@pytest.mark.parametrize("written, message", [
+    ("２０２４-０４-０９", "日期 ２０２４-０４-０９ 用了全角数字或符号；请用半角（英文输入法）写成 2024-04-09"),
+    ("2024－04－09", "日期 2024－04－09 用了全角数字或符号；请用半角（英文输入法）写成 2024-04-09"),
+    ("0001-01-01", "日期 0001-01-01 不合理（须在 1900 年至 2100 年之间）；请核对年份"),
+    ("2924-05-10", "日期 2924-05-10 不合理（须在 1900 年至 2100 年之间）；请核对年份"),
+    ("'2024-05-10\u200b'", "日期 2024-05-10\u200b 格式不对，应写成 YYYY-MM-DD，例如 2025-03-15"
+                           "；其中最后一个字符是看不见的零宽空格（U+200B），请删除它（可删掉整个值后重新输入）"),
+])
+def test_hjp104_full_width_invisible_and_implausible_dates(make_ledger, diagnostics_of, written, message):
+    text = HAZARD.replace("found_on: 2024-05-10", f"found_on: {written}")
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
+        f"{H}:7:15: error HJP104: found_on（发现日期）：{message}"]
+
+
+def test_hjp105_and_hjp106_name_the_invisible_or_look_alike_character(make_ledger, diagnostics_of):
+    text = (HAZARD.replace("id: YH-2024-0001", "id: YН-2024-0001")  # a Cyrillic Н
+            .replace("level: 一般", "level: '一般\u200b'"))
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
+        f"{H}:2:9: error HJP106: 编号 YН-2024-0001 格式不对：应为类别前缀 DW/YH/YL/RW 加 - 和字母数字，"
+        "例如 YH-2024-0001、RW-14、DW-hejiapan-03；其中第 2 个字符 Н 是西里尔字母（U+041D），不是英文字母 H，"
+        "请用英文输入法重新输入",
+        f"{H}:5:12: error HJP105: level（隐患等级） 的值 一般\u200b 不在允许的范围内（一般、重大）"
+        "；其中最后一个字符是看不见的零宽空格（U+200B），请删除它（可删掉整个值后重新输入）",
+    ]
+    text = HAZARD.replace("id: YH-2024-0001", "id: YH－2024-0001")
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text)[0].endswith(
+        "；其中第 3 个字符 － 是全角字符（U+FF0D），应为半角 -，请用英文输入法重新输入")
+
+
+@pytest.mark.parametrize("field, written, message", [
+    ("title", "1e3", "title（隐患名称） 的值 1e3 没有加引号：hjp 把它当作文字，按 YAML 1.2 读取的工具却会读成数字 1000.0"
+                     "；请加引号写成 \"1e3\""),
+    ("title", "0o17", "title（隐患名称） 的值 0o17 没有加引号：hjp 把它当作文字，按 YAML 1.2 读取的工具却会读成数字 15"
+                      "；请加引号写成 \"0o17\""),
+    ("location", "2026-11-05", "location（隐患部位） 的值 2026-11-05 没有加引号：hjp 把它当作文字，按 YAML 1.1 "
+                               "读取的工具却会读成日期；请加引号写成 \"2026-11-05\""),
+    ("found_by", "y", "found_by（发现人） 的值 y 没有加引号：hjp 把它当作文字，YAML 1.1 规范却把它定为布尔值 true"
+                      "；请加引号写成 \"y\""),
+    ("notes", "N", "notes（备注） 的值 N 没有加引号：hjp 把它当作文字，YAML 1.1 规范却把它定为布尔值 false"
+                   "；请加引号写成 \"N\""),
+])
+def test_hjp108_yaml12_surprises_in_text_fields(make_ledger, diagnostics_of, field, written, message):
+    text = HAZARD + f"    {field}: {written}\n" if field != "title" else HAZARD.replace("title: 灭火器过期",
+                                                                                            f"title: {written}")
+    line, col = (3, 12) if field == "title" else (9, len(field) + 7)
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
+        f"{H}:{line}:{col}: error HJP108: {message}"]
+    # quoted, it is what it says for every reader
+    quoted = text.replace(f": {written}\n", f": '{written}'\n")
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", quoted) == []
+
+
+def test_hjp108_in_number_true_false_and_list_fields(make_ledger, diagnostics_of):
+    units = "units:\n  - {id: DW-1, name: a, sector: 工贸, principal: b, drill_required: no}\n"
+    drills = "drills:\n  - {id: YL-1, title: a, kind: 桌面, participants: 010}\n"
+    tasks = "tasks:\n  - {id: RW-1, title: a, ongoing: true, lead: [张三, 2026-11-05], action: 1_0}\n"
+    out = diagnostics_of(make_ledger({"villages/cun/units.yaml": units, "villages/cun/drills.yaml": drills,
+                                      "tasks.yaml": tasks}), check_files=False)
+    assert [d for d in out if "HJP108" in d] == [
+        "ledger/tasks.yaml:2:52: error HJP108: lead（牵头） 的值 2026-11-05 没有加引号：hjp 把它当作文字，按 YAML 1.1 "
+        "读取的工具却会读成日期；请加引号写成 \"2026-11-05\"",
+        "ledger/tasks.yaml:2:73: error HJP108: action（所属行动） 的值 1_0 含下划线：hjp 读作 10，按 YAML 1.2 读取的工具"
+        "却当作文字；请去掉下划线写成 10",
+        "ledger/villages/cun/drills.yaml:2:50: error HJP108: participants（参演人数） 的值 010 以 0 开头：hjp（YAML 1.1）"
+        "读作八进制数 8，按 YAML 1.2 读取的工具却读作 10；请去掉开头的 0",
+        "ledger/villages/cun/units.yaml:2:67: error HJP108: drill_required（须开展疏散逃生演练） 的值 no：hjp 按 YAML 1.1 "
+        "读作 false，按 YAML 1.2 读取的工具却当作文字；请写成 false",
+    ]
+
+
+def test_hjp108_date_fields_and_enums_are_not_flagged(make_ledger, diagnostics_of):
+    """Dates in date fields are what they look like; an enum's bad value is HJP105 alone."""
+    text = HAZARD.replace("source: 自查", "source: y")
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
+        f"{H}:6:13: error HJP105: source（隐患来源） 的值 y 不在允许的范围内（自查、检查、举报、督查、其他）"]
+
+
+def test_date_fields_are_the_models_date_fields_and_no_text_field_shares_a_name():
+    """The reader treats a date-looking value under these keys as expected (fast path); a name that
+    is a date field in one model and text in another would hide HJP108 there."""
+    from hjp.load import date_keys
+    from hjp.schema_errors import field_type
+
+    assert date_keys() == {"closed_on", "date", "deadline", "done_on", "due", "end", "found_on", "held_on",
+                           "issued_on", "planned_on", "rectified_on", "since", "start"}
+    clashes = [(cls.__name__, name) for cls in m.SCHEMA_MODELS.values() for name in cls.model_fields
+               if name in date_keys() and field_type(cls, (name,)) != "date"]
+    assert clashes == []
+
+
+def test_hjp109_overlong_text(make_ledger, diagnostics_of):
+    text = HAZARD.replace("title: 灭火器过期", "title: " + "长" * 300_000) + "    notes: " + "x" * 10_001 + "\n"
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
+        f"{H}:3:12: error HJP109: title（隐患名称） 太长（300000 个字符，上限 500）；名称请简要概括，详细情况写在 notes（备注）里",
+        f"{H}:9:12: error HJP109: notes（备注） 太长（10001 个字符，上限 10000）；请精简，原始材料作为佐证材料（evidence）另存文件",
+    ]
+    # the bounds themselves are fine
+    ok = HAZARD.replace("title: 灭火器过期", "title: " + "长" * 500) + "    notes: " + "x" * 10_000 + "\n"
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", ok) == []
+
+
+def test_a_key_or_value_with_a_line_break_stays_on_one_diagnostic_line(make_ledger, diagnostics_of):
+    """A key "title\\nx" split one HJP101 over two lines of `path:line:col: ...` output."""
+    text = HAZARD + '    "note\\nx": 1\n' + "    supervision: {level: \"县级\\n\"}\n"
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
+        f"{H}:9:5: error HJP101: 未知字段 note\\nx；是不是要写 notes？",
+        f"{H}:10:26: error HJP105: level（督办级别） 的值 县级\\n 不在允许的范围内（镇级、县级、市级）；是不是要写 县级？",
+    ]

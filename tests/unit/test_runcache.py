@@ -78,9 +78,16 @@ def test_changed_file_new_file_and_new_village_are_misses(ledger: Path) -> None:
     assert code == 1 and "HJP105" in out
     hz.write_text(HAZARDS, encoding="utf-8")
     (ledger / "villages" / "hejiapan" / "hazard.yaml").write_text("", encoding="utf-8")
-    assert "HJP013" in validate()[1]
+    assert "HJP016" in validate()[1]
     (ledger / "villages" / "xincun").mkdir()
     assert "HJP012" in validate()[1]
+
+
+def test_a_new_name_at_the_top_is_a_miss(ledger: Path) -> None:
+    """HJP016 looks at the ledger's top directory too, so its names are part of the key."""
+    assert validate()[0] == 0
+    (ledger / "Tasks.yaml").write_text("tasks: []\n", encoding="utf-8")
+    assert "ledger/Tasks.yaml:1:1: error HJP016" in validate()[1]
 
 
 def test_another_day_is_a_miss(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
