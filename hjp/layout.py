@@ -201,12 +201,14 @@ def village_entries(vdir: Path, display: Callable[[Path], str]) -> list[Diagnost
         name = path.name
         if name.startswith("."):
             continue
-        target = resembles(name, expected)
+        what = _what(path)
         if name in (f"{stem}.yaml" for stem in expected):
-            what = _what(path)
             if what is not None:
                 out.append(_not_regular(display(path), what, name[: -len(".yaml")]))
             continue
+        if what == "目录":  # a folder of photos called "hazards" is no ledger file
+            continue
+        target = resembles(name, expected)
         if target is None and _what(path) is None and (path.suffix.casefold() in _EXTENSIONS or "." not in name):
             target = _sniff(path, tops)
         if target is not None:
@@ -238,18 +240,19 @@ def root_entries(root: Path, display: Callable[[Path], str]) -> list[Diagnostic]
             if what is not None and name != "town.yaml":
                 out.append(_not_regular(display(path), what, name[: -len(".yaml")]))
             continue
-        target = resembles(name, TOWN_FILES)
+        is_dir = _what(path) == "目录"
+        target = None if is_dir else resembles(name, TOWN_FILES)
         if target is not None:
             real = root / f"{target}.yaml"
             out.append(_misnamed(display(path), display(real), name, target, _what(real) is None and not _same(path, real),
                                  _same(path, real)))
             continue
-        if resembles(name, [VILLAGES_DIR]) == VILLAGES_DIR or name in ("village", "村"):
+        if is_dir and (resembles(name, [VILLAGES_DIR]) == VILLAGES_DIR or name in ("village", "村")):
             out.append(error("HJP016", f"{name} 看起来是村目录 {VILLAGES_DIR}/，但不会被读取，其中各村的记录不计入任何检查和统计；"
                                        f"请改名：git mv {_quote(display(path))} {_quote(display(root / VILLAGES_DIR))}",
                              display(path)))
             continue
-        stem = resembles(name, village_only)
+        stem = None if is_dir else resembles(name, village_only)
         if stem is not None:
             out.append(_misplaced(display(path), name, stem))
     vdir = root / VILLAGES_DIR

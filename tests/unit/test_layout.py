@@ -110,7 +110,9 @@ def test_inside_villages_a_stray_file_and_a_dangling_village_link(make_ledger, d
 def test_ordinary_neighbours_are_left_alone(make_ledger, diagnostics_of):
     root = make_ledger({"villages/cun/hazards.yaml": HAZARDS, "villages/cun/hazards.yaml.bak": HAZARDS,
                         "villages/cun/隐患照片.jpg": b"\xff\xd8", "villages/cun/隐患排查说明.txt": "说明\n",
-                        "README.md": "台账\n", "villages/cun/.hazards.yaml.swp": b"x"})
+                        "README.md": "台账\n", "villages/cun/.hazards.yaml.swp": b"x",
+                        # folders named like a ledger file are photo folders, not ledger files
+                        "villages/cun/hazards/照片.jpg": b"\xff\xd8", "tasks/附件.pdf": b"%PDF"})
     assert diagnostics_of(root) == []
 
 
