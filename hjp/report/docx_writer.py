@@ -52,7 +52,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from hjp.files import write_atomic
-from hjp.report.layout import COMFORT_EMS, SLACK_EMS, cell_lines, column_widths, ems, fit_lines, title_lines
+from hjp.report.layout import (COMFORT_EMS, SLACK_EMS, cell_lines, column_widths, ems, fit_lines, measure,
+                               title_lines)
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -458,6 +459,7 @@ class _Builder:
         if ncols == 0:
             return
         texts = [[_plain(c.children or []) for c in r[:ncols]] for r in [header, *rows]]
+        measured = measure(texts, ncols)
         total = self.text_width / _EMU_PER_PT
         widths = None
         size = self.table_sizes[-1]
@@ -465,7 +467,7 @@ class _Builder:
         # which at least no atom wraps.
         for comfort in (COMFORT_EMS, 0.0):
             for size in self.table_sizes:
-                widths = column_widths(texts, ncols, total=total, font_pt=size, padding_pt=_CELL_PADDING_PT,
+                widths = column_widths(measured, ncols, total=total, font_pt=size, padding_pt=_CELL_PADDING_PT,
                                        comfort=comfort)
                 if widths is not None:
                     break

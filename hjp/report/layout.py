@@ -16,6 +16,7 @@ Pure functions over text (no python-docx), so each rule is tested on its own:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 # Full-width: CJK and its punctuation, and the quotation marks, dashes and ellipsis a Chinese font
@@ -100,26 +101,45 @@ def min_ems(text: str) -> float:
     return max([floor, *hard])
 
 
-COMFORT_EMS = 10.0
+COMFORT_EMS = 10.0  # running text gets at least this much room before a smaller font size is preferred
 SLACK_EMS = 0.3     # room kept free in every cell line
-SHORT_FIELD = 8.0   # a column whose longest line is at most this wide is a short field  # running text gets at least this much room before a smaller font size is preferred
+SHORT_FIELD = 8.0   # a column whose longest line is at most this wide is a short field
 
 
-def column_widths(cells: Sequence[Sequence[str]], ncols: int, *, total: float, font_pt: float,
-                  padding_pt: float, comfort: float = 0.0) -> list[float] | None:
-    """Column widths in points summing to ``total``, or None when the atoms cannot fit at all
-    (or, with ``comfort`` ems, when running text would get less room than that: try a smaller size).
-
-    Each column gets at least its widest atom (so no ID, date, name or short word wraps), then the
-    room left goes first to columns whose longest line does not fit yet, in proportion to what they
-    lack — short columns reach one line before long titles take the rest.
-    """
+def measure(cells: Sequence[Sequence[str]], ncols: int) -> tuple[list[float], list[float]]:
+    """Per column: the narrowest it may be and the width of its longest line, in ems (size-independent,
+    so a table is measured once whatever sizes are tried). Repeated texts are measured once."""
     need_min = [0.0] * ncols
     need_one = [0.0] * ncols
     for row in cells:
         for i, text in enumerate(row[:ncols]):
-            need_min[i] = max(need_min[i], min_ems(text))
-            need_one[i] = max(need_one[i], max((ems(line) for line in cell_lines(text)), default=0.0))
+            lo, hi = _measure_text(text)
+            if lo > need_min[i]:
+                need_min[i] = lo
+            if hi > need_one[i]:
+                need_one[i] = hi
+    return need_min, need_one
+
+
+@lru_cache(maxsize=65536)
+def _measure_text(text: str) -> tuple[float, float]:
+    return min_ems(text), max((ems(line) for line in cell_lines(text)), default=0.0)
+
+
+def column_widths(cells: Sequence[Sequence[str]] | tuple[list[float], list[float]], ncols: int, *, total: float,
+                  font_pt: float, padding_pt: float, comfort: float = 0.0) -> list[float] | None:
+    """Column widths in points summing to ``total``, or None when the atoms cannot fit at all
+    (or, with ``comfort`` ems, when running text would get less room than that: try a smaller size).
+
+    ``cells`` are the table's texts, or their ``measure``.
+    Each column gets at least its widest atom (so no ID, date, name or short word wraps), then the
+    room left goes first to short fields that do not fit on one line yet, smallest shortfall first;
+    running text shares the rest in proportion to what it lacks.
+    """
+    if isinstance(cells, tuple):
+        need_min, need_one = cells
+    else:
+        need_min, need_one = measure(cells, ncols)
     # SLACK_EMS on top: the cell's lines are broken for the width less that slack (``fit_lines``), so
     # rounding in the word processor never pushes the last character of an atom onto a line of its own.
     lo = [(max(n, 1.0) + SLACK_EMS) * font_pt + padding_pt for n in need_min]

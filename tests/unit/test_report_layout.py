@@ -53,3 +53,20 @@ def test_title_breaks_at_word_boundaries_into_balanced_lines():
     # opening brackets stay with what follows, closing ones with what precedes
     assert not any(t.endswith("《") or t.startswith("》") for t in title_tokens(TITLE, ["何家畔镇"]))
     assert title_lines("何家畔镇隐患排查治理台账", width=19.8) == ["何家畔镇隐患排查治理台账"]
+
+
+def test_chart_has_one_integer_scale_and_no_title():
+    from types import SimpleNamespace
+
+    from hjp.report import chart
+
+    font = chart.find_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font")
+    points = [SimpleNamespace(month=f"2025-{m:02d}", found=m % 2, closed=1, open_major=m % 3) for m in range(1, 13)]
+    fig = chart.figure(points, font=font)
+    assert len(fig.axes) == 1  # no second y axis with its own scale
+    ax = fig.axes[0]
+    assert ax.get_title() == ""  # the caption 图1 … says what it shows
+    ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # no 0.5 项
