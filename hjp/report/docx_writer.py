@@ -280,6 +280,7 @@ def _text_xml(text: str, bold: bool, italic: bool) -> str:
 _EMU_PER_PT = 12700
 _CELL_PADDING_PT = 11.5  # Word's default cell margins (2 × 5.4 pt) and a little air
 _PLAIN_TOKENS = ("text", "softbreak", "hardbreak")
+SHORT_TABLE = 8  # rows
 
 
 def _plain(children: list[Any]) -> str:
@@ -465,7 +466,9 @@ class _Builder:
         size = self.table_sizes[-1]
         # The largest size at which running text still gets room (COMFORT_EMS), else the largest at
         # which at least no atom wraps.
-        for comfort in (COMFORT_EMS, 0.0):
+        # A short table (a few rows in the body) keeps the largest size its atoms allow: there the size
+        # reads better than the extra room.
+        for comfort in ((COMFORT_EMS, 0.0) if len(rows) > SHORT_TABLE else (0.0,)):
             for size in self.table_sizes:
                 widths = column_widths(measured, ncols, total=total, font_pt=size, padding_pt=_CELL_PADDING_PT,
                                        comfort=comfort)
