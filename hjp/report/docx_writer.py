@@ -319,6 +319,7 @@ class _Builder:
         self.last_body: Any = None  # the last paragraph (or table's spacer) before a 落款
         self.last_table_rows: Any = None
         self.style_ids = {st.name: st.style_id for st in doc.styles if st.type == WD_STYLE_TYPE.PARAGRAPH}
+        self.shared: dict[tuple[str, ...], tuple[list[float], list[float]]] = {}
 
     def add_paragraph(self, style: str) -> Any:
         """A body paragraph in ``style``, without python-docx's per-call scan of every style."""
@@ -460,24 +461,21 @@ class _Builder:
         if ncols == 0:
             return
         texts = [[_plain(c.children or []) for c in r[:ncols]] for r in [header, *rows]]
-        measured = measure(texts, ncols)
+        key = tuple(texts[0])
+        shared = self.shared.get(key) if len(key) == ncols else None
         total = self.text_width / _EMU_PER_PT
-        widths = None
-        size = self.table_sizes[-1]
-        # The largest size at which running text still gets room (COMFORT_EMS), else the largest at
-        # which at least no atom wraps.
-        # A short table (a few rows in the body) keeps the largest size its atoms allow: there the size
-        # reads better than the extra room.
-        for comfort in ((COMFORT_EMS, 0.0) if len(rows) > SHORT_TABLE else (0.0,)):
-            for size in self.table_sizes:
-                widths = column_widths(measured, ncols, total=total, font_pt=size, padding_pt=_CELL_PADDING_PT,
-                                       comfort=comfort)
-                if widths is not None:
-                    break
+        widths, size = None, self.table_sizes[-1]
+        # A family of tables with one header (the 督办清单's) is sized as one, so they come out alike;
+        # when together they do not fit, each is sized on its own.
+        for measured, long_table in ((shared, True), (measure(texts, ncols), len(rows) > SHORT_TABLE)):
+            if measured is None:
+                continue
+            widths, size = _fit(measured, ncols, total, self.table_sizes, long_table)
             if widths is not None:
                 break
-        if widths is None:  # nothing keeps every atom whole: share the width by content at the smallest size
-            widths = _proportional(texts, ncols, total)
+        if widths is None:  # no size keeps every atom whole: the minimums, scaled down to the width
+            lo = [(max(n, 1.0) + SLACK_EMS) * size + _CELL_PADDING_PT for n in measure(texts, ncols)[0]]
+            widths = [w * total / sum(lo) for w in lo]
         twips = [int(w * 20) for w in widths]
         # Rows are written as one XML string and parsed once: building them cell by cell through
         # python-docx costs ~0.7 ms a row, which a 10,000-hazard register cannot afford.
@@ -575,31 +573,7 @@ class _Builder:
                 i += 3
                 continue
             if t == "table_open":
-                j = i + 1
-                header: list[Any] = []
-                rows: list[list[Any]] = []
-                aligns: list[str | None] = []
-                current: list[Any] | None = None
-                in_head = False
-                while tokens[j].type != "table_close":
-                    tt = tokens[j].type
-                    if tt == "thead_open":
-                        in_head = True
-                    elif tt == "thead_close":
-                        in_head = False
-                    elif tt == "th_open":
-                        style = (tokens[j].attrs or {}).get("style", "")
-                        aligns.append("right" if "right" in str(style) else None)
-                    elif tt == "tr_open":
-                        current = []
-                    elif tt == "tr_close":
-                        if in_head:
-                            header = current or []
-                        else:
-                            rows.append(current or [])
-                    elif tt == "inline" and current is not None:
-                        current.append(tokens[j])
-                    j += 1
+                header, rows, aligns, j = _table_at(tokens, i)
                 self.table(header, rows, aligns)
                 i = j + 1
                 continue
@@ -646,13 +620,62 @@ class _Builder:
             i += 1
 
 
-def _proportional(texts: list[list[str]], ncols: int, total: float) -> list[float]:
-    longest = [1.0] * ncols
-    for row in texts:
-        for j, text in enumerate(row[:ncols]):
-            longest[j] = max(longest[j], min(ems(text), 28.0))
-    s = sum(longest)
-    return [total * x / s for x in longest]
+def _table_at(tokens: list[Any], i: int) -> tuple[list[Any], list[list[Any]], list[str | None], int]:
+    """The table opening at token ``i``: header cells, body rows, column alignments, its closing index."""
+    j = i + 1
+    header: list[Any] = []
+    rows: list[list[Any]] = []
+    aligns: list[str | None] = []
+    current: list[Any] | None = None
+    in_head = False
+    while tokens[j].type != "table_close":
+        tt = tokens[j].type
+        if tt == "thead_open":
+            in_head = True
+        elif tt == "thead_close":
+            in_head = False
+        elif tt == "th_open":
+            style = (tokens[j].attrs or {}).get("style", "")
+            aligns.append("right" if "right" in str(style) else None)
+        elif tt == "tr_open":
+            current = []
+        elif tt == "tr_close":
+            if in_head:
+                header = current or []
+            else:
+                rows.append(current or [])
+        elif tt == "inline" and current is not None:
+            current.append(tokens[j])
+        j += 1
+    return header, rows, aligns, j
+
+
+def _shared_measures(tokens: list[Any]) -> dict[tuple[str, ...], tuple[list[float], list[float]]]:
+    """Tables with the same header (the 督办清单's one per person) are measured together, so that they
+    come out alike: same size, same column widths."""
+    texts: dict[tuple[str, ...], list[list[str]]] = {}
+    count: dict[tuple[str, ...], int] = {}
+    for i, tok in enumerate(tokens):
+        if tok.type != "table_open":
+            continue
+        header, rows, _aligns, _j = _table_at(tokens, i)
+        key = tuple(_plain(c.children or []) for c in header)
+        count[key] = count.get(key, 0) + 1
+        texts.setdefault(key, []).extend([[_plain(c.children or []) for c in r] for r in [header, *rows]])
+    return {k: measure(v, len(k)) for k, v in texts.items() if count[k] > 1}
+
+
+def _fit(measured: tuple[list[float], list[float]], ncols: int, total: float, sizes: tuple[float, ...],
+         long_table: bool) -> tuple[list[float] | None, float]:
+    """(widths, size): the largest size at which running text still gets room (long tables only),
+    else the largest at which no atom wraps; (None, smallest size) when none."""
+    for comfort in ((COMFORT_EMS, 0.0) if long_table else (0.0,)):
+        for size in sizes:
+            widths = column_widths(measured, ncols, total=total, font_pt=size, padding_pt=_CELL_PADDING_PT,
+                                   comfort=comfort)
+            if widths is not None:
+                return widths, size
+    return None, sizes[-1]
 
 
 # Characters at which markdown-it's inline rules (commonmark + strikethrough, html on) can start
@@ -718,6 +741,7 @@ def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
         progress("正在生成 Word 文档")
     builder = _Builder(doc, images=images or {}, base_dir=base_dir, progress=progress, text_width=text_width,
                        table_sizes=table_sizes, names=tuple(names))
+    builder.shared = _shared_measures(tokens)
     builder.run(tokens)
     builder.place_pictures()
     return doc

@@ -69,7 +69,7 @@ _ASCII_RUN = re.compile(r"[!-~]+")
 _SPLIT = re.compile(r"(?=[（(《“])|(?<=[、，；：）)》”])|\s+")
 SHORT_WORD = 4      # a run of at most this many Chinese characters is a word that must not wrap
 LONG_TEXT_MIN = 6.0  # a column of running text is never narrower than this (ems): no stacked characters
-WORD_EMS = 8.0       # a bracketed or listed piece wider than this may wrap inside (a date within it may not)
+WORD_EMS = 10.0      # a bracketed or listed piece wider than this may wrap inside (a date within it may not)
 
 
 def atoms(text: str) -> list[str]:
