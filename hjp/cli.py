@@ -1169,6 +1169,94 @@ def import_plan(
             sys.stderr.write(f"已写入 {target}\n")
 
 
+export_app = typer.Typer(name="export", help="导出：把台账导出为 Excel。", no_args_is_help=True,
+                         rich_markup_mode=None, add_completion=False)
+app.add_typer(export_app)
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default=False,
+                                          help="输出文件（默认当前目录 镇名台账-日期.xlsx）"),
+    ledger: Path = ledger_option(),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
+    village: Optional[str] = typer.Option(None, "--village", help="只导出一个村（村目录名，例如 hejiapan）",
+                                          show_default=False),
+    template: Optional[Path] = typer.Option(None, "--template", show_default=False,
+                                            help="填入自己的 Excel 模板：在表头下方逐行填写，保留标题、格式和落款"),
+    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖"),
+) -> None:
+    """把台账导出为 Excel：隐患、任务、演练、单位（及检查、培训）各一个工作表。
+
+    表头为中文，日期为 Excel 日期，首行冻结、可筛选；“状态”“期限状态”按统计日计算，逾期的行标红、
+    7天内到期的标黄。举报人身份不导出。用 --template 时按表头名称填入自己的模板。
+
+    示例：hjp export xlsx --village hejiapan -o 何家畔村台账.xlsx
+    """
+    from hjp.diagnostics import Severity, os_reason
+    from hjp.sheetwrite import TemplateError, about_rows, export_sheets, fill_template, write_workbook
+
+    led = open_ledger(ledger)
+    day = parse_as_of(as_of) or ledger_today(led)
+    if village is not None and village not in led.villages:
+        known = "、".join(sorted(led.villages)) or "（台账中还没有村）"
+        raise fail(f"没有村 {village}；台账中的村：{known}")
+    broken = [d for d in led.diagnostics if d.severity is Severity.ERROR]
+    if broken:
+        for d in broken[:20]:
+            sys.stderr.write(f"{d}\n")
+        raise fail(f"台账有 {len(broken)} 处错误，有错误的记录无法导出；请先运行 hjp validate 改正", 1)
+    name = (led.villages[village].name if village else (led.town.name if led.town else "")) or "安全生产"
+    target = output or Path(f"{name}台账-{day.isoformat()}.xlsx")
+    if target.exists() and not force:
+        raise fail(f"{target} 已存在；请换一个文件名，或加 --force 覆盖")
+    if not target.parent.is_dir():
+        raise fail(f"{target} 所在的目录不存在；请先建好目录")
+    sheets = export_sheets(led, as_of=day, village=village)
+    try:
+        if template is not None:
+            filled = fill_template(template, target, sheets, as_of=day,
+                                   village_name=led.villages[village].name if village else None)
+            for f in filled:
+                sys.stdout.write(f"{f.sheet}：第 {f.header_row} 行下填入{f.rows}条"
+                                 + (f"（未填写的列：{'、'.join(f.unmatched)}）" if f.unmatched else "") + "\n")
+                if f.reporter:
+                    sys.stderr.write(f"hjp: 提示：模板“{f.sheet}”有举报人列；举报人身份保密，不导出，该列留空\n")
+        else:
+            total = sum(s.count for s in sheets)
+            with _progress_bar("正在导出", total) as advance:
+                write_workbook(target, sheets, about=about_rows(led, day, village, sheets), progress=advance)
+            sys.stdout.write("；".join(f"{s.name} {s.count} 条" for s in sheets if "." not in s.kind) + "\n")
+    except TemplateError as exc:
+        raise fail(exc.message) from None
+    except OSError as exc:
+        raise fail(f"无法写入 {target}（{os_reason(exc)}）") from None
+    sys.stdout.write(f"已导出 {target}（统计日 {day.isoformat()}）\n")
+
+
+class _progress_bar:
+    """A progress bar on stderr when it is a terminal; nothing when piped."""
+
+    def __init__(self, label: str, total: int):
+        self.label, self.total, self.bar = label, total, None
+
+    def __enter__(self) -> "Callable[[int], None] | None":
+        if not sys.stderr.isatty() or self.total < 2000:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True, console=Console(stderr=True))
+        task = self.bar.add_task(self.label, total=self.total)
+        self.bar.start()
+        bar = self.bar
+        return lambda n: bar.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def _write_text(target: Optional[Path], text: str) -> None:
     if target is None:
         return

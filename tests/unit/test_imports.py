@@ -22,7 +22,7 @@ try:
     main()
 except SystemExit:
     pass
-names = ["pydantic", "yaml", "jinja2", "docx", "openpyxl", "rich.table", "matplotlib"]
+names = ["pydantic", "yaml", "jinja2", "docx", "openpyxl", "python_calamine", "rich.table", "matplotlib"]
 sys.stderr.write("\\nLOADED=" + json.dumps([n for n in names if n in sys.modules]) + "\\n")
 """
 
@@ -35,7 +35,8 @@ def loaded_modules(args: list[str], cwd: Path) -> list[str]:
     return json.loads(marker[-1][len("LOADED="):])
 
 
-@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["--version"]])
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["--version"], ["import", "plan", "--help"],
+                                  ["export", "xlsx", "--help"]])
 def test_help_imports_no_heavy_modules(args):
     assert loaded_modules(args, REPO) == []
 
