@@ -68,27 +68,28 @@ class _States:
         return s
 
     def describe(self, rid: str) -> tuple[str, int | None, str | None]:
-        """(期限状态, 逾期天数, tone) of a record."""
+        """(期限状态, 逾期天数, tone) of a record, in the words of ``hjp overdue`` (hjp.status)."""
+        from hjp.status import DeadlineState
+
         found = self.by_id.get(rid, [])
         overdue = [i for b, i in found if b == "overdue"]
         if overdue:
             worst = max(i.days for i in overdue)
-            if len(overdue) == 1:
-                i = overdue[0]
-                what = {"milestone": "阶段目标", "occurrence": i.title[i.title.rfind("（") + 1:].rstrip("）"),
-                        "coverage": f"{i.due.year}年度疏散逃生演练", "inspection": "主要负责人带队检查"}.get(i.kind, "")
-                return (f"{what}逾期{i.days}天" if what else f"逾期{i.days}天"), worst, "overdue"
-            return f"逾期{len(overdue)}项，最长{worst}天", worst, "overdue"
-        late = [i for b, i in found if b == "awaiting_closure"]
-        if late:
-            return f"整改完成{late[0].days + 30}天未验收销号", None, "overdue"
-        stale = [i for b, i in found if b == "stale"]
-        if stale:
-            return f"{stale[0].days + 90}天无进展记录", None, "soon"
+            word = DeadlineState.OVERDUE.label
+            if len(overdue) > 1:
+                return f"{word}（{len(overdue)}项）", worst, "overdue"
+            i = overdue[0]
+            what = {"milestone": "阶段目标", "occurrence": i.title[i.title.rfind("（") + 1:].rstrip("）"),
+                    "coverage": f"{i.due.year}年度疏散逃生演练", "inspection": "主要负责人带队检查"}.get(i.kind)
+            return (f"{word}：{what}" if what else word), worst, "overdue"
+        if any(b == "awaiting_closure" for b, _i in found):
+            return DeadlineState.AWAITING_CLOSURE.label, None, "overdue"
+        if any(b == "stale" for b, _i in found):
+            return DeadlineState.STALE.label, None, "soon"
         soon = [i for b, i in found if b == "due_soon"]
         if soon:
             d = min(-i.days for i in soon)
-            return ("今天到期" if d == 0 else f"{d}天后到期"), None, "soon"
+            return f"{DeadlineState.DUE_SOON.label}（{'今天' if d == 0 else f'{d}天后'}）", None, "soon"
         return "", None, None
 
 
@@ -180,17 +181,30 @@ def _record_sheet(noun: str, cols: list[Column], records: list[tuple[str | None,
 
 
 def _status_function(noun: str, ledger: "Ledger", as_of: date) -> Callable[[Any], str]:
-    from hjp.deadlines import hazard_status, task_status
+    """A record's derived status in the one wording of hjp.status (逾期未整改（N天）, 已逾期（N期次）…)."""
+    from hjp import deadlines
+    from hjp.status import HazardBucket, HazardStatus, TaskStatus, hazard_label, task_label
 
     town = ledger.town
 
     def status(r: Any) -> str:
         if r.void is not None:
-            return "已作废"
+            return HazardStatus.VOID.label
         if noun == "hazard":
-            return hazard_status(r, as_of) or "（发现日期在统计日之后）"
+            bucket = deadlines.hazard_bucket(r, as_of)
+            if bucket is None:
+                return "（统计日尚未发现）"
+            due = deadlines.closure_due(r)
+            late = (as_of - due).days if due is not None and bucket is HazardBucket.RECTIFIED else 0
+            return hazard_label(bucket, days=(as_of - r.rectification.deadline).days, awaiting_days=late)
         if noun == "task":
-            return task_status(r, town, as_of)
+            st = deadlines.task_status(r, town, as_of)
+            stale = None
+            if st is TaskStatus.ONGOING:
+                last, _real = deadlines.last_progress(r, town, as_of)
+                if last is not None and (as_of - last).days > deadlines.STALE_DAYS:
+                    stale = (as_of - last).days
+            return task_label(st, missed=len(deadlines.missed_periods(r, town, as_of)), stale_days=stale)
         if noun == "drill":
             return "已实施" if r.held_on is not None and r.held_on <= as_of else "未实施"
         if noun == "unit":

@@ -76,26 +76,36 @@ def test_dates_are_date_cells_and_widths_fit_chinese(exported, demo):
 
 
 def test_status_deadline_state_and_overdue_rows(exported, demo):
-    from hjp.deadlines import compute, hazard_status
+    """状态 in the shared wording (逾期未整改（N天）…), 期限状态 as hjp overdue lists it, red and yellow rows."""
+    from hjp.deadlines import compute
     from hjp.load import load_ledger
 
     led = load_ledger(demo, cache=False)
     day = date.fromisoformat(AS_OF)
-    overdue = {i.id: i.days for i in compute(led, as_of=day).overdue if i.kind == "hazard"}
+    found = compute(led, as_of=day)
+    overdue = {i.id: i.days for i in found.overdue if i.kind == "hazard"}
+    awaiting = {i.id for i in found.awaiting_closure}
+    soon = {i.id: -i.days for i in found.due_soon if i.kind == "hazard"}
     ws = openpyxl.load_workbook(exported)["隐患"]
-    seen = 0
+    seen = {"overdue": 0, "awaiting": 0}
     for (_slug, h), cells in zip(led.hazards(), ws.iter_rows(min_row=2)):
         status, state, days = cells[24].value, cells[25].value, cells[26].value
-        assert status == (hazard_status(h, day) if h.void is None else "已作废")
-        if h.id in overdue:
-            seen += 1
-            assert (state, days) == (f"逾期{overdue[h.id]}天", overdue[h.id])
-            assert cells[0].fill.fgColor.rgb == "FFFFC7CE"
-        elif state and "到期" in state:
-            assert cells[0].fill.fgColor.rgb == "FFFFEB9C"
-        elif not state:
-            assert cells[0].fill.fill_type is None
-    assert seen == len(overdue) > 0
+        fill = cells[0].fill.fgColor.rgb if cells[0].fill.fill_type else None
+        if h.void is not None:
+            assert (status, state, days, fill) == ("已作废", None, None, None)
+        elif h.id in overdue:
+            seen["overdue"] += 1
+            n = overdue[h.id]
+            assert (status, state, days, fill) == (f"逾期未整改（{n}天）", "逾期", n, "FFFFC7CE")
+        elif h.id in awaiting:
+            seen["awaiting"] += 1
+            assert status.startswith("已整改待验收（超期") and (state, fill) == ("待销号", "FFFFC7CE")
+        elif h.id in soon:
+            assert (status, fill) == ("整改中", "FFFFEB9C")
+            assert state == f"即将到期（{soon[h.id]}天后）" if soon[h.id] else "即将到期（今天）"
+        else:
+            assert status in ("已销号", "已整改待验收", "整改中") and (state, days, fill) == (None, None, None)
+    assert seen["overdue"] == len(overdue) > 0 and seen["awaiting"] == len(awaiting) > 0
 
 
 def test_no_reporter_identity_anywhere(exported, demo, tmp_path):
