@@ -12,13 +12,14 @@ the branch commits are).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from hjp.clock import DEFAULT_TZ, day_of, zone
-from hjp.diagnostics import Diagnostic
+from hjp.diagnostics import Diagnostic, Severity
 from hjp.gitio import NULL_SHA, Commit, Git, GitError, has_commits, iter_log
 from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, slice_record, split_records, top_of,
                          unreadable_at)
@@ -110,11 +111,21 @@ DAY = 86_400
 AuditRule = Callable[[CommitChange, AuditContext], Iterable[Diagnostic]]
 
 
+@dataclass(frozen=True)
+class Backfill:
+    """A commit that copies older records in (from a paper ledger): its backdated dates are notices."""
+
+    commit: Commit
+    declared: str | None  # what its ``台账补录:`` trailer says; None: the commit that created the ledger
+    notices: int  # findings it turned into notices
+
+
 @dataclass
 class AuditResult:
     commits: int  # commits that changed the ledger, audited
     findings: list[tuple[Commit, Diagnostic]]  # oldest commit first; each commit's sorted by place
     tz: str = DEFAULT_TZ  # the ledger's time zone, which dates are shown in
+    backfills: list[Backfill] = field(default_factory=list)  # declared back-fills among the commits audited
 
 
 def _similar(a: dict[str, Any], b: dict[str, Any]) -> float:
@@ -336,31 +347,74 @@ def run_rules(change: CommitChange, ctx: AuditContext, rules: list[AuditRule] | 
     return sorted(out, key=lambda d: d.sort_key)
 
 
-def ledger_paths(git: Git, prefix: str, revs: list[str]) -> list[str]:
-    """``prefix`` and every name the ledger directory had before in ``revs`` (newest first).
+def _as_backfill(result: AuditResult, commit: Commit, declared: str | None, diags: list[Diagnostic]) -> list[Diagnostic]:
+    """A declared back-fill's BACKFILL_CODES findings as notices (warnings), and the declaration listed."""
+    note = f"（已声明补录：{declared}）" if declared is not None else "（建立台账时录入，视为补录）"
+    out = [replace(d, severity=Severity.WARNING, message=d.message + note) if d.code in BACKFILL_CODES else d
+           for d in diags]
+    notices = sum(1 for d in diags if d.code in BACKFILL_CODES)
+    if declared is not None or notices:  # every declaration is listed; the ledger's creation when it matters
+        result.backfills.append(Backfill(commit, declared, notices))
+    return out
+
+
+def ledger_paths(git: Git, prefix: str, revs: list[str]) -> tuple[list[str], set[str]]:
+    """(``prefix`` and every name the ledger directory had before in ``revs``, newest first; the
+    commits in ``revs`` that created the ledger).
 
     A directory renamed in git is a commit that deletes its files and adds them under the new name;
     auditing only the new name would see every record created there, and miss a record deleted in
     the same commit. The rename is found where ``town.yaml`` appeared under a name while the same
-    commit removed a ``town.yaml`` elsewhere.
+    commit removed a ``town.yaml`` elsewhere; where none was removed, the ledger was created.
     """
     names = [prefix]
     todo = [prefix]
-    while todo and prefix:
+    created: set[str] = set()
+    while todo:
         name = todo.pop()
         for line in git.lines("log", "--format=%H %P", "--diff-filter=A", "--no-renames", *revs, "--",
-                              f"{name}/town.yaml"):
+                              f"{name}/town.yaml" if name else "town.yaml"):
             sha, *parents = line.split()
-            if not parents:
-                continue
             gone = git.run("diff-tree", "-r", "--no-renames", "--diff-filter=D", "--name-only", "-z", parents[0], sha,
-                           "--", ":(glob)**/town.yaml")
-            for path in gone.split("\0"):
-                old = path.rpartition("/")[0]
-                if path and old not in names:
+                           "--", ":(glob)**/town.yaml") if parents else ""
+            olds = [path.rpartition("/")[0] for path in gone.split("\0") if path]
+            if not olds:
+                created.add(sha)
+            for old in olds:
+                if old not in names:
                     names.append(old)
                     todo.append(old)
-    return names
+    return names, created
+
+
+BACKFILL_CODES = frozenset({"HJP503"})  # what a declared back-fill turns into notices
+_BACKFILL = re.compile(r"^台账补录[ \t]*[:：][ \t\u3000]*(\S.*?)[ \t\u3000]*$", re.M)
+
+
+def backfills(git: Git, revs: list[str]) -> Iterator[str]:
+    """Start listing the messages of the commits in ``revs`` that may declare a back-fill, for
+    ``declared``; git's own --grep picks them, so a long history costs little."""
+    return git.lines("log", "--fixed-strings", "--grep=台账补录", "--format=%x1e%H%n%B", *revs)
+
+
+def declared(lines: Iterable[str]) -> dict[str, str]:
+    """Commit -> what it declares it back-fills: a trailer ``台账补录: 2025年纸质台账`` (ASCII or full-width
+    colon) in the message's last paragraph, as git writes trailers."""
+    out: dict[str, str] = {}
+    messages: dict[str, list[str]] = {}
+    sha = ""
+    for line in lines:
+        if line.startswith("\x1e"):
+            sha = line[1:].strip()
+            messages[sha] = []
+        elif sha:
+            messages[sha].append(line)
+    for sha, body in messages.items():
+        last = "".join(body).strip().replace("\r\n", "\n").split("\n\n")[-1]
+        mm = _BACKFILL.search(last)
+        if mm:
+            out[sha] = mm.group(1)
+    return out
 
 
 def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | None = None, ci: bool = False
@@ -384,8 +438,10 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
     ctx = AuditContext(tz, git.blob, today if ci and since else None)
     result = AuditResult(0, [], tz)
     timeline = commit_times(git, revs)  # git walks the dates while the ledger's history is read
+    messages = backfills(git, revs)
     try:
-        paths = [p or "." for p in ledger_paths(git, prefix, revs)]
+        names, created = ledger_paths(git, prefix, revs)
+        paths = [p or "." for p in names]
         # Merges are listed with their first parent's diff: enough to see a committed conflict.
         commits = list(iter_log(git, ["--reverse", "--diff-merges=first-parent", *revs], paths))
         cut = next((c for c in commits if c.shallow), None)
@@ -397,8 +453,10 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
         if today is not None:
             until = int(datetime.combine(today + timedelta(days=2), datetime.min.time(), zone(tz)).timestamp())
         times = floors(timeline, until=until)
+        declarations: dict[str, str | None] = {**dict.fromkeys(created), **declared(messages)}
     finally:
-        timeline.close()  # type: ignore[attr-defined]  (a generator: reaps git when stopped early)
+        timeline.close()  # type: ignore[attr-defined]  (generators: reap git when stopped early)
+        messages.close()  # type: ignore[attr-defined]
     versions = Versions(git)
     scopes = _Scopes(versions)
     for i in range(0, len(commits), 200):  # read blobs in batches; keep only recent parses in memory
@@ -408,7 +466,10 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
             result.commits += 1
             change = commit_change(versions, commit, tz, times.get(commit.sha))
             change.scope_source = scopes
-            result.findings.extend((commit, d) for d in run_rules(change, ctx))
+            diags = run_rules(change, ctx)
+            if commit.sha in declarations:
+                diags = _as_backfill(result, commit, declarations[commit.sha], diags)
+            result.findings.extend((commit, d) for d in diags)
         git.forget()
         versions.forget({ch[1] for ch in batch[-1].changes})
         scopes.forget()

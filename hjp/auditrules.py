@@ -153,9 +153,10 @@ def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Di
     ``closed_on``, a hazard's ``found_on``, town.yaml's plan or ``coverage_from`` … The deadlines
     (``hjp.deadlines``) are computed on the ledger just before and just after the commit
     (``CommitChange.scopes``). An item that went away because a completion was recorded is fine
-    when that completion is dated within BACKDATE_DAYS of the commit; an older one is HJP503's
-    when the commit set that date itself, and this rule's otherwise (say a drill's kind changed
-    to 疏散逃生 long after it was held). A deadline moved later is told by check_deadline_moved."""
+    when that completion is dated within BACKDATE_DAYS of the commit; an older one is backdating:
+    check_backdated's when the commit set that date itself, else this rule's, as HJP503 too (say a
+    drill's kind changed to 疏散逃生 long after it was held). A deadline moved later is told by
+    check_deadline_moved."""
     if not _may_hide(change):
         return
     day = change.day
@@ -183,7 +184,9 @@ def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Di
                 if item.id in moved:
                     continue
             path, line = scope.places[item.id]
-            yield error("HJP504", _hidden_message(change, scope, bucket, item, late), path, line, 1, item.id)
+            # a completion dated long before the commit is backdating, whichever field made it count
+            yield error("HJP503" if late else "HJP504", _hidden_message(change, scope, bucket, item, late),
+                        path, line, 1, item.id)
 
 
 def _may_hide(change: CommitChange) -> bool:

@@ -18,7 +18,7 @@ from hjp.diagnostics import Diagnostic, Severity
 from hjp.status import DeadlineState
 
 if TYPE_CHECKING:
-    from hjp.audit import AuditResult
+    from hjp.audit import AuditResult, Backfill
     from hjp.deadlines import Findings, Item
     from hjp.gitio import Commit
     from hjp.history import Event
@@ -162,19 +162,37 @@ def _in_commit(d: Diagnostic, c: Commit, tz: str, display: Callable[[str], str])
                    message=f"{d.message}（提交 {c.sha[:7]}，{c.author} <{c.email}>，{day_of(c.ctime, tz)}）")
 
 
+def _backfill_line(b: Backfill, tz: str) -> str:
+    from hjp.clock import day_of
+
+    c = b.commit
+    what = f"声明“台账补录：{b.declared}”" if b.declared is not None else "建立台账，视为补录"
+    return (f"补录：提交 {c.sha[:7]}（{c.author} <{c.email}>，{day_of(c.ctime, tz)}）{what}，"
+            f"其中 {b.notices} 项倒签日期作为提示列出，不算问题")
+
+
 def audit_report(result: AuditResult, out: IO[str], *, fmt: str, display: Callable[[str], str]) -> None:
-    """`hjp audit`: JSON with each finding's commit, or the findings as diagnostics (text adds a
-    verdict line). ``display`` turns a repository-relative path into the path shown."""
+    """`hjp audit`: JSON with each finding's commit, or the findings as diagnostics (text adds the
+    declared back-fills and a verdict line). ``display`` turns a repository-relative path into the
+    path shown."""
     if fmt == "json":
         json.dump({"commits": result.commits, "findings": [{
             "code": d.code, "severity": d.severity.value, "record": d.record, "path": display(d.path), "line": d.line,
             "message": d.message, "commit": c.sha, "author": c.author, "email": c.email, "date": c.date,
             "subject": c.subject,
-        } for c, d in result.findings]}, out, ensure_ascii=ascii_only(out), indent=2)
+        } for c, d in result.findings], "backfills": [{
+            "commit": b.commit.sha, "author": b.commit.author, "email": b.commit.email, "date": b.commit.date,
+            "subject": b.commit.subject, "declared": b.declared, "notices": b.notices,
+        } for b in result.backfills]}, out, ensure_ascii=ascii_only(out), indent=2)
         out.write("\n")
         return
     DIAGNOSTIC_REPORTERS[fmt]([_in_commit(d, c, result.tz, display) for c, d in result.findings], out)
+    if fmt == "github":
+        for b in result.backfills:
+            out.write(f"::notice title={_gh_escape('台账补录', prop=True)}::{_gh_escape(_backfill_line(b, result.tz))}\n")
     if fmt == "text":
+        for b in result.backfills:
+            out.write(_backfill_line(b, result.tz) + "。\n")
         errors = sum(1 for _c, d in result.findings if d.severity is Severity.ERROR)
         notes = len(result.findings) - errors
         if errors:

@@ -169,7 +169,7 @@ def test_audit_flags_backdating_and_edits_after_closure(repo):
         f"（提交 {s['edit']}，李某 <li@example.cn>，2026-02-25）\n"
         "审计发现 2 个问题（检查了 5 个修改台账的提交）。\n")
     since = hjp("audit", "--since", s["edit"], "--format", "json")
-    assert (since.exit_code, json.loads(since.stdout)) == (0, {"commits": 1, "findings": []})
+    assert (since.exit_code, json.loads(since.stdout)) == (0, {"commits": 1, "findings": [], "backfills": []})
 
 
 def test_audit_flags_deletion_id_change_and_deadline_moved(repo):
@@ -620,6 +620,85 @@ def test_a_late_completion_by_another_field_is_found(repo):
     repo.write("ledgers/villages/hejiapan/drills.yaml", drills.replace("kind: 桌面", "kind: 疏散逃生"))
     repo.commit("改演练类型")
     assert findings(hjp("audit", "--since", "HEAD~1")) == [
-        "ledgers/villages/hejiapan/units.yaml:2:1: error HJP504: 演练覆盖 DW-hejiapan-01@2025「何家畔加油站2025年度疏散逃生演练」"
+        "ledgers/villages/hejiapan/units.yaml:2:1: error HJP503: 演练覆盖 DW-hejiapan-01@2025「何家畔加油站2025年度疏散逃生演练」"
         "在提交日期 2026-02-01 已逾期 32 天（应于 2025-12-31 完成），这次提交改动了 YL-2025-01 的 kind，之后它算作已完成，"
         "但完成日期早于提交日期 7 天以上，疑似事后补记或倒签；请核实"]
+
+
+PAPER = """\
+  - id: YH-2025-0031
+    title: 液化气钢瓶与灶具间距不足
+    sector: 餐饮燃气
+    level: 一般
+    source: 检查
+    found_on: 2025-05-06
+    rectification:
+      owner: 陈某
+      deadline: 2025-05-20
+    rectified_on: 2025-05-18
+    verified_by: 赵某
+    closed_on: 2025-05-25
+"""
+
+
+def test_a_declared_paper_back_fill_lists_notices_instead_of_failing(repo):
+    """Issue 8 item 11: copying the 2025 paper ledger in failed CI with one HJP503 per date and no
+    way to say so; a `台账补录:` trailer turns those into listed notices, and nothing else."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-02-10")
+    repo.write(hazards, HAZARDS + PAPER)
+    repo.commit("录入2025年纸质台账的隐患")
+    plain = hjp("audit", "--since", "HEAD~1")
+    assert (plain.exit_code, [line.split(": ")[1] for line in plain.stdout.splitlines()[:-1]]) == (
+        1, ["error HJP503", "error HJP503"])
+    repo.git("commit", "--amend", "-q", "-m", "录入2025年纸质台账的隐患\n\n台账补录：2025年纸质台账（何家畔村）")
+    sha = repo.sha()
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{hazards}:12:1: warning HJP503: YH-2025-0031 的 closed_on 记为 2025-05-25，比设置它的提交日期 2026-02-10 早 261 天"
+        "（超过 7 天），疑似事后补记或倒签日期；请核实（已声明补录：2025年纸质台账（何家畔村））"
+        f"（提交 {sha}，李某 <li@example.cn>，2026-02-10）",
+        f"{hazards}:12:1: warning HJP503: YH-2025-0031 的 rectified_on 记为 2025-05-18，比设置它的提交日期 2026-02-10 早 268 天"
+        "（超过 7 天），疑似事后补记或倒签日期；请核实（已声明补录：2025年纸质台账（何家畔村））"
+        f"（提交 {sha}，李某 <li@example.cn>，2026-02-10）",
+        f"补录：提交 {sha}（李某 <li@example.cn>，2026-02-10）声明“台账补录：2025年纸质台账（何家畔村）”，"
+        "其中 2 项倒签日期作为提示列出，不算问题。",
+        "审计通过：检查了 1 个修改台账的提交，没有发现问题；另有 2 个提示（见上）。",
+    ]
+    data = json.loads(hjp("audit", "--since", "HEAD~1", "--format", "json").stdout)
+    assert [f["severity"] for f in data["findings"]] == ["warning", "warning"]
+    assert data["backfills"] == [{"commit": repo.git("rev-parse", "HEAD").strip(), "author": "李某", "email": "li@example.cn",
+                                  "date": "2026-02-10T10:00:00+08:00", "subject": "录入2025年纸质台账的隐患",
+                                  "declared": "2025年纸质台账（何家畔村）", "notices": 2}]
+    github = hjp("audit", "--since", "HEAD~1", "--format", "github").stdout.splitlines()
+    assert github[-1] == (f"::notice title=台账补录::补录：提交 {sha}（李某 <li@example.cn>，2026-02-10）"
+                          "声明“台账补录：2025年纸质台账（何家畔村）”，其中 2 项倒签日期作为提示列出，不算问题")
+    # A back-fill excuses dates only: a record deleted in the same commit still fails.
+    repo.at("2026-02-11")
+    repo.write(hazards, PAPER.join(["hazards:\n", ""]))
+    repo.commit("补录\n\n台账补录: 2025年纸质台账")
+    again = hjp("audit", "--since", "HEAD~1")
+    assert again.exit_code == 1 and " error HJP501: YH-2026-0001" in again.stdout
+
+
+def test_the_commit_that_creates_the_ledger_is_a_back_fill(tmp_path, monkeypatch):
+    """A ledger begun by importing the paper ledger gave dozens of HJP503 on a plain `hjp audit`."""
+    from conftest import TOWN_YAML
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HJP_NO_CACHE", "1")
+    for k in ("HJP_LEDGER", "CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL"):
+        monkeypatch.delenv(k, raising=False)
+    r = Repo(tmp_path, monkeypatch)
+    r.at("2026-01-05")
+    r.write("ledgers/town.yaml", TOWN_YAML)
+    r.write("ledgers/villages/hejiapan/village.yaml", "name: 何家畔村\n")
+    r.write("ledgers/villages/hejiapan/hazards.yaml", "hazards:\n" + PAPER)
+    r.commit("建立台账")
+    result = hjp("audit")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[2:] == [
+        f"补录：提交 {r.sha()}（李某 <li@example.cn>，2026-01-05）建立台账，视为补录，其中 2 项倒签日期作为提示列出，不算问题。",
+        "审计通过：检查了 1 个修改台账的提交，没有发现问题；另有 2 个提示（见上）。"]
+    assert result.stdout.splitlines()[0].endswith("（建立台账时录入，视为补录）（提交 " + r.sha() + "，李某 <li@example.cn>，2026-01-05）")
