@@ -21,7 +21,7 @@ from hjp.kinds import KINDS
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from hjp.edit import Change
+    from hjp.api import Outcome
     from hjp.gitio import Git
     from hjp.load import Ledger
     from hjp.report.chart import PendingChart
@@ -384,43 +384,45 @@ COMMIT_HELP = "改完后用 git 提交这一处修改（只提交这个文件，
 ON_HELP = "日期 YYYY-MM-DD（默认今天，北京时间）"
 
 
+def _notice(text: str) -> None:
+    sys.stderr.write(f"hjp: {text}\n")
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _write_change(led: "Ledger", plan: "Change", *, commit: bool) -> None:
-    """Validate, write and (with --commit) commit one planned change; print the record written."""
-    from hjp import edit, gitio
-    from hjp.sealed import sealed_path
+def _changed(run: "Callable[..., Outcome]", ledger: Path, *args: object, on: Optional[str] = None,
+             commit: bool = False, **kw: object) -> None:
+    """Run one change of ``hjp.api`` on the ledger, print what was written; exit 1/2 on a refusal."""
+    from hjp.api import EditError
+    from hjp.clock import today
+    from hjp.load import LedgerNotFound
+    from hjp.transaction import wait_from_env
 
-    git = None
-    if commit:
-        git = gitio.Git(led.root)
-        try:
-            git.toplevel()
-            if plan.old is not None and not gitio.file_is_clean(git, plan.path):
-                raise fail(f"{led.display(plan.path)} 有未提交的修改；--commit 只提交本次改动，"
-                           "请先提交或撤销那些修改，或不加 --commit", 1)
-        except gitio.GitError as exc:
-            raise fail(str(exc)) from None
+    day = parse_as_of(on, "--on")
+    problem = ledger_problem(ledger)
+    if problem is not None:
+        raise fail(problem)
     try:
-        warnings = edit.apply(led, plan, as_of=ledger_today(led))
-    except edit.EditError as exc:
+        out = run(ledger, *args, **kw, **({"on": day} if on is not None else {}), clock=today, commit=commit,
+                  notify=_notice, wait=wait_from_env(),
+                  cache=not os.environ.get("HJP_NO_CACHE"))
+    except EditError as exc:
         sys.stderr.write(f"hjp: 错误：{exc.message}\n")
         for d in exc.diagnostics:
             sys.stderr.write(f"{d}\n")
         raise typer.Exit(exc.code) from None
-    for d in warnings:
+    except LedgerNotFound as exc:
+        raise fail(str(exc)) from None
+    for d in out.warnings:
         sys.stderr.write(f"{d}\n")
-    line, text = edit.written_record(plan)
-    sys.stdout.write(f"已写入 {led.display(plan.path)}:{line}\n{text}\n")
-    if git is not None:
-        try:
-            sha = gitio.commit_file(git, plan.path, plan.message,
-                                    *(sealed_path(led.root, rid) for rid in plan.sealed))
-        except gitio.GitError as exc:
-            raise fail(f"已写入，但 git 提交失败（{exc}）；请手工提交", 1) from None
-        sys.stdout.write(f"已提交 {sha[:7]} {plan.message}\n")
+    for notice in out.notices:
+        sys.stderr.write(f"hjp: 提示：{notice}\n")
+    for display, line, text in out.written:
+        sys.stdout.write(f"已写入 {display}:{line}\n{text}\n")
+    if out.commit is not None:
+        sys.stdout.write(f"已提交 {out.commit[0][:7]} {out.commit[1]}\n")
 
 
 def _planned(make: "Callable[[], T]") -> "T":
@@ -432,23 +434,10 @@ def _planned(make: "Callable[[], T]") -> "T":
         raise fail(exc.message, exc.code) from None
 
 
-def _record_change(ledger: Path, on: Optional[str], commit: bool,
-                   plan: "Callable[[Ledger, date, date], Change]") -> None:
-    """rectify, close, done, held and void: ``plan(ledger, day, today)`` under the ledger's lock, then write."""
-    from hjp import edit
-
-    led = open_ledger(ledger)
-    today = ledger_today(led)
-    day = parse_as_of(on, "--on") or today
-    with edit.locked(led.root):
-        _write_change(led, _planned(lambda: plan(led, day, today)), commit=commit)
-
-
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def new(
     ctx: typer.Context,
-    kind: str = typer.Argument(..., help=f"记录类型：{NOUNS_HELP}",
-                               show_default=False),
+    kind: str = typer.Argument(..., help=f"记录类型：{NOUNS_HELP}", show_default=False),
     village: Optional[str] = typer.Option(None, "--village", help="所属村代码；镇级任务不写", show_default=False),
     ledger: Path = ledger_option(),
     commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
@@ -463,45 +452,39 @@ def new(
 
     示例：hjp new hazard --village hejiapan --title 卸油区静电接地装置失效 --sector 危险化学品 --level 一般 --source 自查 --owner 王某 --deadline 2026-12-31
     """
-    from hjp import edit
+    from hjp import api, cliargs, edit
 
-    if kind not in edit.FIELDS:
+    if kind not in cliargs.FIELDS:
         raise fail(f"不认识的记录类型 {kind}；可选：{NOUNS_HELP}")
     args = list(ctx.args)
     slug = args.pop(0) if kind == "village" and args and not args[0].startswith("-") else None
+    # Asking comes first, without the lock (a clerk at a prompt must not hold up colleagues):
+    # the ledger read here only supplies the vocabularies; the write re-reads it under the lock.
     led = open_ledger(ledger)
-    today = ledger_today(led)
-    with edit.locked(led.root):
-        _planned(lambda: edit.check_target(led, kind, village))
-        values = _planned(lambda: edit.field_values(kind, args, led))
+    _planned(lambda: edit.check_target(led, kind, village))
+    values = _planned(lambda: cliargs.field_values(kind, args, led))
+    while True:
+        lacking = cliargs.missing(kind, values)
+        if not lacking:
+            break
+        if not _interactive():
+            names = "、".join(cliargs.describe(s, led) for s in lacking)
+            raise fail(f"缺少必填项：{names}；请补上这些选项（在终端中运行会逐项询问）")
+        spec = lacking[0]
         while True:
-            lacking = edit.missing(kind, values)
-            if not lacking:
+            answer = typer.prompt(cliargs.describe(spec, led).lstrip("-"))
+            try:
+                values[spec.option] = cliargs.convert(spec, [answer], led)
                 break
-            if not _interactive():
-                names = "、".join(edit.describe(s, led) for s in lacking)
-                raise fail(f"缺少必填项：{names}；请补上这些选项（在终端中运行会逐项询问）")
-            spec = lacking[0]
-            while True:
-                answer = typer.prompt(edit.describe(spec, led).lstrip("-"))
-                try:
-                    values[spec.option] = edit.convert(spec, [answer], led)
-                    break
-                except edit.EditError as exc:
-                    sys.stderr.write(f"hjp: {exc.message}\n")
+            except edit.EditError as exc:
+                sys.stderr.write(f"hjp: {exc.message}\n")
+    if kind == "village":
+        if slug is None:
+            raise fail("请写出村代码，例如 hjp new village hejiapan --name 何家畔村")
+        _changed(api.new_village, ledger, slug, values, commit=commit)
+    else:
         secret = _reporter(led, values) if kind == "hazard" else None
-        if kind == "village":
-            if slug is None:
-                raise fail("请写出村代码，例如 hjp new village hejiapan --name 何家畔村")
-            plan = _planned(lambda: edit.plan_new_village(led, slug, values))
-        else:
-            plan = _planned(lambda: edit.plan_new(led, kind, values, village=village, today=today))
-        if secret is not None:
-            from hjp import sealed
-
-            text, recipients = secret
-            plan.sealed[plan.record_id] = sealed.seal(plan.record_id, text, recipients)
-        _write_change(led, plan, commit=commit)
+        _changed(api.new, ledger, kind, values, village=village, reporter=secret, commit=commit)
 
 
 def _reporter(led: "Ledger", values: dict) -> "tuple[str, list] | None":
@@ -543,9 +526,9 @@ def rectify(
 
     示例：hjp rectify YH-2024-0001 --on 2024-06-20 --commit
     """
-    from hjp import edit
+    from hjp import api
 
-    _record_change(ledger, on, commit, lambda led, day, today: edit.plan_rectify(led, hazard, on=day, today=today))
+    _changed(api.rectify, ledger, hazard, on=on, commit=commit)
 
 
 @app.command()
@@ -560,12 +543,9 @@ def close(
 
     示例：hjp close YH-2024-0001 --on 2024-06-25 --by 赵某 --commit
     """
-    from hjp import edit
+    from hjp import api
 
-    if not by or not by.strip():
-        raise fail("销号须写明验收人：--by 验收人姓名，例如 --by 赵某")
-    who = by.strip()
-    _record_change(ledger, on, commit, lambda led, day, today: edit.plan_close(led, hazard, on=day, by=who, today=today))
+    _changed(api.close, ledger, hazard, on=on, by=by, commit=commit)
 
 
 @app.command()
@@ -585,11 +565,9 @@ def done(
 
     示例：hjp done RW-14 --milestone 1 --on 2024-12-20 --evidence evidence/RW-14/总结.pdf
     """
-    from hjp import edit
+    from hjp import api
 
-    _record_change(ledger, on, commit,
-                   lambda led, day, today: edit.plan_done(led, task, on=day, today=today, milestone=milestone,
-                                                          note=note, evidence=evidence))
+    _changed(api.done, ledger, task, on=on, milestone=milestone, note=note, evidence=evidence, commit=commit)
 
 
 @app.command()
@@ -604,12 +582,9 @@ def held(
 
     示例：hjp held YL-2025-0001 --on 2025-06-15 --participants 32
     """
-    from hjp import edit
+    from hjp import api
 
-    if participants is None:
-        raise fail("请写明参演人数：--participants 人数，例如 --participants 32")
-    _record_change(ledger, on, commit,
-                   lambda led, day, today: edit.plan_held(led, drill, on=day, participants=participants, today=today))
+    _changed(api.held, ledger, drill, on=on, participants=participants, commit=commit)
 
 
 @app.command()
@@ -624,12 +599,9 @@ def void(
 
     示例：hjp void YH-2024-0012 --reason "重复录入，以 YH-2024-0011 为准"
     """
-    from hjp import edit
+    from hjp import api
 
-    if not reason or not reason.strip():
-        raise fail("作废须写明原因：--reason 原因，例如 --reason 重复录入")
-    why = reason.strip()
-    _record_change(ledger, on, commit, lambda led, day, today: edit.plan_void(led, record, reason=why, on=day, today=today))
+    _changed(api.void, ledger, record, on=on, reason=reason, commit=commit)
 
 
 # --- History and audit (issue 5): log, audit ----------------------------------------------------
@@ -978,9 +950,9 @@ def reporter_show(
         if identity is None and not key.exists():
             raise SealError(f"请用 --identity 指定保管人的私钥文件（默认位置 {key} 没有私钥）", 2)
         log = sealed_dir(root) / ACCESS_LOG
-        from hjp.edit import locked
+        from hjp.transaction import locked
 
-        with locked(root):
+        with locked(root, notify=_notice):
             got = sealops.show(root, hazard, identity=key, reason=reason or "", who=_who(root), now=_now(root),
                                display=shown)
     except SealError as exc:
@@ -1011,9 +983,9 @@ def seal_rekey(
     shown = _display(root)
     key = Path(os.path.expanduser(identity)) if identity is not None else default_identity_path()
     try:
-        from hjp.edit import locked
+        from hjp.transaction import locked
 
-        with locked(root):
+        with locked(root, notify=_notice):
             plan = sealops.plan_rekey(root, identity=key, who=_who(root), now=_now(root), display=shown)
             if not plan.count:
                 sys.stdout.write("还没有密封的举报人信息，无需重新加密。\n")
@@ -1046,8 +1018,8 @@ def seal_migrate(
     示例：hjp seal migrate --commit
     """
     from hjp import sealops
-    from hjp.edit import locked
     from hjp.gitio import Git, GitError
+    from hjp.transaction import locked
     from hjp.sealed import SealError, repository_of
 
     root = _sealed_ledger(ledger)
@@ -1055,7 +1027,7 @@ def seal_migrate(
     led = open_ledger(root)
     now = _now(root)
     try:
-        with locked(root):
+        with locked(root, notify=_notice):
             plan = sealops.plan_migration(led, display=shown)
             if plan.problems:
                 sys.stderr.write("hjp: 错误：以下问题须先改正，未作任何修改：\n")
@@ -1393,6 +1365,11 @@ def main(argv: "list[str] | None" = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # pragma: no cover - last line of defence
+        from hjp.errors import EditError
+
+        if isinstance(exc, EditError):  # a refusal no command caught (e.g. the lock of a seal command)
+            sys.stderr.write(f"hjp: 错误：{exc.message}\n")
+            sys.exit(exc.code)
         if os.environ.get("HJP_DEBUG"):
             raise
         sys.stderr.write(f"hjp: 内部错误（{type(exc).__name__}: {exc}）。请设置 HJP_DEBUG=1 重试并报告此问题。\n")

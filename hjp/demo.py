@@ -11,18 +11,16 @@ November 2026 does not warn about dates in the future. Which items are overdue i
 engine's business, as of whatever date it is asked about; the states are shaped so that, as of
 ``ANCHOR``, every bucket (overdue, due soon, stale, awaiting closure) has members.
 
-YAML is written as text by a small emitter (an order of magnitude faster than ``yaml.dump``).
-Strings are written plain only when YAML 1.1 cannot misread them (they start with a CJK character
-and hold no indicator characters); anything else is double-quoted, and a test reads every file
-back with PyYAML to the intended values.
+YAML is written as text by hjp's one emitter (``hjp.yamltext``, the same the edits use; an order
+of magnitude faster than ``yaml.dump``): strings are plain only when neither a YAML 1.1 nor a
+YAML 1.2 reader could misread them, else double-quoted, and a test reads every file back with
+PyYAML to the intended values.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -34,6 +32,7 @@ from hjp.deadlines import calendar_periods
 from hjp.diagnostics import os_reason
 from hjp.kinds import DRILL, HAZARD, TASK, UNIT
 from hjp.sealed import MARKER
+from hjp.yamltext import block_lines, block_mapping
 
 ANCHOR = date(2026, 11, 30)  # the demo data "as of" this day
 DATA_END = ANCHOR - timedelta(days=7)  # nothing has happened later than this
@@ -54,59 +53,10 @@ class DemoError(Exception):
     """Bad arguments or an unusable target directory (usage error, exit 2)."""
 
 
-# --------------------------------------------------------------------------- YAML text emitter
-
-# Plain only if it starts with a non-ASCII letter-like character (never a YAML indicator) and holds
-# nothing that could end or restructure a scalar in block or flow context.
-_PLAIN = re.compile(r"[\u3400-\u9fff\uff08\u201c\u300a][^\x00-\x1f\x7f:#,\[\]{}\"'\\\u0085\u2028\u2029\ufeff]*")
-_ID_LIKE = re.compile(r"[A-Z]{2}(-[A-Za-z0-9]+)+|[a-z]+")
-# YAML 1.1 words PyYAML (or another 1.1 reader) turns into booleans or null.
-_WORDS_1_1 = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-
-
-def scalar(value: Any) -> str:
-    """One scalar as YAML text that PyYAML (YAML 1.1) reads back to exactly ``value``."""
-    if isinstance(value, str):
-        if (_PLAIN.fullmatch(value) or _ID_LIKE.fullmatch(value) and value not in _WORDS_1_1) \
-                and not value.endswith(" "):
-            return value
-        return json.dumps(value, ensure_ascii=False)
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, (int, date)):
-        return value.isoformat() if isinstance(value, date) else str(value)
-    raise TypeError(f"demo emitter: unsupported scalar {value!r}")  # a generator bug, not user input
-
-
-def _flow(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    return scalar(value)
-
+# --------------------------------------------------------------------------- YAML text
 
 # Mappings written inline, like a clerk would: `void: {date: …, reason: …}`.
 _FLOW_KEYS = frozenset({"void", "supervision"})
-
-
-def _emit_mapping(d: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None) -> None:
-    prefix = first_prefix if first_prefix is not None else indent
-    for k, v in d.items():
-        if isinstance(v, dict) and k not in _FLOW_KEYS:
-            out.append(f"{prefix}{k}:\n")
-            _emit_mapping(v, indent + "  ", out)
-        elif isinstance(v, list) and v and isinstance(v[0], dict):
-            out.append(f"{prefix}{k}:\n")
-            for item in v:
-                out.append(f"{indent}  - {_flow(item)}\n")
-        elif isinstance(v, str) and "\n" in v:
-            out.append(f"{prefix}{k}: {scalar(v)}\n")
-        else:
-            out.append(f"{prefix}{k}: {_flow(v)}\n")
-        prefix = indent
 
 
 def dump_records(top: str, records: Iterable[dict[str, Any]], header: str) -> str:
@@ -115,7 +65,7 @@ def dump_records(top: str, records: Iterable[dict[str, Any]], header: str) -> st
     empty = True
     for rec in records:
         empty = False
-        _emit_mapping(rec, "    ", out, first_prefix="  - ")
+        out.extend(line + "\n" for line in block_lines(rec, 2, flow_keys=_FLOW_KEYS))
         out.append("\n")
     if empty:
         out[-1] = f"{top}: []\n"
@@ -123,9 +73,7 @@ def dump_records(top: str, records: Iterable[dict[str, Any]], header: str) -> st
 
 
 def dump_mapping(d: dict[str, Any], header: str) -> str:
-    out = [header]
-    _emit_mapping(d, "", out)
-    return "".join(out)
+    return header + "".join(line + "\n" for line in block_mapping(d, flow_keys=_FLOW_KEYS))
 
 
 # --------------------------------------------------------------------------- vocabularies

@@ -199,6 +199,11 @@ class Ledger:
     where: dict[int, Loc] = field(default_factory=dict)
     # The sealed store (sealed.Scan) as the rules see it; None: read ledgers/sealed/ when first asked.
     sealed: Any = None
+    # What each file gave, by path: record files' FileResults, town/village files' (data, model,
+    # diagnostics), and (with keep_sources) the bytes read. A transaction reuses them.
+    results: dict[Path, FileResult] = field(default_factory=dict, repr=False)
+    singles: dict[Path, tuple[Any, Any, list[Diagnostic]]] = field(default_factory=dict, repr=False)
+    sources: dict[Path, bytes] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for kind in TOWN_KINDS:  # town-level records (tasks.yaml ...): a list per kind, named by its stem
@@ -276,8 +281,7 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
     data = parsed.data
     if data is None:
         return result
-    _container, top, rec_cls, _prefix = m.RECORD_FILES[kind]
-    list_fields = BY_STEM[kind].list_fields
+    top = m.RECORD_FILES[kind][1]
     if not isinstance(data, MDict):
         result.diagnostics.append(error(
             "HJP009", f"文件顶层应为映射 {top}:，而不是{_kind_of(data)}；请在第一行写 {top}: 并把记录缩进写在它下面",
@@ -297,6 +301,19 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
         result.diagnostics.append(error("HJP009", f"{top}: 下应为记录列表（每条以 - 开头），而不是{_kind_of(items)}",
                                         display, vl + 1, vc + 1))
         return result
+    found = validate_items(items, kind, display, village, parsed.text)
+    result.records, result.locs = found.records, found.locs
+    result.diagnostics.extend(found.diagnostics)
+    if parsed.odd:
+        result.diagnostics.extend(_odd_in_records(parsed, m.RECORD_FILES[kind][2], top, items, display))
+    return result
+
+
+def validate_items(items: MList, kind: str, display: str, village: str | None, text: str | None) -> FileResult:
+    """The records of a list (a file's top list, or the records a transaction appends to one)."""
+    result = FileResult()
+    _container, _top, rec_cls, _prefix = m.RECORD_FILES[kind]
+    list_fields = BY_STEM[kind].list_fields
     if len(items) >= _BULK_MIN and all(item.__class__ is MDict for item in items):
         # One pydantic call for the whole list (no per-record Python overhead); a file with any
         # invalid record falls through to the loop below, which explains each one.
@@ -308,10 +325,7 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
             result.records = records
             result.locs = [Loc(display, item.line + 1, item.col + 1, village, item.marks,
                                list_item_marks(item, list_fields)) for item in items]
-            if parsed.odd:
-                result.diagnostics.extend(_odd_in_records(parsed, rec_cls, top, items, display))
             return result
-    text = parsed.text
     for i, item in enumerate(items):
         line, col = items.marks[i]
         if not isinstance(item, MDict):
@@ -325,9 +339,21 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
             result.records.append(rec)
             result.locs.append(Loc(display, item.line + 1, item.col + 1, village, item.marks,
                                    list_item_marks(item, list_fields)))
-    if parsed.odd:
-        result.diagnostics.extend(_odd_in_records(parsed, rec_cls, top, items, display))
     return result
+
+
+def validate_appended(parsed: Parsed, kind: str, display: str, village: str | None) -> FileResult:
+    """Records appended to a file, read on their own where they stand (a list at the top of
+    ``parsed``): what ``validate_record_file`` says of them within the whole file."""
+    found = validate_items(parsed.data, kind, display, village, parsed.text)
+    if parsed.odd:
+        import dataclasses
+
+        top, rec_cls = m.RECORD_FILES[kind][1], m.RECORD_FILES[kind][2]
+        odd = [dataclasses.replace(o, path=(top, *o.path)) for o in parsed.odd]
+        found.diagnostics.extend(_odd_in_records(dataclasses.replace(parsed, odd=odd), rec_cls, top,
+                                                 parsed.data, display))
+    return found
 
 
 def _odd_in_records(parsed: Parsed, rec_cls: type[BaseModel], top: str, items: list, display: str) -> list[Diagnostic]:
@@ -413,11 +439,51 @@ def _outside_diagnostic(ledger: Ledger, path: Path) -> Diagnostic:
                  ledger.display(path))
 
 
-def _village_dirs(root: Path) -> list[Path]:
+class Files:
+    """What a load reads: the disk, or the disk as a transaction will leave it.
+
+    ``overlay`` holds files' contents that replace (or add to) what is on disk; ``given`` holds
+    record files' results already known (an unchanged file of an earlier load, or one the
+    transaction validated itself); ``keep`` keeps every file's bytes in ``Ledger.sources``.
+    """
+
+    def __init__(self, overlay: dict[Path, bytes] | None = None, given: dict[Path, FileResult] | None = None,
+                 given_singles: dict[Path, tuple[Any, Any, list[Diagnostic]]] | None = None, keep: bool = False):
+        self.overlay = overlay or {}
+        self.given = given or {}
+        self.given_singles = given_singles or {}
+        self.keep = keep
+        self._dirs: dict[Path, set[str]] = {}
+        for path in self.overlay:
+            for parent in path.parents:
+                self._dirs.setdefault(parent, set()).add(path.name if parent == path.parent else "")
+
+    def is_file(self, path: Path) -> bool:
+        return path in self.overlay or path.is_file()
+
+    def is_dir(self, path: Path) -> bool:
+        return path in self._dirs or path.is_dir()
+
+    def read(self, path: Path) -> bytes:
+        data = self.overlay.get(path)
+        return path.read_bytes() if data is None else data
+
+    def subdirs(self, path: Path) -> list[Path]:
+        """The folders in ``path`` (on disk, or holding an overlay file), sorted."""
+        found = {p for p in path.iterdir() if p.is_dir()} if path.is_dir() else set()
+        found |= {d for d in self._dirs if d.parent == path}
+        return sorted(found)
+
+
+
+_DISK = Files()
+
+
+def _village_dirs(root: Path, files: Files = _DISK) -> list[Path]:
     vdir = root / "villages"
-    if not vdir.is_dir():
+    if not files.is_dir(vdir):
         return []
-    return sorted(p for p in vdir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [p for p in files.subdirs(vdir) if not p.name.startswith(".")]
 
 
 # A record file job: (path, display path, kind, village slug or None).
@@ -465,14 +531,21 @@ def _workers_for(total_bytes: int, files: int) -> int:
     return max(0, min(files, cpus) - 1)
 
 
-def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileResult]:
-    """Every record file's FileResult: from the cache, or parsed here and in worker processes."""
+def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK,
+                   sources: dict[Path, bytes] | None = None) -> dict[Path, FileResult]:
+    """Every record file's FileResult: given, from the cache, or parsed here and in worker processes."""
     out: dict[Path, FileResult] = {}
     misses: list[tuple[Job, bytes, str | None]] = []
     for job in jobs:
         path, display, kind, village = job
+        known = files.given.get(path)
+        if known is not None:
+            out[path] = known
+            continue
         try:
-            raw = path.read_bytes()
+            raw = files.read(path)
+            if sources is not None:
+                sources[path] = raw
         except OSError:
             out[path] = validate_record_file(read_file(path, display), kind, display, village)
             continue
@@ -536,15 +609,20 @@ def _build_results(jobs: list[Job], fc: "FileCache | None") -> dict[Path, FileRe
     return out
 
 
-def _single_file(path: Path, display: str, cls: type[BaseModel],
-                 fc: "FileCache | None") -> tuple[Any, Any, list[Diagnostic]]:
+def _single_file(path: Path, display: str, cls: type[BaseModel], fc: "FileCache | None",
+                 files: Files = _DISK, sources: dict[Path, bytes] | None = None) -> tuple[Any, Any, list[Diagnostic]]:
     """town.yaml / village.yaml: (data as read, model or None, diagnostics), cached like record files.
 
     Caching these too means a run on an unchanged ledger builds no pydantic validator at all
     (the first one costs ~50 ms: pydantic scans every installed package for plugins).
     """
+    known = files.given_singles.get(path)
+    if known is not None:
+        return known
     try:
-        raw = path.read_bytes()
+        raw = files.read(path)
+        if sources is not None:
+            sources[path] = raw
     except OSError:
         parsed = read_file(path, display)
         return (parsed.data, *validate_single(parsed, cls, display))
@@ -560,32 +638,37 @@ def _single_file(path: Path, display: str, cls: type[BaseModel],
     return parsed.data, obj, diags
 
 
-def _record_jobs(ledger: Ledger) -> list[Job]:
+def _record_jobs(ledger: Ledger, files: Files = _DISK) -> list[Job]:
     """The record files load_ledger will read, in its order (``hjp.kinds.KINDS``'s)."""
     root = ledger.root
     jobs: list[Job] = []
     for kind in TOWN_KINDS:
         path = root / f"{kind.stem}.yaml"
-        if path.is_file() and not _outside(ledger, path):
+        if files.is_file(path) and not _outside(ledger, path):
             jobs.append((path, ledger.display(path), kind.stem, None))
-    for vdir in _village_dirs(root):
+    for vdir in _village_dirs(root, files):
         if _outside(ledger, vdir):
             continue
         for kind in VILLAGE_KINDS:
             path = vdir / f"{kind.stem}.yaml"
-            if path.is_file() and not _outside(ledger, path):
+            if files.is_file(path) and not _outside(ledger, path):
                 jobs.append((path, ledger.display(path), kind.stem, vdir.name))
     return jobs
 
 
-def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | None = None) -> Ledger:
-    """Read and validate the whole ledger (rules are run separately, see ``hjp.rules``)."""
+def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | None = None,
+                files: Files | None = None) -> Ledger:
+    """Read and validate the whole ledger (rules are run separately, see ``hjp.rules``).
+
+    ``files`` (default: the disk as it is) lets a transaction load the ledger as its changes will
+    leave it, reusing what an earlier load found for the files it does not change.
+    """
     # The bulk load allocates millions of objects and frees none in cycles: the cyclic collector
     # would only traverse them again and again (measured 13.7 s → 7.7 s at 100,000 hazards).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        ledger = _load(root, cache)
+        ledger = _load(root, cache, display_root, files or _DISK)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -597,7 +680,7 @@ def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | Non
     return ledger
 
 
-def _load(root: Path | str, cache: bool) -> Ledger:
+def _load(root: Path | str, cache: bool, display_root: str | None, files: Files) -> Ledger:
     from hjp.cache import FileCache
 
     given = str(root)
@@ -606,29 +689,35 @@ def _load(root: Path | str, cache: bool) -> Ledger:
     if problem is not None:
         raise LedgerNotFound(problem)
     town_path = root / "town.yaml"
-    if not town_path.is_file():
+    if not files.is_file(town_path):
         raise LedgerNotFound(f"{given} 里没有 town.yaml，不是台账目录；请用 --ledger 指定台账目录")
-    ledger = Ledger(root=root, repo_root=find_repo_root(root.resolve()), display_root=given, town=None)
+    ledger = Ledger(root=root, repo_root=find_repo_root(root.resolve()), display_root=display_root or given,
+                    town=None)
     fc = FileCache(root) if cache else None
+    sources = ledger.sources if files.keep else None
 
-    disp = ledger.display(town_path)
+    def single(path: Path, cls: type[BaseModel]) -> tuple[Any, Any, list[Diagnostic]]:
+        found = ledger.singles[path] = _single_file(path, ledger.display(path), cls, fc, files, sources)
+        return found
+
     if _outside(ledger, town_path):
         ledger.diagnostics.append(_outside_diagnostic(ledger, town_path))
     else:
-        ledger.town_data, ledger.town, diags = _single_file(town_path, disp, m.Town, fc)
+        ledger.town_data, ledger.town, diags = single(town_path, m.Town)
         ledger.diagnostics.extend(diags)
     ledger.files.append(town_path)
 
     ledger.diagnostics.extend(layout.root_entries(root, ledger.display))
-    results = _build_results(_record_jobs(ledger), fc)
+    results = _build_results(_record_jobs(ledger, files), fc, files, sources)
 
     def record_file(path: Path, kind: str, village: str | None) -> FileResult:
         ledger.files.append(path)
         found = results.get(path)
-        if found is not None:
-            return found
-        display = ledger.display(path)  # appeared since _record_jobs looked: read it now
-        return validate_record_file(read_file(path, display), kind, display, village)
+        if found is None:
+            display = ledger.display(path)  # appeared since _record_jobs looked: read it now
+            found = validate_record_file(read_file(path, display), kind, display, village)
+        ledger.results[path] = found
+        return found
 
     def absorb(res: FileResult, into: list[Any]) -> None:
         ledger.diagnostics.extend(res.diagnostics)
@@ -641,13 +730,13 @@ def _load(root: Path | str, cache: bool) -> Ledger:
 
     for kind in TOWN_KINDS:
         path = root / f"{kind.stem}.yaml"
-        if path.is_file():
+        if files.is_file(path):
             if _outside(ledger, path):
                 ledger.diagnostics.append(_outside_diagnostic(ledger, path))
             else:
                 absorb(record_file(path, kind.stem, None), ledger.pool(kind, None))
 
-    for vdir in _village_dirs(root):
+    for vdir in _village_dirs(root, files):
         slug = vdir.name
         if _outside(ledger, vdir):
             ledger.diagnostics.append(_outside_diagnostic(ledger, vdir))
@@ -660,22 +749,22 @@ def _load(root: Path | str, cache: bool) -> Ledger:
                 "HJP011", f"村目录名 {slug} {problem}；请重命名目录",
                 ledger.display(vdir)))
         vfile = vdir / "village.yaml"
-        if vfile.is_file() and _outside(ledger, vfile):
+        if files.is_file(vfile) and _outside(ledger, vfile):
             ledger.diagnostics.append(_outside_diagnostic(ledger, vfile))
-        elif vfile.is_file():
+        elif files.is_file(vfile):
             ledger.files.append(vfile)
-            vdisp = ledger.display(vfile)
-            _, vl.village, diags = _single_file(vfile, vdisp, m.Village, fc)
+            _, vl.village, diags = single(vfile, m.Village)
             ledger.diagnostics.extend(diags)
         else:
             ledger.diagnostics.append(error("HJP012", f"村目录 {slug} 缺少 village.yaml；请创建并写上 name: 村名",
                                             ledger.display(vdir)))
+        # names on disk only: what a transaction adds is named by hjp itself
         ledger.diagnostics.extend(layout.village_entries(vdir, ledger.display))
         for kind in VILLAGE_KINDS:
             path = vdir / f"{kind.stem}.yaml"
-            if path.is_file() and _outside(ledger, path):
+            if files.is_file(path) and _outside(ledger, path):
                 ledger.diagnostics.append(_outside_diagnostic(ledger, path))
-            elif path.is_file():
+            elif files.is_file(path):
                 absorb(record_file(path, kind.stem, slug), vl.pool(kind))
     if fc is not None:
         fc.close()

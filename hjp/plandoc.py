@@ -1430,7 +1430,7 @@ def _report_unplaced(section: Node, ctx: _Ctx, why: str) -> None:
 # Writing the draft: the project's emitter (quoting that PyYAML and YAML 1.2 both read back)
 
 def tasks_yaml(draft: PlanDraft, *, source: str, include_town: bool) -> str:
-    from hjp.edit import block_lines
+    from hjp.yamltext import block_lines
 
     out = ["# yaml-language-server: $schema=../schemas/tasks.schema.json",
            f"# 草稿：由 hjp import plan 从 {source} 生成，请逐条对照原文核对后再并入 ledgers/tasks.yaml。"]
@@ -1447,12 +1447,12 @@ def tasks_yaml(draft: PlanDraft, *, source: str, include_town: bool) -> str:
         if i:
             out.append("")
         out.extend(f"  # {note}" for note in t.notes)
-        out.extend(block_lines(t.record(), 2))
+        out.extend(block_lines(t.record(), 2, drop_empty=True))
     return "\n".join(out) + "\n"
 
 
 def town_lines(draft: PlanDraft, *, full: bool) -> list[str]:
-    from hjp.edit import flow, scalar
+    from hjp.yamltext import flow, scalar
 
     lines: list[str] = []
     if full:

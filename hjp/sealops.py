@@ -293,7 +293,7 @@ def plan_migration(ledger: Any, *, display: Display) -> Migration:
     that do not validate) moved into the sealed store; the files' other bytes unchanged."""
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    from hjp.edit import EditError, YamlText, get
+    from hjp.yamltext import EditError, YamlText, get
     from hjp.yamlread import parse_text, plain
 
     root: Path = ledger.root

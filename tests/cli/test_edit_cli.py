@@ -31,7 +31,7 @@ DRILLS = "drills:\n  - id: YL-2026-0001\n    title: 消防疏散演练\n    kind
 
 @pytest.fixture
 def ledger(make_ledger, monkeypatch):
-    monkeypatch.setattr(cli, "ledger_today", lambda led: TODAY)
+    monkeypatch.setenv("HJP_TODAY", TODAY.isoformat())
     return make_ledger({"villages/hejiapan/hazards.yaml": HAZARDS, "villages/hejiapan/drills.yaml": DRILLS})
 
 
@@ -40,7 +40,9 @@ def invoke(*args: str, input: str | None = None):
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The ledger's files (not .hjp-cache/: the lock, caches and temporary files, ignored by git)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".hjp-cache" not in p.relative_to(root).parts}
 
 
 def test_rectify_then_close_prints_the_record(ledger):

@@ -51,8 +51,6 @@ def test_demo_onto_an_existing_file(here):
 
 def test_no_write_through_a_village_folder_linking_outside_the_repository(make_ledger, tmp_path_factory, monkeypatch):
     """`rectify` wrote into the link's target; `new hazard` would have created a file there."""
-    from hjp import cli
-
     outside = tmp_path_factory.mktemp("elsewhere")
     hazards = ("hazards:\n  - id: YH-2026-0777\n    title: 外部\n    sector: 消防\n    level: 一般\n    source: 自查\n"
                "    found_on: 2026-11-01\n    rectification: {owner: 王某, deadline: 2026-11-02}\n")
@@ -60,7 +58,7 @@ def test_no_write_through_a_village_folder_linking_outside_the_repository(make_l
     (outside / "hazards.yaml").write_text(hazards, encoding="utf-8")
     root = make_ledger({"villages/hejiapan/village.yaml": "name: 何家畔村\n"})
     (root / "villages" / "waicun").symlink_to(outside)
-    monkeypatch.setattr(cli, "ledger_today", lambda led: __import__("datetime").date(2026, 11, 28))
+    monkeypatch.setenv("HJP_TODAY", "2026-11-28")
     # The linked village is not read at all (HJP014), so its records are unknown to every command.
     r = invoke("validate", "--ledger", str(root))
     assert (r.exit_code, r.stdout.splitlines()[0]) == (

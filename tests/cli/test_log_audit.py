@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from hjp import cli
 from hjp.cli import app
 from hjp.yamlread import parse_text
 
@@ -44,7 +42,7 @@ class Repo:
             self.mp.setenv(k, f"{day}T{time}")
         for k in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
             self.mp.setenv(k, who)
-        self.mp.setattr(cli, "ledger_today", lambda led: date.fromisoformat(day))
+        self.day = day  # "today" for the edit commands run meanwhile (hjp(..., today=repo.day))
 
     def git(self, *args: str) -> str:
         return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True,
@@ -63,8 +61,8 @@ class Repo:
         return self.git("rev-parse", "--short=7", rev).strip()
 
 
-def hjp(*args: str):
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+def hjp(*args: str, today: str | None = None):
+    return CliRunner().invoke(app, list(args), env={"HJP_TODAY": today} if today else None, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -92,10 +90,10 @@ def history(r: Repo) -> dict[str, str]:
     """A record's life: rectified late, closed, edited after closure, moved to another village."""
     shas = {"create": r.sha()}
     r.at("2026-02-15")
-    assert hjp("rectify", "YH-2026-0001", "--on", "2026-01-20", "--commit").exit_code == 0
+    assert hjp("rectify", "YH-2026-0001", "--on", "2026-01-20", "--commit", today=r.day).exit_code == 0
     shas["rectify"] = r.sha()
     r.at("2026-02-20", "赵某")
-    assert hjp("close", "YH-2026-0001", "--on", "2026-02-19", "--by", "赵某", "--commit").exit_code == 0
+    assert hjp("close", "YH-2026-0001", "--on", "2026-02-19", "--by", "赵某", "--commit", today=r.day).exit_code == 0
     shas["close"] = r.sha()
     r.at("2026-02-25")
     path = r.root / "ledgers/villages/hejiapan/hazards.yaml"
@@ -200,7 +198,7 @@ def test_audit_flags_deletion_id_change_and_deadline_moved(repo):
 
 def test_voiding_is_not_a_finding_and_bad_since_is_a_usage_error(repo):
     repo.at("2026-01-20")  # before its deadline: nothing overdue is hidden (that is HJP504)
-    assert hjp("void", "YH-2026-0001", "--reason", "重复录入", "--commit").exit_code == 0
+    assert hjp("void", "YH-2026-0001", "--reason", "重复录入", "--commit", today=repo.day).exit_code == 0
     result = hjp("audit", "--since", "HEAD~1")
     assert (result.exit_code, result.stdout) == (0, "审计通过：检查了 1 个修改台账的提交，没有发现问题。\n")
     bad = hjp("audit", "--since", "no-such-branch")
@@ -559,7 +557,7 @@ def test_overdue_work_hidden_by_any_field_is_found(repo):
         "但它并没有完成；期限过后不应改动要求或范围，逾期应如实反映（确属录入错误的，请在合并请求中说明）"
         for year, days in ((2024, 466), (2025, 101))]
     repo.at("2026-04-12")
-    assert hjp("void", "YH-2026-0001", "--reason", "重复录入", "--commit").exit_code == 0
+    assert hjp("void", "YH-2026-0001", "--reason", "重复录入", "--commit", today=repo.day).exit_code == 0
     assert findings(hjp("audit", "--since", "HEAD~1")) == [
         "ledgers/villages/hejiapan/hazards.yaml:2:1: error HJP504: 隐患 YH-2026-0001「卸油区静电接地装置失效」在提交日期 "
         "2026-04-12 已逾期 71 天（应于 2026-01-31 完成），这次提交作废了这条记录，之后它不再算作逾期，但它并没有完成；"

@@ -12,13 +12,16 @@ import pytest
 import yaml
 
 from hjp import demo
-from hjp.demo import DATA_END, DemoError, dump_records, generate, intended, scalar
+from hjp.demo import DATA_END, DemoError, dump_records, generate, intended
+from hjp.yamltext import flow, scalar
 from hjp.load import load_ledger
 from hjp.rules import RuleContext, validate
 
 # The digest of `hjp demo --villages 3 --hazards 60 --seed 7`. Golden files and benchmarks
 # elsewhere build on the demo: if this changes, the generator changed, and they must be refreshed.
-PINNED_SHA256 = "c444fc80c9b75836de685b71dd1257e878aab40ed3c119645b43b7655fe95c44"
+# Changed once on purpose: the demo now writes with hjp.yamltext, which leaves "0934-…" phone numbers
+# plain (no reader takes them for anything but text); the values are the same.
+PINNED_SHA256 = "1c21ddf616c4bd45d663d072c7f0cd6c828cc720fb355c2fe86bf8b843b0d8f9"
 
 
 def _digest(root: Path) -> str:
@@ -52,7 +55,7 @@ def test_exact_first_records(tmp_path: Path) -> None:
     village = tmp_path / "d/villages/hejiapan/village.yaml"
     assert village.read_text(encoding="utf-8") == (
         "# hjp demo 示例台账（合成数据，非真实台账）\n"
-        "name: 何家畔村\nhead: 陈娟雪\nphone: \"0934-4769079\"\nnotes: 镇政府驻地\n")
+        "name: 何家畔村\nhead: 陈娟雪\nphone: 0934-4769079\nnotes: 镇政府驻地\n")
     hazards = (tmp_path / "d/villages/hejiapan/hazards.yaml").read_text(encoding="utf-8")
     assert hazards.startswith(
         "# hjp demo 示例台账（合成数据，非真实台账）\n"
@@ -183,15 +186,16 @@ def test_all_or_nothing_when_interrupted(tmp_path: Path) -> None:
     ("“九小场所”排查", "“九小场所”排查"),
     ("quarter", "quarter"),
     ("no", '"no"'), ("on", '"on"'), ("y", '"y"'), ("null", '"null"'),
-    ("010", '"010"'), ("0934-1234567", '"0934-1234567"'), ("2024-03-01", '"2024-03-01"'),
-    ("重复录入: 见上", '"重复录入: 见上"'), ("甲, 乙", '"甲, 乙"'), ("井#1", '"井#1"'),
+    ("010", '"010"'), ("0934-1234567", "0934-1234567"), ("2024-03-01", '"2024-03-01"'),
+    ("重复录入: 见上", '"重复录入: 见上"'), ("甲, 乙", "甲, 乙"), ("井#1", "井#1"),
     ("- 开头", '"- 开头"'), ("尾随空格 ", '"尾随空格 "'), ("两行\n文字", '"两行\\n文字"'),
     ("DW-hejiapan-01", "DW-hejiapan-01"), (True, "true"), (12, "12"), (date(2024, 2, 29), "2024-02-29"),
 ])
 def test_scalar_quoting_reads_back(value: object, text: str) -> None:
+    """The demo writes with hjp's one emitter (hjp.yamltext): plain only where no reader could misread it."""
     assert scalar(value) == text
     assert yaml.safe_load(f"k: {text}\n") == {"k": value}
-    assert yaml.safe_load(f"k: [{text}]\n") == {"k": [value]}
+    assert yaml.safe_load(f"k: {flow([value])}\n") == {"k": [value]}
 
 
 def test_empty_record_file_is_an_empty_list() -> None:
