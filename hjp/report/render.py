@@ -1,8 +1,9 @@
 """Jinja rendering of report templates into Markdown, in a sandbox.
 
 Every template, built-in or the ledger repository's own (``<repo>/templates/NAME.md.j2``, which
-overrides the built-in one), renders in a ``SandboxedEnvironment`` with ``StrictUndefined``: no
-access to Python internals, no file system beyond the two template folders. A template error becomes
+overrides the built-in one), renders in a sandbox with ``StrictUndefined`` (``sandbox.py``): no
+access to Python internals, templates only from regular files in the two template folders (no
+links), and bounds on size, time and memory. A template error or an exceeded bound becomes
 ``TemplateError`` whose Chinese message names the template file and line.
 
 Filters escape ledger text for Markdown so that ``< & > | * _ #``, line breaks and long titles come
@@ -19,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
+from hjp.report.sandbox import Budget, BoundedSandbox, FolderLoader, LimitExceeded, RefusedFile
 from hjp.resources import templates_dir
 
 SUFFIX = ".md.j2"
@@ -114,43 +115,21 @@ def cell_escape(value: Any, empty: str = "") -> str:
     return "<br>".join(_INLINE.sub(r"\\\1", line).strip() for line in text.split("\n") if line.strip())
 
 
-class OutsideError(jinja2.TemplateError):
-    """A template file that resolves (through a symbolic link) outside where templates may come from."""
+def make_environment(extra_dir: Path | None = None, *, budget: Budget | None = None) -> BoundedSandbox:
+    """The sandbox (``sandbox.py``): the repository's own templates first, then the built-in ones.
 
-
-class ConfinedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that reads no file whose real path lies outside ``bound``.
-
-    jinja2 refuses ``..`` in names but follows symbolic links: a repository's ``templates/x.md.j2``
-    linking to ``~/.ssh/id_rsa`` would otherwise be rendered into a report bound for the county.
+    Templates are read only as regular files under their folder, never through a link; the
+    repository's folder is taken whenever it exists at all, so that a ``templates`` that is itself a
+    link is refused aloud rather than skipped.
     """
-
-    def __init__(self, searchpath: Path, bound: Path):
-        super().__init__(str(searchpath), encoding="utf-8")
-        self.bound = Path(os.path.realpath(bound))
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(os.path.realpath(filename))
-        if not real.is_relative_to(self.bound):
-            raise OutsideError(f"模板 {template} 是指向 {real} 的符号链接，在 {self.bound} 之外，不予读取；"
-                               "请把模板文件本身放进 templates/ 目录")
-        return source, filename, uptodate
-
-
-def make_environment(extra_dir: Path | None = None) -> SandboxedEnvironment:
-    """The sandbox: the repository's own templates first, then the built-in ones.
-
-    The repository's templates may be links within the repository (``extra_dir``'s parent), the
-    built-in ones stay in their folder.
-    """
+    budget = budget or Budget()
     loaders: list[jinja2.BaseLoader] = []
-    if extra_dir is not None and extra_dir.is_dir():
-        loaders.append(ConfinedLoader(extra_dir, extra_dir.absolute().parent))
-    loaders.append(ConfinedLoader(templates_dir(), templates_dir()))
-    env = SandboxedEnvironment(
+    if extra_dir is not None and os.path.lexists(extra_dir):
+        loaders.append(FolderLoader(extra_dir, own=True, budget=budget))
+    loaders.append(FolderLoader(templates_dir(), own=False, budget=budget))
+    env = BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, autoescape=False,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, budget=budget,
     )
     env.filters.update(md=md_escape, cell=cell_escape, cn_date=cn_date, cn_number=cn_number, cn_month=cn_month,
                        cn_span=cn_span, counts=counts, percent=percent, yuan=yuan)
@@ -189,8 +168,10 @@ def _explain(exc: BaseException) -> str:
         if attr:
             return f"数据项没有 {attr.group(1)} 这一项（可用的数据项见内置模板）"
         return f"用到了不存在的数据项（{exc}）"
-    if isinstance(exc, OutsideError):
+    if isinstance(exc, (LimitExceeded, RefusedFile)):
         return str(exc)
+    if isinstance(exc, MemoryError):
+        return "模板占用的内存过多，已停止；请检查模板中的循环"
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"模板试图访问不允许的内部属性（{exc}）；报告模板只能使用报告数据"
     if isinstance(exc, jinja2.TemplateNotFound):
@@ -202,17 +183,21 @@ def _explain(exc: BaseException) -> str:
 
 def render(name: str, context: dict[str, Any], *, extra_dir: Path | None = None) -> str:
     """Render ``NAME.md.j2`` with ``context``; raise TemplateError naming the file and line."""
-    env = make_environment(extra_dir)
+    budget = Budget()
+    env = make_environment(extra_dir, budget=budget)
     source = template_source(name, extra_dir)
     shown = str(source) if source else f"{name}{SUFFIX}"
     try:
         template = env.get_template(f"{name}{SUFFIX}")
-        return template.render(context)
+        try:  # streamed, so that the output limit holds as it grows (what Template.render does, counted)
+            return budget.stream(template.root_render_func(template.new_context(context)))
+        except Exception:
+            env.handle_exception()  # re-raises with the traceback pointing at template lines
     except jinja2.TemplateNotFound as exc:
         if exc.name == f"{name}{SUFFIX}":
             raise TemplateError(f"找不到报告模板 {name}{SUFFIX}") from None
         raise TemplateError(f"{shown}: {_explain(exc)}") from None
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, MemoryError) as exc:
         filename = getattr(exc, "filename", None) or (str(source) if source else None)
         line = _error_line(exc, filename)
         where = f"{filename or shown}:{line}" if line else (filename or shown)

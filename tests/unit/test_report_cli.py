@@ -166,9 +166,10 @@ def test_real_town_ledger_self_check(here):
     assert "<!-- 落款 -->\n何家畔镇人民政府\n\n2026年12月15日\n\n<!-- 附件 -->\n附件1\n\n# 各项任务落实情况表\n" in md
 
 
-def test_user_template_linking_outside_the_repository_is_not_read(here, make_ledger, tmp_path_factory):
+def test_user_template_that_is_a_link_is_not_read(here, make_ledger, tmp_path_factory):
     """jinja2 follows symbolic links: a hostile repository's templates/self-check.md.j2 → a private
-    file would have put that file into the report (and overrides the built-in self-check)."""
+    file would have put that file into the report (and overrides the built-in self-check). A link
+    within the repository is refused too: it can point at a ledger file (reporter names) or .git/config."""
     root = make_ledger({})
     secret = tmp_path_factory.mktemp("home") / "id_rsa"
     secret.write_text("PRIVATE KEY\n", encoding="utf-8")
@@ -179,17 +180,18 @@ def test_user_template_linking_outside_the_repository_is_not_read(here, make_led
     r = invoke("self-check", "--ledger", str(root), "--as-of", "2025-06-30")
     assert (r.exit_code, r.stdout) == (2, "")
     link = here / "templates" / "self-check.md.j2"
-    assert r.stderr == (f"hjp: 错误：报告模板出错：{link}: 模板 self-check.md.j2 是指向 {secret} 的符号链接，"
-                        f"在 {here} 之外，不予读取；请把模板文件本身放进 templates/ 目录\n")
-    included = invoke("inside", "--ledger", str(root), "--as-of", "2025-06-30")
+    assert r.stderr == (f"hjp: 错误：报告模板出错：{link}: 模板 templates/self-check.md.j2 是指向 {secret} 的符号链接，"
+                        "不予读取（模板只从 templates/ 下的普通文件读取）；请把模板文件本身放进 templates/ 目录\n")
+    included = invoke("inc", "--ledger", str(root), "--as-of", "2025-06-30")
     assert included.exit_code == 2 and "PRIVATE" not in included.stdout
-    assert included.stderr.startswith(f"hjp: 错误：报告模板出错：{here / 'templates' / 'inside.md.j2'}:2: "
-                                      "模板 self-check.md.j2 是指向")
+    assert included.stderr.startswith(f"hjp: 错误：报告模板出错：{here / 'templates' / 'inc.md.j2'}:2: "
+                                      "模板 templates/self-check.md.j2 是指向")
+    inside = invoke("inside", "--ledger", str(root), "--as-of", "2025-06-30")
+    assert inside.exit_code == 2 and "模板 templates/inside.md.j2 是指向" in inside.stderr
     link.unlink()
-    link.symlink_to(here / "templates" / "inc.md.j2")  # a link within the repository is fine
-    (here / "templates" / "inc.md.j2").write_text("# 仓库内的链接\n", encoding="utf-8")
-    ok = invoke("self-check", "--ledger", str(root), "--as-of", "2025-06-30")
-    assert (ok.exit_code, ok.stdout) == (0, "# 仓库内的链接\n")
+    link.symlink_to(root / "town.yaml")  # a link within the repository: a ledger file as a template
+    inner = invoke("self-check", "--ledger", str(root), "--as-of", "2025-06-30")
+    assert (inner.exit_code, inner.stdout) == (2, "") and "符号链接，不予读取" in inner.stderr
 
 
 def test_dash_means_the_screen_for_markdown_and_is_refused_for_word(here):
