@@ -19,14 +19,112 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from hjp.yamltext import EditError
+from hjp import runcache
+from hjp.errors import EditError, UsageError
 
 if TYPE_CHECKING:
+    from hjp.deadlines import Findings
     from hjp.diagnostics import Diagnostic
     from hjp.edit import Change
+    from hjp.load import Ledger
+    from hjp.output import CheckResult
     from hjp.transaction import Transaction
 
 Clock = Callable[[str], date]  # today's date in a time zone (the CLI passes hjp.clock.today)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: validate, overdue, check
+
+
+def open_ledger(root: Path, *, cache: bool = True, freeze: bool = False) -> Ledger:
+    """The ledger at ``root``, loaded (rules not run); LedgerNotFound when there is none."""
+    from hjp.load import load_ledger
+
+    return load_ledger(root, cache=cache, freeze=freeze)
+
+
+@runcache.cached
+def validate(root: Path, *, clock: Clock, cache: bool = True, freeze: bool = False) -> runcache.Validated:
+    """Every file and rule, as of today in the ledger's zone (answered from the whole-run cache
+    when nothing changed: ``runcache.cached``)."""
+    from hjp.rules.evidence import evidence_states
+
+    checked = check_ledger(root, as_of=None, clock=clock, cache=cache, freeze=freeze)
+    led = checked.ledger
+    return runcache.Validated(checked.diagnostics, len(led.files), len(led.locs) + len(led.duplicates),
+                              led.timezone, checked.as_of, evidence_states(led))
+
+
+@dataclass
+class Checked:
+    """A loaded ledger validated as of a day."""
+
+    ledger: Ledger
+    as_of: date
+    diagnostics: list[Diagnostic]
+
+    @property
+    def has_errors(self) -> bool:
+        from hjp.diagnostics import has_errors
+
+        return has_errors(self.diagnostics)
+
+
+def check_ledger(root: Path, *, as_of: date | None, clock: Clock, cache: bool = True,
+                 freeze: bool = False) -> Checked:
+    """Load and validate as of ``as_of`` (default: today in the ledger's zone)."""
+    from hjp.history import line_ages
+    from hjp.rules import RuleContext, validate as run_rules
+
+    led = open_ledger(root, cache=cache, freeze=freeze)
+    when = as_of or clock(led.timezone)
+    # Validated as of the same day: a record dated after it is "not yet", and says so (HJP217).
+    # The wording follows what the clerk typed, not the clock: an explicit --as-of that happens to
+    # be today still reads as the day asked about, so output never depends on when it runs.
+    return Checked(led, when, run_rules(led, RuleContext(as_of=when, is_today=as_of is None, ages=line_ages)))
+
+
+@dataclass
+class Overdue:
+    """``hjp overdue``: the checked ledger and, when it has no errors, what is overdue or due."""
+
+    checked: Checked
+    findings: Findings | None
+
+
+def overdue(root: Path, *, as_of: date | None, clock: Clock, within: int = 7, village: str | None = None,
+            kinds: set[str] | None = None, cache: bool = True, freeze: bool = False) -> Overdue:
+    """The deadline findings as of a day; no findings (None) when the ledger has errors."""
+    from hjp.deadlines import compute
+    from hjp.schema_errors import did_you_mean
+
+    if within < 0:
+        raise UsageError(f"--within 不能为负数（现为 {within}）")
+    checked = check_ledger(root, as_of=as_of, clock=clock, cache=cache, freeze=freeze)
+    led = checked.ledger
+    if village is not None and village not in led.villages:
+        hint = did_you_mean(village, sorted(led.villages)) or f"；已有：{'、'.join(sorted(led.villages)) or '（无）'}"
+        raise UsageError(f"台账中没有村 {village}（--village 取 villages/ 下的目录名）{hint}")
+    if checked.has_errors:
+        return Overdue(checked, None)
+    return Overdue(checked, compute(led, as_of=checked.as_of, within=within, village=village, kinds=kinds))
+
+
+def check(root: Path, *, as_of: date | None, clock: Clock, fail_on: str = "overdue", cache: bool = True,
+          freeze: bool = False) -> CheckResult:
+    """``hjp check``: validation and deadlines together, judged against ``fail_on``."""
+    from hjp.deadlines import compute
+    from hjp.output import CheckResult
+
+    checked = check_ledger(root, as_of=as_of, clock=clock, cache=cache, freeze=freeze)
+    led = checked.ledger
+    return CheckResult(diagnostics=checked.diagnostics, findings=compute(led, as_of=checked.as_of),
+                       fail_on=fail_on, files=[led.display(p) for p in led.files])
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing records
 
 
 @dataclass
@@ -73,16 +171,29 @@ def change(root: Path, plans: Callable[[Transaction], Iterable[Change]], *, cloc
 
 
 def _clean_for_commit(tx: Transaction, paths: list[Path]) -> Any:
-    """The repository's Git, once every file about to be written has no uncommitted edits of its own
-    (checked under the lock, before anything is written)."""
+    return require_clean(tx.root, paths, tx.display)
+
+
+def _commit(git: Any, paths: list[Path], message: str, tx: Transaction) -> str:
+    return commit_paths(git, paths, message)
+
+
+# The one git sequence of every command that commits what it wrote (--commit): the files about to
+# be written have no uncommitted edits of their own (checked before writing), then exactly those
+# files are committed (others' staged work stays staged, uncommitted).
+
+
+def require_clean(root: Path, paths: list[Path], display: Callable[[Path], str]) -> Any:
+    """The repository's Git (to pass to ``commit_paths``), once no file of ``paths`` has
+    uncommitted edits; EditError (exit 1; 2 when there is no repository or no git) otherwise."""
     from hjp import gitio
 
-    git = gitio.Git(tx.root)
+    git = gitio.Git(root.resolve())
     try:
         git.toplevel()
         for path in paths:
             if path.exists() and not gitio.file_is_clean(git, path):
-                raise EditError(f"{tx.display(path)} 有未提交的修改；--commit 只提交本次改动，"
+                raise EditError(f"{display(path)} 有未提交的修改；--commit 只提交本次改动，"
                                 "请先提交或撤销那些修改，或不加 --commit", 1)
     except gitio.GitError as exc:
         git.close()
@@ -93,8 +204,9 @@ def _clean_for_commit(tx: Transaction, paths: list[Path]) -> Any:
     return git
 
 
-def _commit(git: Any, paths: list[Path], message: str, tx: Transaction) -> str:
-    """Commit exactly ``paths`` (others' staged work stays staged, uncommitted); the new commit's sha."""
+def commit_paths(git: Any, paths: list[Path], message: str) -> str:
+    """Commit exactly ``paths`` with ``message``; the new commit's sha. EditError when git fails
+    (the files are written by then: the clerk commits by hand)."""
     from hjp import gitio
 
     try:

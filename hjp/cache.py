@@ -27,7 +27,6 @@ from typing import Any, Callable
 
 from hjp import __version__, cachetag
 from hjp.files import write_cache_entry
-from hjp.load import FileResult, Loc
 
 CACHE_DIR = ".hjp-cache"
 # Bump when the entry layout below changes (the code fingerprint would catch it too).
@@ -35,7 +34,7 @@ _FORMAT = 4
 
 
 def write_entry(entry: Path, blob: bytes) -> None:
-    """Store ``blob`` (``dumps``' bytes) as the entry at ``entry``, tagged; nothing without a key."""
+    """Store ``blob`` (an encoded result) as the entry at ``entry``, tagged; nothing without a key."""
     signed = cachetag.sign(blob)
     if signed is not None:
         write_cache_entry(entry, signed)
@@ -59,38 +58,6 @@ def _code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def dumps(result: FileResult) -> bytes:
-    """A FileResult as bytes (what an entry holds, and what a worker process sends back)."""
-    locs = result.locs
-    shared = (locs[0].path, locs[0].village) if locs else (None, None)
-    if all((loc.path, loc.village) == shared for loc in locs):
-        # Most records of a file share one key order: store each order once, marks as bytes.
-        orders: dict[tuple, int] = {}
-        flat = []
-        for loc in locs:
-            keys, packed = loc.packed_marks()
-            flat.append((loc.line, loc.col, orders.setdefault(keys, len(orders)), packed, loc.items))
-        flat.append(tuple(orders))  # the key orders, by index
-        state: tuple = (_FORMAT, result.records, result.diagnostics, shared, flat)
-    else:  # not produced by validate_record_file today; kept correct anyway
-        state = (_FORMAT, result.records, result.diagnostics, None, locs)
-    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def loads(blob: bytes | memoryview) -> FileResult:
-    """The inverse of ``dumps``; raises (ValueError, pickle errors...) on anything malformed."""
-    fmt, records, diagnostics, shared, flat = pickle.loads(blob)
-    if fmt != _FORMAT or not isinstance(records, list) or len(records) != len(flat) - (shared is not None):
-        raise ValueError("not a cache entry of this format")
-    if shared is None:
-        locs = flat
-    else:
-        path, village = shared
-        orders = flat.pop()
-        locs = [Loc(path, line, col, village, (orders[k], packed), items) for line, col, k, packed, items in flat]
-    return FileResult(records, locs, diagnostics)
-
-
 def _loads_single(blob: bytes | memoryview) -> tuple[Any, Any, list]:
     """A town.yaml / village.yaml entry (stored by ``FileCache.put_single``)."""
     fmt, data, obj, diagnostics = pickle.loads(blob)
@@ -99,10 +66,18 @@ def _loads_single(blob: bytes | memoryview) -> tuple[Any, Any, list]:
     return data, obj, diagnostics
 
 
-class FileCache:
-    """One ledger's cache directory; ``get``/``put`` by key, ``close`` prunes what went unused."""
+Codec = tuple[Callable[[Any], bytes], Callable[[memoryview], Any]]
 
-    def __init__(self, ledger_root: Path):
+
+class FileCache:
+    """One ledger's cache directory; ``get``/``put`` by key, ``close`` prunes what went unused.
+
+    What an entry holds is the caller's business: ``codec`` is (encode, decode) of a record file's
+    result (the loader's ``dump_result``/``load_result``: only it knows a ``Loc``'s packing).
+    """
+
+    def __init__(self, ledger_root: Path, codec: Codec):
+        self.encode, self.decode = codec
         chosen = os.environ.get("HJP_CACHE_DIR")  # the clerk's own choice may be a link
         self.dir = Path(chosen or (ledger_root / CACHE_DIR))
         self.enabled = (chosen is not None or cachetag.real_dir(self.dir) is not False) \
@@ -124,11 +99,11 @@ class FileCache:
         self.used.add(key)
         return self._path(key)
 
-    def get(self, key: str) -> FileResult | None:
-        return self._read(key, loads)
+    def get(self, key: str) -> Any:
+        return self._read(key, self.decode)
 
-    def put(self, key: str, result: FileResult) -> None:
-        self._write(key, lambda: dumps(result))
+    def put(self, key: str, result: Any) -> None:
+        self._write(key, lambda: self.encode(result))
 
     def get_single(self, key: str) -> tuple[Any, Any, list] | None:
         """A town.yaml / village.yaml entry: (data as read, model or None, diagnostics)."""

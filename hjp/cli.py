@@ -1,7 +1,10 @@
-"""Command-line interface: options → core call → reporter → exit code.
+"""Command-line interface: options → one ``hjp.api`` call → reporter → exit code.
 
-Only this module imports typer. Heavy modules (pydantic, yaml, jinja2, docx, rich.table) are
-imported inside the command that needs them so that ``hjp --help`` stays fast.
+Each command parses its options, calls one function of ``hjp.api``, renders the result with a
+reporter of ``hjp.output`` and leaves through the application object ``APP`` (``hjp.app``), which
+owns every message to the clerk and the exit code; ``with APP.guard():`` turns the library's
+refusals into them. Only this module imports typer. Heavy modules (pydantic, yaml, jinja2, docx,
+rich.table) are imported inside the command that needs them so that ``hjp --help`` stays fast.
 Exit codes (DESIGN §5): 0 clean, 1 findings, 2 usage error or unreadable input.
 """
 
@@ -11,11 +14,12 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
 
 from hjp import __version__
+from hjp.app import APP
 from hjp.kinds import KINDS
 
 if TYPE_CHECKING:
@@ -51,10 +55,21 @@ class DiagFormat(str, Enum):
     github = "github"
 
 
-def fail(message: str, code: int = 2) -> "typer.Exit":
-    """Print a Chinese error to stderr and return the Exit to raise."""
-    sys.stderr.write(f"hjp: 错误：{message}\n")
-    return typer.Exit(code)
+def fail(message: str, code: int = 2) -> SystemExit:
+    """Print a Chinese error to stderr and return the Exit to raise (``APP.fail``)."""
+    return APP.fail(message, code)
+
+
+def _no_cache() -> bool:
+    return bool(os.environ.get("HJP_NO_CACHE"))
+
+
+def _ledger_dir(path: Path) -> Path:
+    """``path`` once it names a ledger directory; a usage error naming the fix otherwise."""
+    problem = ledger_problem(path)
+    if problem is not None:
+        APP.error(problem)
+    return path
 
 
 def ledger_option() -> Path:
@@ -76,14 +91,6 @@ def parse_as_of(value: Optional[str], option: str = "--as-of") -> "date | None":
     return day
 
 
-def line_ages(spots: "list[tuple[str, int]]") -> "list[float | None]":
-    """When each (path, line) entered git history: HJP201 blames the newer of two records sharing
-    an ID. git runs only when there are duplicates."""
-    from hjp.history import line_ages as ages
-
-    return ages(spots)
-
-
 def ledger_problem(path: Path) -> "str | None":
     """Why ``path`` (from --ledger or HJP_LEDGER) is no ledger directory, with the fix; None if it is one."""
     from typer._click.core import ParameterSource
@@ -97,28 +104,21 @@ def ledger_problem(path: Path) -> "str | None":
 
 
 def open_ledger(path: Path, *, cache: bool = True) -> "Ledger":
-    from hjp.load import LedgerNotFound, load_ledger
+    from hjp import api
 
-    problem = ledger_problem(path)
-    if problem is not None:
-        raise fail(problem)
-    try:
-        return load_ledger(path, cache=cache and not os.environ.get("HJP_NO_CACHE"))
-    except LedgerNotFound as exc:
-        raise fail(str(exc)) from None
+    with APP.guard():
+        return api.open_ledger(_ledger_dir(path), cache=cache and not _no_cache(), freeze=True)
 
 
 def ledger_tz(ledger: "Ledger") -> str:
-    """The time zone the ledger's "today" is reckoned in (town.yaml's, else Beijing time)."""
-    from hjp.clock import DEFAULT_TZ
-
-    return ledger.town.timezone if ledger.town else DEFAULT_TZ
+    """The time zone the ledger's "today" is reckoned in (``Ledger.timezone``)."""
+    return ledger.timezone
 
 
 def ledger_today(ledger: "Ledger") -> "date":
     from hjp.clock import today
 
-    return today(ledger_tz(ledger))
+    return today(ledger.timezone)
 
 
 def _version(value: bool) -> None:
@@ -145,32 +145,17 @@ def validate(
 
     示例：hjp validate --ledger ledgers
     """
-    from hjp import runcache
+    from hjp import api
     from hjp.clock import today
     from hjp.diagnostics import has_errors
     from hjp.output import DIAGNOSTIC_REPORTERS, summary_line
 
-    use_cache = not os.environ.get("HJP_NO_CACHE") and (ledger / "town.yaml").is_file()
-    key = runcache.ledger_key(ledger, str(ledger)) if use_cache else None
-    hit = runcache.lookup(ledger, key, today) if key else None
-    if hit is not None:
-        diags, files, records = hit
-    else:
-        from hjp.rules import RuleContext, validate as run_validation
-        from hjp.rules.evidence import evidence_states
-
-        led = open_ledger(ledger)
-        day = ledger_today(led)
-        diags = run_validation(led, RuleContext(as_of=day, ages=line_ages))
-        files, records = len(led.files), len(led.locs) + len(led.duplicates)
-        # Stored only if nothing changed on disk while we were reading (then the key differs).
-        if key is not None and runcache.ledger_key(ledger, str(ledger)) == key:
-            runcache.store(ledger, key, timezone=ledger_tz(led), day=day, diagnostics=diags, files=files,
-                           records=records, evidence=evidence_states(led))
-    DIAGNOSTIC_REPORTERS[fmt.value](diags, sys.stdout)
+    with APP.guard():
+        result = api.validate(_ledger_dir(ledger), clock=today, cache=not _no_cache(), freeze=True)
+    DIAGNOSTIC_REPORTERS[fmt.value](result.diagnostics, sys.stdout)
     if fmt is DiagFormat.text:
-        sys.stdout.write(summary_line(diags, files, records) + "\n")
-    raise typer.Exit(1 if has_errors(diags) else 0)
+        APP.line(summary_line(result.diagnostics, result.files, result.records))
+    APP.exit(1 if has_errors(result.diagnostics) else 0)
 
 
 @app.command()
@@ -238,11 +223,10 @@ def demo(
 
 
 def _shown_path(path: Path) -> str:
-    """``path`` relative to the current directory when it is below it, else absolute."""
-    try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-    except ValueError:
-        return str(path)
+    """``path`` relative to the current directory when it is below it, else as given."""
+    from hjp.paths import display_path
+
+    return display_path(path, path.parent, str(path.parent))
 
 
 class ReportFormat(str, Enum):
@@ -384,10 +368,6 @@ COMMIT_HELP = "改完后用 git 提交这一处修改（只提交这个文件，
 ON_HELP = "日期 YYYY-MM-DD（默认今天，北京时间）"
 
 
-def _notice(text: str) -> None:
-    sys.stderr.write(f"hjp: {text}\n")
-
-
 def _interactive() -> bool:
     return sys.stdin.isatty()
 
@@ -395,43 +375,25 @@ def _interactive() -> bool:
 def _changed(run: "Callable[..., Outcome]", ledger: Path, *args: object, on: Optional[str] = None,
              commit: bool = False, **kw: object) -> None:
     """Run one change of ``hjp.api`` on the ledger, print what was written; exit 1/2 on a refusal."""
-    from hjp.api import EditError
     from hjp.clock import today
-    from hjp.load import LedgerNotFound
     from hjp.transaction import wait_from_env
 
     day = parse_as_of(on, "--on")
-    problem = ledger_problem(ledger)
-    if problem is not None:
-        raise fail(problem)
-    try:
-        out = run(ledger, *args, **kw, **({"on": day} if on is not None else {}), clock=today, commit=commit,
-                  notify=_notice, wait=wait_from_env(),
-                  cache=not os.environ.get("HJP_NO_CACHE"))
-    except EditError as exc:
-        sys.stderr.write(f"hjp: 错误：{exc.message}\n")
-        for d in exc.diagnostics:
-            sys.stderr.write(f"{d}\n")
-        raise typer.Exit(exc.code) from None
-    except LedgerNotFound as exc:
-        raise fail(str(exc)) from None
-    for d in out.warnings:
-        sys.stderr.write(f"{d}\n")
+    with APP.guard():
+        out = run(_ledger_dir(ledger), *args, **kw, **({"on": day} if on is not None else {}), clock=today,
+                  commit=commit, notify=APP.wait, wait=wait_from_env(), cache=not _no_cache())
+    APP.diagnostics(out.warnings)
     for notice in out.notices:
-        sys.stderr.write(f"hjp: 提示：{notice}\n")
+        APP.notice(notice)
     for display, line, text in out.written:
-        sys.stdout.write(f"已写入 {display}:{line}\n{text}\n")
+        APP.line(f"已写入 {display}:{line}\n{text}")
     if out.commit is not None:
-        sys.stdout.write(f"已提交 {out.commit[0][:7]} {out.commit[1]}\n")
+        APP.line(f"已提交 {out.commit[0][:7]} {out.commit[1]}")
 
 
 def _planned(make: "Callable[[], T]") -> "T":
-    from hjp.edit import EditError
-
-    try:
+    with APP.guard():
         return make()
-    except EditError as exc:
-        raise fail(exc.message, exc.code) from None
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -697,19 +659,6 @@ class FailOn(str, Enum):
     due_soon = "due-soon"
 
 
-def _checked_ledger(ledger: Path, as_of: Optional[str]) -> "tuple[Ledger, date, list]":
-    """Open the ledger, fix the as-of date (default: today in the ledger's time zone), validate."""
-    from hjp.rules import RuleContext, validate as run_validation
-
-    asked = parse_as_of(as_of)
-    led = open_ledger(ledger)
-    when = asked or ledger_today(led)
-    # Validated as of the same day: a record dated after it is "not yet", and says so (HJP217).
-    # The wording follows what the clerk typed, not the clock: an explicit --as-of that happens to
-    # be today still reads as the day asked about, so output never depends on when it runs.
-    return led, when, run_validation(led, RuleContext(as_of=when, is_today=asked is None, ages=line_ages))
-
-
 @app.command()
 def overdue(
     ledger: Path = ledger_option(),
@@ -728,39 +677,49 @@ def overdue(
 
     示例：hjp overdue --within 14 --village hejiapan
     """
-    from hjp.deadlines import KIND_NAMES, compute
-    from hjp.diagnostics import has_errors
+    from hjp import api
+    from hjp.clock import today
     from hjp.output import diagnostics_text, findings_json, findings_table
+
+    day = parse_as_of(as_of)
+    kinds = _overdue_kinds(kind)
+    with APP.guard():
+        result = api.overdue(_ledger_dir(ledger), as_of=day, clock=today, within=within, village=village,
+                             kinds=kinds, cache=not _no_cache(), freeze=True)
+    if result.findings is None:
+        diagnostics_text(result.checked.diagnostics, sys.stderr)
+        APP.wait("台账有错误，期限无法可靠计算；请先按上面的提示改正（hjp validate 可单独检查）")
+        APP.exit(1)
+    if as_json:
+        findings_json(result.findings, sys.stdout)
+    else:
+        names = {slug: v.name for slug, v in result.checked.ledger.villages.items()}
+        findings_table(result.findings, sys.stdout, villages=names, within=within, width=_table_width())
+
+
+def _overdue_kinds(given: Optional[list[str]]) -> "set[str] | None":
+    """--kind values (English or Chinese names) as deadline kinds; a usage error for others."""
+    from hjp.deadlines import KIND_NAMES
     from hjp.schema_errors import did_you_mean
 
-    if within < 0:
-        raise fail(f"--within 不能为负数（现为 {within}）")
-    kinds: set[str] | None = None
-    if kind:
-        by_name = {v: k for k, v in KIND_NAMES.items()}
-        kinds = set()
-        for k in kind:
-            if k not in KIND_NAMES and k not in by_name:
-                choices = "、".join(f"{k2}（{v}）" for k2, v in KIND_NAMES.items())
-                raise fail(f"--kind 的值 {k} 不认识{did_you_mean(k, list(KIND_NAMES)) or '；'}可选：{choices}")
-            kinds.add(by_name.get(k, k))
-    led, when, diags = _checked_ledger(ledger, as_of)
-    if village is not None and village not in led.villages:
-        hint = did_you_mean(village, sorted(led.villages)) or f"；已有：{'、'.join(sorted(led.villages)) or '（无）'}"
-        raise fail(f"台账中没有村 {village}（--village 取 villages/ 下的目录名）{hint}")
-    if has_errors(diags):
-        diagnostics_text(diags, sys.stderr)
-        sys.stderr.write("hjp: 台账有错误，期限无法可靠计算；请先按上面的提示改正（hjp validate 可单独检查）\n")
-        raise typer.Exit(1)
-    findings = compute(led, as_of=when, within=within, village=village, kinds=kinds)
-    if as_json:
-        findings_json(findings, sys.stdout)
-    else:
-        names = {slug: v.name for slug, v in led.villages.items()}
-        columns = os.environ.get("COLUMNS", "").strip()
-        # Off a terminal: COLUMNS if it is a sensible number, else 160 (no cell is ever cut either way)
-        width = None if sys.stdout.isatty() else (int(columns) if columns.isdigit() and int(columns) >= 20 else 160)
-        findings_table(findings, sys.stdout, villages=names, within=within, width=width)
+    if not given:
+        return None
+    by_name = {v: k for k, v in KIND_NAMES.items()}
+    kinds = set()
+    for k in given:
+        if k not in KIND_NAMES and k not in by_name:
+            choices = "、".join(f"{k2}（{v}）" for k2, v in KIND_NAMES.items())
+            APP.error(f"--kind 的值 {k} 不认识{did_you_mean(k, list(KIND_NAMES)) or '；'}可选：{choices}")
+        kinds.add(by_name.get(k, k))
+    return kinds
+
+
+def _table_width() -> "int | None":
+    """Off a terminal: COLUMNS if it is a sensible number, else 160 (no cell is ever cut either way)."""
+    if sys.stdout.isatty():
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isdigit() and int(columns) >= 20 else 160
 
 
 @app.command()
@@ -780,16 +739,18 @@ def check(
 
     示例：hjp check --fail-on overdue --format junit > hjp-report.xml
     """
-    from hjp.deadlines import compute
-    from hjp.output import CHECK_REPORTERS, CheckResult
+    from hjp import api
+    from hjp.clock import today
+    from hjp.output import CHECK_REPORTERS
 
     if fmt is None:
         fmt = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
-    led, when, diags = _checked_ledger(ledger, as_of)
-    result = CheckResult(diagnostics=diags, findings=compute(led, as_of=when), fail_on=fail_on.value,
-                         files=[led.display(p) for p in led.files])
+    day = parse_as_of(as_of)
+    with APP.guard():
+        result = api.check(_ledger_dir(ledger), as_of=day, clock=today, fail_on=fail_on.value,
+                           cache=not _no_cache(), freeze=True)
     CHECK_REPORTERS[fmt.value](result, sys.stdout)
-    raise typer.Exit(1 if result.failed else 0)
+    APP.exit(1 if result.failed else 0)
 
 
 # --- The sealed 举报人 store (issue 11): seal init / migrate / rekey, reporter show ----------------
@@ -846,29 +807,18 @@ def _who(ledger: Path) -> str:
 
 
 def _sealed_commit(ledger: Path, paths: "list[Path]", message: str) -> str:
-    """Commit exactly ``paths`` (after checking none has other uncommitted edits was the caller's job)."""
-    from hjp.gitio import Git, GitError, commit_file
+    """Commit exactly ``paths`` (``_require_clean`` checked them first): ``api.commit_paths``."""
+    from hjp import api
 
-    try:
-        git = Git(ledger.resolve())
-        git.toplevel()
-        return commit_file(git, paths[0], message, *paths[1:])
-    except GitError as exc:
-        raise fail(f"已写入，但 git 提交失败（{exc}）；请手工提交", 1) from None
+    with APP.guard():
+        return api.commit_paths(api.require_clean(ledger, [], _display(ledger)), paths, message)
 
 
 def _require_clean(ledger: Path, paths: "list[Path]") -> None:
-    from hjp.gitio import Git, GitError, file_is_clean
+    from hjp import api
 
-    try:
-        git = Git(ledger.resolve())
-        git.toplevel()
-        for p in paths:
-            if p.exists() and not file_is_clean(git, p):
-                raise fail(f"{_display(ledger)(p)} 有未提交的修改；--commit 只提交本次改动，请先提交或撤销那些修改，"
-                           "或不加 --commit", 1)
-    except GitError as exc:
-        raise fail(str(exc)) from None
+    with APP.guard():
+        api.require_clean(ledger, paths, _display(ledger)).close()
 
 
 @seal_app.command("init")
@@ -952,7 +902,7 @@ def reporter_show(
         log = sealed_dir(root) / ACCESS_LOG
         from hjp.transaction import locked
 
-        with locked(root, notify=_notice):
+        with locked(root, notify=APP.wait):
             got = sealops.show(root, hazard, identity=key, reason=reason or "", who=_who(root), now=_now(root),
                                display=shown)
     except SealError as exc:
@@ -985,7 +935,7 @@ def seal_rekey(
     try:
         from hjp.transaction import locked
 
-        with locked(root, notify=_notice):
+        with locked(root, notify=APP.wait):
             plan = sealops.plan_rekey(root, identity=key, who=_who(root), now=_now(root), display=shown)
             if not plan.count:
                 sys.stdout.write("还没有密封的举报人信息，无需重新加密。\n")
@@ -1018,16 +968,15 @@ def seal_migrate(
     示例：hjp seal migrate --commit
     """
     from hjp import sealops
-    from hjp.gitio import Git, GitError
-    from hjp.transaction import locked
     from hjp.sealed import SealError, repository_of
+    from hjp.transaction import locked
 
     root = _sealed_ledger(ledger)
     shown = _display(root)
     led = open_ledger(root)
     now = _now(root)
     try:
-        with locked(root, notify=_notice):
+        with locked(root, notify=APP.wait):
             plan = sealops.plan_migration(led, display=shown)
             if plan.problems:
                 sys.stderr.write("hjp: 错误：以下问题须先改正，未作任何修改：\n")
@@ -1050,17 +999,28 @@ def seal_migrate(
     if commit and plan.moved:
         sha = _sealed_commit(root, paths, f"密封举报人信息（{len(plan.moved)} 条，hjp seal migrate）")
         out.write(f"已提交 {sha[:7]}\n")
-    # What git history still holds (on every branch), with what the working files held.
+    _history_still_holds(root, plan, now)
+
+
+def _history_still_holds(root: Path, plan: "Any", now: "datetime") -> None:
+    """After a migration: what git history still holds (on every branch), with what the working
+    files held, goes to a replace-text file outside the repository, and how to purge it."""
+    from hjp import sealops
+    from hjp.gitio import GitError, open_repo
+    from hjp.sealed import SealError, repository_of
+
+    out = sys.stdout
     texts = list(plan.purge)
-    repo = repository_of(root)
     try:
-        if (repo / ".git").exists():
-            git = Git(repo)
-            prefix = os.path.relpath(Path(os.path.realpath(root)), repo).replace(os.sep, "/")
-            texts += sealops.history_texts(git, "" if prefix == "." else prefix)
+        git, prefix = open_repo(root)
+    except GitError:  # not a repository: no history to purge
+        raise typer.Exit(0) from None
+    try:
+        texts += sealops.history_texts(git, prefix)
     except GitError:
         pass
-    if not texts or not (repo / ".git").exists():
+    repo = repository_of(root)
+    if not texts:
         raise typer.Exit(0)
     target = sealops.purge_file_path(repo, now)
     try:

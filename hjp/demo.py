@@ -31,6 +31,7 @@ from hjp import sealed
 from hjp.deadlines import calendar_periods
 from hjp.diagnostics import os_reason
 from hjp.kinds import DRILL, HAZARD, TASK, UNIT
+from hjp.paths import work_tree
 from hjp.sealed import MARKER
 from hjp.yamltext import block_lines, block_mapping
 
@@ -576,7 +577,7 @@ def demo_key_path(root: Path) -> Path:
     """Where the demo's throwaway private key goes: beside the demo ledger, never inside a repository
     (a ledger made inside a git work tree gets its key beside the work tree instead)."""
     real = Path(os.path.realpath(root))
-    top = next((p for p in (real.parent, *real.parent.parents) if (p / ".git").exists()), None)
+    top = work_tree(real.parent)
     if top is not None:
         return top.parent / f"{top.name}-{real.name}.demo-key.txt"
     return real.parent / f"{real.name}.demo-key.txt"

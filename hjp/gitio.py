@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from hjp.paths import work_tree
+
 NULL_SHA = "0" * 40
 # Variables that move the repository away from <work tree>/.git (then git is asked where things are).
 _GIT_DIR_ENV = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_SHALLOW_FILE")
@@ -40,7 +42,7 @@ def open_repo(ledger: Path) -> tuple[Git, str]:
     no git process is needed to find it. GitError when ``ledger`` is in no work tree.
     """
     here = ledger.resolve()
-    top = next((p for p in (here, *here.parents) if (p / ".git").exists()), None)
+    top = work_tree(here)
     if top is None:
         raise GitError(f"{ledger} 不在 git 仓库中；修改历史和审计需要用 git 管理台账")
     prefix = os.path.relpath(here, top).replace(os.sep, "/")

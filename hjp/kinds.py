@@ -72,14 +72,10 @@ class Kind:
     short_label: str = ""  # where a shorter name reads better (单位); defaults to label
 
     def model_cls(self) -> Any:
-        from hjp import model
-
-        return getattr(model, self.model)
+        return getattr(_models(), self.model)
 
     def container_cls(self) -> Any:
-        from hjp import model
-
-        return getattr(model, self.container)
+        return getattr(_models(), self.container)
 
     @property
     def name(self) -> str:
@@ -88,6 +84,18 @@ class Kind:
     def file(self, root: Path, village: str | None) -> Path:
         """This kind's file for a village (or the town level when ``village`` is None)."""
         return root / f"{self.stem}.yaml" if village is None else root / "villages" / village / f"{self.stem}.yaml"
+
+
+# The models are named, not imported: hjp.model builds its tables from this registry (it imports
+# this module), and `hjp --help` / `hjp log` must not pay for pydantic. A name is resolved when a
+# caller asks for the class, by then hjp.model is importable without a cycle.
+MODELS_MODULE = "hjp.model"
+
+
+def _models() -> Any:
+    import importlib
+
+    return importlib.import_module(MODELS_MODULE)
 
 
 _PATH = "佐证材料路径（可重复）"
@@ -239,16 +247,10 @@ def vocabulary(name: str | None, town: Any) -> list[str]:
     if not name:
         return []
     if name == "sectors":
-        if town is not None:
-            return list(town.sectors)
-        from hjp.model import DEFAULT_SECTORS
-
-        return list(DEFAULT_SECTORS)
+        return list(town.sectors) if town is not None else list(_models().DEFAULT_SECTORS)
     if name == "actions":
         return [str(k) for k in sorted(town.actions)] if town is not None else []
-    from hjp import model
-
-    return list(getattr(model, name))
+    return list(getattr(_models(), name))
 
 
 def docs_table() -> str:

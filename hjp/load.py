@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import pickle
 from array import array
 import re
 import sys
@@ -32,6 +33,7 @@ from hjp import layout, model as m
 from hjp.kinds import BY_PREFIX, BY_STEM, KINDS, TOWN_KINDS, VILLAGE_KINDS, Kind
 from hjp.paths import display_path, find_repo_root, ledger_dir_problem  # noqa: F401  (re-exported)
 from hjp.diagnostics import Diagnostic, error
+from hjp.errors import LedgerNotFound  # noqa: F401  (re-exported: raised by load_ledger)
 from hjp.schema_errors import date_fields, did_you_mean, odd_values, translate
 from hjp.yamlread import MDict, MList, Parsed, parse_bytes
 
@@ -52,8 +54,6 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
-class LedgerNotFound(Exception):
-    """The ledger directory or its town.yaml does not exist (usage error)."""
 
 
 class Loc:
@@ -226,6 +226,14 @@ class Ledger:
 
     def loc_of(self, record: Any) -> Loc:
         return self.where[id(record)]
+
+    @property
+    def timezone(self) -> str:
+        """The zone the ledger's "today" is reckoned in: town.yaml's, else Beijing time (the one
+        place it is read for a loaded ledger; ``clock.ledger_timezone`` reads it without loading)."""
+        from hjp.clock import DEFAULT_TZ
+
+        return self.town.timezone if self.town else DEFAULT_TZ
 
     def display(self, path: Path) -> str:
         return display_path(path, self.root, self.display_root)
@@ -486,6 +494,54 @@ def _village_dirs(root: Path, files: Files = _DISK) -> list[Path]:
     return [p for p in files.subdirs(vdir) if not p.name.startswith(".")]
 
 
+# ---------------------------------------------------------------------------------------------
+# A FileResult as bytes: what a cache entry holds and what a worker process sends back. Here, not in
+# cache.py, because only this module knows a Loc's packing (the cache stores what it is given).
+
+# Bump when the layout below changes (the cache's code fingerprint would catch it too).
+_RESULT_FORMAT = 4
+
+
+def dump_result(result: FileResult) -> bytes:
+    """A FileResult as bytes (what an entry holds, and what a worker process sends back)."""
+    locs = result.locs
+    shared = (locs[0].path, locs[0].village) if locs else (None, None)
+    if all((loc.path, loc.village) == shared for loc in locs):
+        # Most records of a file share one key order: store each order once, marks as bytes.
+        orders: dict[tuple, int] = {}
+        flat = []
+        for loc in locs:
+            keys, packed = loc.packed_marks()
+            flat.append((loc.line, loc.col, orders.setdefault(keys, len(orders)), packed, loc.items))
+        flat.append(tuple(orders))  # the key orders, by index
+        state: tuple = (_RESULT_FORMAT, result.records, result.diagnostics, shared, flat)
+    else:  # not produced by validate_record_file today; kept correct anyway
+        state = (_RESULT_FORMAT, result.records, result.diagnostics, None, locs)
+    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_result(blob: bytes | memoryview) -> FileResult:
+    """The inverse of ``dump_result``; raises (ValueError, pickle errors...) on anything malformed."""
+    fmt, records, diagnostics, shared, flat = pickle.loads(blob)
+    if fmt != _RESULT_FORMAT or not isinstance(records, list) or len(records) != len(flat) - (shared is not None):
+        raise ValueError("not a cache entry of this format")
+    if shared is None:
+        locs = flat
+    else:
+        path, village = shared
+        orders = flat.pop()
+        locs = [Loc(path, line, col, village, (orders[k], packed), items) for line, col, k, packed, items in flat]
+    return FileResult(records, locs, diagnostics)
+
+
+
+def result_cache(root: Path) -> "FileCache":
+    """The per-file cache of the ledger at ``root``, storing FileResults."""
+    from hjp.cache import FileCache
+
+    return FileCache(root, (dump_result, load_result))
+
+
 # A record file job: (path, display path, kind, village slug or None).
 Job = tuple[Path, str, str, "str | None"]
 # Parse in a second process only when the files to parse add up to this much: below it, starting
@@ -503,7 +559,7 @@ def _worker_job(raw: bytes, display: str, kind: str, village: str | None, entry:
     from hjp import cache
 
     gc.disable()  # a short-lived worker: see load_ledger
-    blob = cache.dumps(_parse_job(raw, display, kind, village))
+    blob = dump_result(_parse_job(raw, display, kind, village))
     if entry is not None:
         try:
             cache.write_entry(Path(entry), blob)
@@ -570,8 +626,6 @@ def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK
             if fc is not None and key is not None:
                 fc.put(key, result)
         return out
-    from hjp import cache
-
     # Largest first; the workers keep one file queued each and this process parses the rest
     # itself, so nothing waits and only the workers' share is serialised across processes.
     pending = deque(sorted(misses, key=lambda miss: -len(miss[1])))
@@ -598,7 +652,7 @@ def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK
             for fut in [f for f in running if f.done() or not pending]:
                 path = running.pop(fut)
                 try:
-                    out[path] = cache.loads(fut.result())
+                    out[path] = load_result(fut.result())
                 except Exception:  # a worker died (killed, out of memory): parse it here instead
                     retry.append(path)
     for (path, display, kind, village), raw, key in misses:
@@ -657,11 +711,13 @@ def _record_jobs(ledger: Ledger, files: Files = _DISK) -> list[Job]:
 
 
 def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | None = None,
-                files: Files | None = None) -> Ledger:
+                files: Files | None = None, freeze: bool = False) -> Ledger:
     """Read and validate the whole ledger (rules are run separately, see ``hjp.rules``).
 
     ``files`` (default: the disk as it is) lets a transaction load the ledger as its changes will
-    leave it, reusing what an earlier load found for the files it does not change.
+    leave it, reusing what an earlier load found for the files it does not change. The process is
+    left as it was found, unless ``freeze``: a short-lived command (the CLI) may ask to have a large
+    ledger moved out of the garbage collector's sight (``gc.freeze``), which a library must not do.
     """
     # The bulk load allocates millions of objects and frees none in cycles: the cyclic collector
     # would only traverse them again and again (measured 13.7 s → 7.7 s at 100,000 hazards).
@@ -672,7 +728,7 @@ def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | Non
     finally:
         if gc_was_enabled:
             gc.enable()
-    if gc_was_enabled and len(ledger.where) >= _FREEZE_MIN_RECORDS:
+    if freeze and gc_was_enabled and len(ledger.where) >= _FREEZE_MIN_RECORDS:
         # Move the loaded ledger out of the collector's sight: otherwise the first collections
         # after the load traverse all of it (0.75 s at 100,000 hazards). Small ledgers (and
         # tests) are left alone.
@@ -681,8 +737,6 @@ def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | Non
 
 
 def _load(root: Path | str, cache: bool, display_root: str | None, files: Files) -> Ledger:
-    from hjp.cache import FileCache
-
     given = str(root)
     root = Path(root)
     problem = ledger_dir_problem(root, given)
@@ -693,7 +747,7 @@ def _load(root: Path | str, cache: bool, display_root: str | None, files: Files)
         raise LedgerNotFound(f"{given} 里没有 town.yaml，不是台账目录；请用 --ledger 指定台账目录")
     ledger = Ledger(root=root, repo_root=find_repo_root(root.resolve()), display_root=display_root or given,
                     town=None)
-    fc = FileCache(root) if cache else None
+    fc = result_cache(root) if cache else None
     sources = ledger.sources if files.keep else None
 
     def single(path: Path, cls: type[BaseModel]) -> tuple[Any, Any, list[Diagnostic]]:

@@ -16,12 +16,15 @@ def display_path(path: Path, root: Path, display_root: str) -> str:
         return str(path)
 
 
+def work_tree(path: Path) -> Path | None:
+    """The git work tree holding ``path`` (``path`` itself or an ancestor with a ``.git``: a directory,
+    or a file in linked work trees and submodules; no git process needed), else None."""
+    return next((p for p in (path, *path.parents) if (p / ".git").exists()), None)
+
+
 def find_repo_root(root: Path) -> Path:
     """The git work tree holding the ledger, else the ledger directory's parent."""
-    for p in [root, *root.parents]:
-        if (p / ".git").exists():
-            return p
-    return root.parent
+    return work_tree(root) or root.parent
 
 
 def escapes(path: str) -> bool:

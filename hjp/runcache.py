@@ -20,14 +20,16 @@ This module imports only the standard library and ``hjp.diagnostics``: the hit p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import sys
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from hjp import __version__, cachetag
 from hjp.diagnostics import Diagnostic, Severity
@@ -37,6 +39,42 @@ from hjp.paths import evidence_state, find_repo_root
 _FORMAT = 1
 _KEEP = 8  # results kept per ledger (one per recent day or working directory)
 SUBDIR = "results"  # inside .hjp-cache; FileCache.prune only touches its two-letter subdirs
+
+
+@dataclass
+class Validated:
+    """What ``hjp validate`` reports: the diagnostics and how much was read; with what a cached
+    answer is checked against on a hit (the zone and day it was computed for, evidence states)."""
+
+    diagnostics: list[Diagnostic]
+    files: int
+    records: int
+    timezone: str = ""
+    day: date | None = None
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+def cached(run: Callable[..., Validated]) -> Callable[..., Validated]:
+    """Wrap a validation the way beancount's cache decorator wraps ``_load``: an unchanged ledger is
+    answered from the whole-run cache; otherwise ``run`` does the work and its answer is stored
+    (only if nothing changed on disk meanwhile: then the key differs). ``run(root, *, clock,
+    cache, ...)``: ``clock(timezone)`` is today in the ledger's zone; ``cache=False`` bypasses."""
+
+    @functools.wraps(run)
+    def wrapper(root: Path, *, clock: Callable[[str], date], cache: bool = True, **kw: Any) -> Validated:
+        if not cache or not (root / "town.yaml").is_file():
+            return run(root, clock=clock, cache=cache, **kw)
+        key = ledger_key(root, str(root))
+        hit = lookup(root, key, clock) if key else None
+        if hit is not None:
+            return Validated(*hit)
+        result = run(root, clock=clock, cache=cache, **kw)
+        if key is not None and result.day is not None and ledger_key(root, str(root)) == key:
+            store(root, key, timezone=result.timezone, day=result.day, diagnostics=result.diagnostics,
+                  files=result.files, records=result.records, evidence=result.evidence)
+        return result
+
+    return wrapper
 
 
 def _code_fingerprint(h: Any) -> None:

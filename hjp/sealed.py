@@ -35,6 +35,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from hjp.paths import work_tree
+
 MARKER = "已密封"
 DIRNAME = "sealed"
 RECIPIENTS = "recipients.txt"
@@ -91,10 +93,7 @@ def sealed_path(ledger_root: Path, rid: str) -> Path:
 def repository_of(ledger_root: Path) -> Path:
     """The git work tree holding the ledger (resolved), else the ledger directory itself."""
     here = Path(os.path.realpath(ledger_root))
-    for p in (here, *here.parents):
-        if (p / ".git").exists():
-            return p
-    return here
+    return work_tree(here) or here
 
 
 def is_inside(path: Path, root: Path) -> bool:

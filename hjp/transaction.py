@@ -171,7 +171,7 @@ class Transaction:
         try:
             self._remove_stale()
             self.ledger = load_ledger(self.root, cache=self.cache, files=Files(keep=True))
-            self.today = self.clock(self.ledger.town.timezone if self.ledger.town else "Asia/Shanghai")
+            self.today = self.clock(self.ledger.timezone)
         except BaseException:
             self._release()
             raise
@@ -654,9 +654,9 @@ class Transaction:
         """Put the changed record files' results in the per-file cache: the next validate is warm."""
         if not self.cache:
             return
-        from hjp.cache import FileCache
+        from hjp.load import result_cache
 
-        fc = FileCache(self.root)
+        fc = result_cache(self.root)
         for w in prepared.files:
             found = self._kind_of(w.path)
             result = self._merged.results.get(w.path)

@@ -82,7 +82,13 @@ def test_only_cli_and_output_import_rich():
 
 CORE = ["hjp/model.py", "hjp/load.py", "hjp/layout.py", "hjp/yamlread.py", "hjp/schema_errors.py", "hjp/diagnostics.py",
         "hjp/cache.py", "hjp/deadlines.py", "hjp/status.py", "hjp/kinds.py", "hjp/yamltext.py", "hjp/edit.py",
-        "hjp/transaction.py", "hjp/api.py", *sorted(str(p.relative_to(REPO)) for p in (PKG / "rules").glob("*.py"))]
+        "hjp/transaction.py", *sorted(str(p.relative_to(REPO)) for p in (PKG / "rules").glob("*.py"))]
+
+
+# hjp.api sits just under the CLI: it may hand back output's result types (CheckResult), never
+# import the CLI itself.
+def test_api_never_imports_the_cli():
+    assert {m for m in MODULES["hjp/api.py"] if m.split(".")[:2] == ["hjp", "cli"]} == set()
 
 
 @pytest.mark.parametrize("core", CORE)
@@ -102,3 +108,81 @@ def test_history_side_renders_nothing(module):
     bad = {m for m in MODULES[module] if m.split(".")[:2] in (["hjp", "cli"], ["hjp", "output"], ["hjp", "report"])
            or m.split(".")[0] in ("typer", "rich")}
     assert bad == set()
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Like ``_imports``, without the imports only type checkers see (``if TYPE_CHECKING:``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    hidden: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            hidden.update(id(n) for n in ast.walk(node))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in hidden:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return found
+
+
+def _module_graph() -> dict[str, set[str]]:
+    names = {}
+    for p in sorted(PKG.rglob("*.py")):
+        mod = ".".join(p.relative_to(REPO).with_suffix("").parts)
+        names[mod.removesuffix(".__init__")] = p
+    graph: dict[str, set[str]] = {}
+    for mod, p in names.items():
+        deps = set()
+        for m in _runtime_imports(p):
+            while m and m not in names:
+                m = m.rpartition(".")[0]
+            if m and m != mod and m != "hjp":  # `from hjp import x` depends on x, not on the package
+                deps.add(m)
+        graph[mod] = deps
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycles():
+    """Lazy imports inside functions count: a cycle through them is a cycle all the same
+    (cache <-> load was one: the cache knew Loc's packed internals)."""
+    assert _cycles(_module_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
