@@ -461,16 +461,21 @@ def _reporter(led: "Ledger", values: dict) -> "tuple[str, list] | None":
     elif given is not None:
         sys.stderr.write("hjp: 提示：命令行中的举报人会留在终端的历史记录里；以后可以不写 --reporter，"
                          "按提示输入（不显示），或用 --reporter - 从标准输入读入\n")
-    if given is None and values.get("source") == "举报" and _interactive():
-        given = typer.prompt("举报人（姓名、电话等，保密：输入时不显示；匿名举报直接回车）", default="",
-                             hide_input=True, show_default=False) or None
-    if given is None:
+    ask = given is None and values.get("source") == "举报" and _interactive()
+    if given is None and not ask:
         return None
     if values.get("source") != "举报":
         raise fail("只有来源为 举报 的隐患才写举报人；请去掉 --reporter，或写 --source 举报")
     try:
-        text = sealed.clean_identity_text(given)
+        # before the question: nobody types an identity only to be told it cannot be sealed
         recipients = sealed.read_recipients(led.root, led.display)
+        if ask:
+            given = typer.prompt("举报人（姓名、电话等，保密：输入时不显示；匿名举报直接回车）", default="",
+                                 hide_input=True, show_default=False) or None
+            if given is None:
+                return None
+        assert given is not None
+        text = sealed.clean_identity_text(given)
     except sealed.SealError as exc:
         raise fail(exc.message, exc.code) from None
     values["reporter"] = sealed.MARKER
@@ -587,7 +592,6 @@ def log(
     record: str = typer.Argument(..., help="记录编号，例如 YH-2024-0001", show_default=False),
     ledger: Path = ledger_option(),
     json_: bool = typer.Option(False, "--json", help="输出 JSON"),
-    include_confidential: bool = typer.Option(False, "--include-confidential", help="显示举报人（保密信息）"),
 ) -> None:
     """一条记录的修改历史（来自 git）：每次提交的日期、作者、说明和逐字段的变化（字段: 旧值 → 新值），
     从新建开始；记录在村之间移动时也跟得上。
@@ -606,8 +610,7 @@ def log(
         raise fail(str(exc)) from None
     finally:
         git.close()
-    (log_json if json_ else log_text)(record, events, sys.stdout, tz=ledger_timezone(ledger),
-                                      include_confidential=include_confidential)
+    (log_json if json_ else log_text)(record, events, sys.stdout, tz=ledger_timezone(ledger))
     if not events:  # text or JSON alike: a record with no history is not found (exit 1)
         raise typer.Exit(1)
 

@@ -80,8 +80,10 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def _mask(name: str, value: Any, include_confidential: bool) -> Any:
-    if value is not None and not include_confidential and name.split(".")[-1] == "reporter":
+def _mask(name: str, value: Any) -> Any:
+    # 举报人 (issue 11): only `hjp reporter show` ever shows one, never history (whatever a commit
+    # once held in clear)
+    if value is not None and name.split(".")[-1] == "reporter":
         return "（保密）"
     return value
 
@@ -103,7 +105,7 @@ def _local_time(iso: str, tz: str) -> str:
         return iso
 
 
-def log_text(rid: str, events: list[Event], out: IO[str], *, tz: str, include_confidential: bool = False) -> None:
+def log_text(rid: str, events: list[Event], out: IO[str], *, tz: str) -> None:
     """`hjp log`: each commit that changed the record (its time in the ledger's zone ``tz``), its
     fields' old → new values."""
     if not events:
@@ -124,7 +126,7 @@ def log_text(rid: str, events: list[Event], out: IO[str], *, tz: str, include_co
             else:
                 lines.append(f"  位于 {ev.path}（浅克隆：本地历史从这次提交开始，更早的修改看不到；"
                              "git fetch --unshallow 可取回全部历史）")
-            lines.extend(_field_line(f"  {k}: {show(_mask(k, new, include_confidential))}") for k, _old, new in ev.changes)
+            lines.extend(_field_line(f"  {k}: {show(_mask(k, new))}") for k, _old, new in ev.changes)
             continue
         if ev.kind == "moved":
             lines.append(f"  移动：{ev.other} → {ev.path}")
@@ -133,19 +135,19 @@ def log_text(rid: str, events: list[Event], out: IO[str], *, tz: str, include_co
         for k, old, new in ev.changes:
             if ev.kind == "deleted":
                 continue
-            lines.append(_field_line(f"  {k}: {show(_mask(k, old, include_confidential))} → "
-                                     f"{show(_mask(k, new, include_confidential))}"))
+            lines.append(_field_line(f"  {k}: {show(_mask(k, old))} → "
+                                     f"{show(_mask(k, new))}"))
     out.write("\n".join(lines) + "\n")
 
 
-def log_json(rid: str, events: list[Event], out: IO[str], *, tz: str, include_confidential: bool = False) -> None:
+def log_json(rid: str, events: list[Event], out: IO[str], *, tz: str) -> None:
     """`hjp log --json`: {"id", "commits": [{commit, date, author, email, message, event, path, from, changes}]};
     ``date`` as git gives it (ISO 8601 with the author's offset); ``line`` too for a version that
     cannot be read (event ``conflict`` or ``unreadable``)."""
     doc = {"id": rid, "commits": [{
         "commit": ev.commit.sha, "date": ev.commit.date, "author": ev.commit.author, "email": ev.commit.email,
         "message": ev.commit.subject, "event": ev.kind, "path": ev.path, "from": ev.other if ev.kind == "moved" else None,
-        "changes": [{"field": k, "old": _mask(k, o, include_confidential), "new": _mask(k, n, include_confidential)}
+        "changes": [{"field": k, "old": _mask(k, o), "new": _mask(k, n)}
                     for k, o, n in ev.changes],
         **({"line": ev.line} if ev.line is not None else {}),
     } for ev in events]}

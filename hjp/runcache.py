@@ -130,10 +130,13 @@ def ledger_key(root: Path, display_root: str) -> str | None:
                         _feed_file(h, Path(entry.path))
         sealed = root / "sealed"  # the sealed-store rules read its listing and recipients.txt
         if sealed.is_dir():
-            for entry in sorted(os.scandir(sealed), key=lambda e: e.name):
-                h.update(f"S{entry.name}:{entry.is_file()}\0".encode())
-                if entry.name == "recipients.txt" and entry.is_file():
-                    _feed_file(h, Path(entry.path))
+            # Names only, in one update (a DirEntry and an update per name cost 2.6 µs each: +10 % on
+            # a warm validate with 10,000 sealed files); the folder's mtime changes whenever an entry
+            # is added, removed or replaced, e.g. a file by a folder of the same name.
+            names = sorted(os.listdir(sealed))
+            h.update(f"S{os.stat(sealed).st_mtime_ns}\0{chr(0).join(names)}\0".encode())
+            if "recipients.txt" in names:
+                _feed_file(h, sealed / "recipients.txt")
     except OSError:
         return None
     return h.hexdigest()

@@ -140,9 +140,9 @@ YH-2026-0001 的修改历史（5 次提交，从早到晚）：
 2026-03-01 10:00  {s['move']}  李某 <li@example.cn>  移到大庄村
   移动：ledgers/villages/hejiapan/hazards.yaml → ledgers/villages/dazhuang/hazards.yaml
 """
-    data = json.loads(hjp("log", "YH-2026-0001", "--json", "--include-confidential").stdout)
+    data = json.loads(hjp("log", "YH-2026-0001", "--json").stdout)
     assert [c["event"] for c in data["commits"]] == ["created", "changed", "changed", "changed", "moved"]
-    assert data["commits"][0]["changes"][5] == {"field": "reporter", "old": None, "new": "已密封"}
+    assert data["commits"][0]["changes"][5] == {"field": "reporter", "old": None, "new": "（保密）"}
     assert data["commits"][2]["author"] == "赵某" and data["commits"][2]["date"] == "2026-02-20T10:00:00+08:00"
     assert data["commits"][4]["from"] == "ledgers/villages/hejiapan/hazards.yaml"
 
@@ -700,3 +700,15 @@ def test_the_commit_that_creates_the_ledger_is_a_back_fill(tmp_path, monkeypatch
         f"补录：提交 {r.sha()}（李某 <li@example.cn>，2026-01-05）建立台账，视为补录，其中 2 项倒签日期作为提示列出，不算问题。",
         "审计通过：检查了 1 个修改台账的提交，没有发现问题；另有 2 个提示（见上）。"]
     assert result.stdout.splitlines()[0].endswith("（建立台账时录入，视为补录）（提交 " + r.sha() + "，李某 <li@example.cn>，2026-01-05）")
+
+
+def test_log_never_shows_a_reporter_once_committed_in_clear(repo):
+    """Issue 11: only `hjp reporter show` shows a 举报人; `hjp log` had --include-confidential,
+    which printed whatever a commit once held in clear."""
+    path = repo.root / "ledgers/villages/hejiapan/hazards.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reporter: 已密封", "reporter: 王二小"), encoding="utf-8")
+    repo.commit("手工写入举报人")
+    for args in ([], ["--json"]):
+        result = hjp("log", "YH-2026-0001", *args)
+        assert result.exit_code == 0 and "王二小" not in result.stdout and "（保密）" in result.stdout
+    assert hjp("log", "YH-2026-0001", "--include-confidential").exit_code == 2

@@ -467,3 +467,18 @@ def test_moving_the_ledger_directory_is_not_a_deleted_sealed_file(sealed_world: 
     w.git("commit", "-qam", "改回并删去查阅记录")
     r = w.hjp("audit", "--since", base)
     assert r.returncode == 1 and "error HJP523: " in r.stdout and "HJP524" not in r.stdout, r.stdout
+
+
+def test_no_custodian_is_said_before_the_question(make_ledger, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from hjp import cli
+
+    root = make_ledger({"villages/hejiapan/village.yaml": "name: 何家畔村\n"})
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    r = CliRunner().invoke(cli.app, ["new", "hazard", *HAZARD_ARGS, "--ledger", str(root)], input="举报人乙\n",
+                           catch_exceptions=False)
+    assert r.exit_code == 1 and "举报人（姓名" not in r.stdout
+    assert r.stderr == ("hjp: 错误：还没有举报人信息的保管人（ledger/sealed/recipients.txt 不存在）；"
+                        "请保管人先运行 hjp seal init\n")
+    assert not (root / "villages/hejiapan/hazards.yaml").exists()
