@@ -482,3 +482,45 @@ def test_no_custodian_is_said_before_the_question(make_ledger, monkeypatch) -> N
     assert r.stderr == ("hjp: 错误：还没有举报人信息的保管人（ledger/sealed/recipients.txt 不存在）；"
                         "请保管人先运行 hjp seal init\n")
     assert not (root / "villages/hejiapan/hazards.yaml").exists()
+
+
+def test_migrating_a_demo_ledger_written_the_old_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo ledger as the first release wrote it (reporters in clear): validate refuses it,
+    migrate seals every one, and each decrypts to the value the ledger held."""
+    from typer.testing import CliRunner
+    from yaml.nodes import ScalarNode
+
+    from hjp import demo, edit, sealed
+    from hjp.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    stats = demo.generate(tmp_path / "d", villages=3, hazards=120, seed=2)
+    ident = sealed.load_identity(stats.key, tmp_path / "d")
+    held: dict[str, str] = {}
+    original = {p: p.read_bytes() for p in sorted((tmp_path / "d/villages").glob("*/hazards.yaml"))}
+    for path in sorted((tmp_path / "d/villages").glob("*/hazards.yaml")):  # back to the old format
+        doc = edit.YamlText.from_bytes(path.read_bytes(), str(path))
+        for item in doc.top_sequence("hazards", "x")[2].value:
+            hit = edit.get(item, "reporter")
+            if hit is None:
+                continue
+            rid = edit.get(item, "id")[1].value
+            sealed_file = tmp_path / f"d/sealed/{rid}.age"
+            held[rid] = sealed.unseal(rid, sealed_file.read_bytes(), ident, display=rid)[0]
+            sealed_file.unlink()
+            assert isinstance(hit[1], ScalarNode)
+            doc.edits.append((doc.off(hit[1].start_mark), doc.off(hit[1].end_mark), edit.scalar(held[rid])))
+        path.write_bytes(doc.to_bytes())
+    assert len(held) == stats.sealed >= 5
+    run = lambda *a: CliRunner().invoke(app, list(a), catch_exceptions=False)  # noqa: E731
+    before = run("validate", "--ledger", "d")
+    assert before.exit_code == 1 and before.stdout.count(" error HJP240: ") == len(held)
+    assert not any(v in before.stdout for v in held.values())
+    r = run("seal", "migrate", "--ledger", "d")
+    assert r.exit_code == 0 and r.stdout.startswith(f"已把 {len(held)} 条隐患的举报人移入密封存储：")
+    assert run("validate", "--ledger", "d").exit_code == 0
+    assert {rid: sealed.unseal(rid, (tmp_path / f"d/sealed/{rid}.age").read_bytes(), ident, display=rid)[0]
+            for rid in held} == held
+    # the migrated files are byte for byte what the demo writes today
+    assert {p: p.read_bytes() for p in sorted((tmp_path / "d/villages").glob("*/hazards.yaml"))} == original
