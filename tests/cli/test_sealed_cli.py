@@ -490,7 +490,8 @@ def test_migrating_a_demo_ledger_written_the_old_way(tmp_path: Path, monkeypatch
     from typer.testing import CliRunner
     from yaml.nodes import ScalarNode
 
-    from hjp import demo, edit, sealed
+    from hjp import demo, sealed
+    from hjp import yamltext as edit
     from hjp.cli import app
 
     monkeypatch.chdir(tmp_path)

@@ -3,9 +3,8 @@ reporter value other than 已密封 are masked (issue 11: `reporter: X # 举报�
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hjp import edit
+from hjp.yamltext import YamlText
 
 RAW = """\
 hazards:
@@ -29,7 +28,10 @@ hazards:
 
 
 def echo(rid: str) -> tuple[int, str]:
-    return edit.written_record(edit.Change(Path("h.yaml"), RAW, RAW, rid, "hazard", "hazards", "m"))
+    doc = YamlText.from_bytes(RAW, "h.yaml")
+    node = doc.find_record("hazards", rid, "h.yaml")
+    first, last = doc.record_lines(node)
+    return first + 1, edit._masked(doc, node, first, last)
 
 
 def test_comments_and_reporters_are_masked_in_every_layout() -> None:
