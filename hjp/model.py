@@ -98,7 +98,9 @@ Source = _enum(HAZARD_SOURCES)
 SupervisionLevel = _enum(SUPERVISION_LEVELS)
 DrillKind = _enum(DRILL_KINDS)
 Every = _enum(RECURRENCE)
-RecordId = Annotated[str, Field(pattern=ID_RE)]
+# Bounded: an ID names files too (ledgers/sealed/<ID>.age), and a 300-character one is no ID.
+ID_MAX = 60
+RecordId = Annotated[str, Field(pattern=ID_RE, max_length=ID_MAX)]
 Paths = list[str]
 
 

@@ -323,7 +323,8 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
                                    f"例如 YH-2024-0001、RW-14、DW-hejiapan-03{odd_characters(value)}")
         elif etype == "string_too_long":
             limit = (err.get("ctx") or {}).get("max_length")
-            fix = ("名称请简要概括，详细情况写在 notes（备注）里" if limit is not None and limit < 1000
+            fix = ("编号请用类别前缀加年份和序号，例如 YH-2024-0001" if name == "id"
+                   else "名称请简要概括，详细情况写在 notes（备注）里" if limit is not None and limit < 1000
                    else "请精简，原始材料作为佐证材料（evidence）另存文件")
             code, msg = "HJP109", f"{label} 太长（{len(value)} 个字符，上限 {limit}）；{fix}"
         elif etype == "finite_number":

@@ -282,3 +282,11 @@ def test_a_key_or_value_with_a_line_break_stays_on_one_diagnostic_line(make_ledg
         f"{H}:9:5: error HJP101: 未知字段 note\\nx；是不是要写 notes？",
         f"{H}:10:26: error HJP105: level（督办级别） 的值 县级\\n 不在允许的范围内（镇级、县级、市级）；是不是要写 县级？",
     ]
+
+
+def test_hjp109_an_id_is_bounded_too(make_ledger, diagnostics_of):
+    """An ID names files (ledgers/sealed/<ID>.age): 300 characters failed with "File name too long"."""
+    rid = "YH-" + "1" * 297
+    text = HAZARD.replace("id: YH-2024-0001", f"id: {rid}")
+    assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
+        f"{H}:2:9: error HJP109: id（隐患编号） 太长（300 个字符，上限 60）；编号请用类别前缀加年份和序号，例如 YH-2024-0001"]
