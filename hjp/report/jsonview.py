@@ -14,6 +14,8 @@ from datetime import date
 from enum import Enum
 from typing import IO, Any
 
+from hjp.console import ascii_only
+
 
 def plain(value: Any) -> Any:
     """``value`` as JSON-ready data (dict, list, str, int, float, bool, None)."""
@@ -36,6 +38,7 @@ def plain(value: Any) -> Any:
 
 
 def dump(view_model: Any, out: IO[str], *, name: str) -> None:
-    """``{"report": NAME, "view_model": {...}}``, indented, non-ASCII kept as written."""
-    json.dump({"report": name, "view_model": plain(view_model)}, out, ensure_ascii=False, indent=2)
+    """``{"report": NAME, "view_model": {...}}``, indented, non-ASCII kept as written (escaped as
+    ``\\uXXXX`` only on a stream that cannot encode every character, such as a GBK console)."""
+    json.dump({"report": name, "view_model": plain(view_model)}, out, ensure_ascii=ascii_only(out), indent=2)
     out.write("\n")

@@ -81,6 +81,9 @@ def test_json_stays_lossless(ledger: Path, here: Path, console: str) -> None:
     proc = hjp(["check", "--ledger", "ledger", "--format", "json"], env, here)
     ok(proc, 1)
     assert json.loads(proc.stdout.decode(enc))["deadlines"]["overdue"][0]["title"] == TITLE
+    proc = hjp(["report", "hazards", "--ledger", "ledger", "--format", "json"], env, here)
+    ok(proc, 0)
+    assert TITLE in json.dumps(json.loads(proc.stdout.decode(enc)), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("console", sorted(CONSOLES))
