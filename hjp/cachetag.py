@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import hmac
 import os
-import secrets
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 KEY_NAME = "cache-key"
@@ -71,6 +69,9 @@ def _read_key(path: Path) -> bytes | None:
 
 def _create_key(folder: Path) -> None:
     """Write a fresh key and publish it whole (a reader never sees a half-written key)."""
+    import secrets  # only when there is no key yet: the hit path of the run cache stays light
+    import tempfile
+
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{KEY_NAME}.", suffix=".tmp")  # 0600
     try:
