@@ -9,9 +9,10 @@ reader that cannot verify the tag treats the entry as a miss without looking ins
 
 The secret (32 random bytes) lives in the user's own cache directory, outside every repository:
 ``%LOCALAPPDATA%\\hjp\\cache-key`` on Windows, ``~/Library/Caches/hjp/cache-key`` on macOS, else
-``$XDG_CACHE_HOME/hjp/cache-key`` (``~/.cache``), or in ``$HJP_CACHE_KEY_DIR``. It is created 0600 in a 0700 directory; on POSIX a
-key file that others could read or that someone else owns is replaced. Losing it only costs one
-cold run. Without a usable secret (no writable home) the caches are off, never unverified.
+``$XDG_CACHE_HOME/hjp/cache-key`` (``~/.cache``), or in ``$HJP_CACHE_KEY_DIR``. It is created 0600
+in a 0700 directory; on POSIX a key file that others could read or that someone else owns is
+replaced. Losing it only costs one cold run. Without a usable secret (no writable home) the caches
+are off, never unverified.
 
 Stdlib only: the whole-run cache's hit path must stay light.
 """

@@ -105,7 +105,8 @@ def _windows_memory() -> int | None:  # pragma: no cover - Windows only
         counters = Counters()
         counters.cb = ctypes.sizeof(Counters)
         process = ctypes.windll.kernel32.GetCurrentProcess()  # type: ignore[attr-defined]
-        if not ctypes.windll.psapi.GetProcessMemoryInfo(process, ctypes.byref(counters), counters.cb):  # type: ignore[attr-defined]
+        psapi = ctypes.windll.psapi  # type: ignore[attr-defined]
+        if not psapi.GetProcessMemoryInfo(process, ctypes.byref(counters), counters.cb):
             return None
         return int(counters.WorkingSetSize)
     except (OSError, AttributeError):
@@ -396,11 +397,14 @@ class BoundedSandbox(SandboxedEnvironment):
         return "".join(parts)
 
     def concat(self, pieces: Iterable[str]) -> str:  # type: ignore[override]
-        """What a macro, ``{% set %}`` block, ``{% filter %}`` or ``caller()`` produced, joined."""
+        """What a macro, ``{% set %}`` block, ``{% filter %}`` or ``caller()`` produced, joined: output
+        to be, so bounded like the output (a macro may well hold a whole 附件 table)."""
         parts = pieces if isinstance(pieces, list) else list(pieces)
-        _check_size(sum(map(len, parts)))
+        size = sum(map(len, parts))
+        if size > MAX_OUTPUT:
+            raise LimitExceeded(f"模板要生成的一段内容超过 {MAX_OUTPUT // 10_000} 万个字符（{size:,}），已停止；"
+                                "请检查模板中的循环")
         return "".join(parts)
-
 
 
 @jinja2.pass_environment
@@ -426,7 +430,8 @@ class FolderLoader(jinja2.BaseLoader):
     """Templates that are regular files under ``root``, reached without symbolic links or junctions.
 
     ``own``: the repository's folder (its loading starts the time limit; the folder itself may not
-    be a link either). The built-in folder is hjp's own installation and is trusted to be where it is.
+    be a link either). The built-in folder is hjp's own installation, trusted as it is installed
+    (a package manager may install it through links): there only the file itself is checked.
     """
 
     def __init__(self, root: Path, *, own: bool, budget: Budget):
@@ -437,15 +442,17 @@ class FolderLoader(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = split_template_path(template)
         path = self.root.joinpath(*pieces)
-        where = "templates/" + "/".join(pieces) if self.own else "/".join(pieces)
+        where = ("templates/" if self.own else "") + "/".join(pieces)
         # (path, as shown): the folder itself for the repository's, then each component down to the file
         chain = [(self.root, "templates 目录")] if self.own else []
+        prefix = "templates/" if self.own else ""
         for i in range(1, len(pieces) + 1):
-            chain.append((self.root.joinpath(*pieces[:i]), f"模板 {'templates/' if self.own else ''}{'/'.join(pieces[:i])} "))
+            chain.append((self.root.joinpath(*pieces[:i]), f"模板 {prefix}{'/'.join(pieces[:i])} "))
+        look = os.lstat if self.own else os.stat
         st = None
         for step, shown in chain:
             try:
-                st = os.lstat(step)
+                st = look(step)
             except (FileNotFoundError, NotADirectoryError):
                 raise jinja2.TemplateNotFound(template) from None
             except OSError as exc:
@@ -461,7 +468,9 @@ class FolderLoader(jinja2.BaseLoader):
             raise RefusedFile(f"模板 {where} 不是普通文件，不予读取")
         if st.st_size > MAX_TEMPLATE_BYTES:
             raise RefusedFile(f"模板 {where} 有 {st.st_size:,} 字节，超过 {MAX_TEMPLATE_BYTES >> 20} MB 上限，不予读取")
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        if self.own:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
         try:
             fd = os.open(path, flags)
         except OSError as exc:
