@@ -131,6 +131,7 @@ _ID_LINE = re.compile(r" *- +id: *(['\"]?)(%s)\1 *(?:#.*)?\r?$" % kinds.ID_BODY,
 
 _CONTENT = re.compile(r"^( *)([^ #\r\n])", re.M)  # a line's first character that is not a blank or a comment
 _STRAYS: dict[int, re.Pattern[str]] = {}
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _strays(indent: int) -> re.Pattern[str]:
@@ -150,6 +151,8 @@ def split_records(text: str, top: str) -> list[Slice] | None:
     A few regular expressions over the whole text, not a loop over its lines: the audit splits
     every version of every file it reads.
     """
+    if "\r" in text and _LONE_CR.search(text):
+        return None  # PyYAML counts a lone CR as a line break: the slices' line numbers would differ
     first = _CONTENT.search(text)
     if first is None:
         return []

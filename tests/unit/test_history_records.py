@@ -77,6 +77,7 @@ TRAPS = [
     "hazards:\n  - id: 'YH-1'\n  - id: \"YH-2\" # c\n  - {id: YH-3}\n  - id: no\n", "hazards:\n  -\n    id: YH-1\n",
     "hazards:\n  - id: YH-1\n    title: a\n  # 注释\n\n  - id: YH-2\n", "# x\n\nhazards:  # y\n  - id: YH-1\n",
     "hazards:\n  - id: YH-1\n    a: 1\n   b: 2\n", "hazards:\n  - id: YH-1\n  - id: YH-2\n\t\n",
+    "hazards:\n  - id: YH-1\n    title: \r#\n  - id: YH-2\n",  # a lone CR is a line break to PyYAML
 ]
 
 
