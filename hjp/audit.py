@@ -16,10 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from hjp.clock import DEFAULT_TZ, day_of, zone
 from hjp.diagnostics import Diagnostic, Severity
+from hjp.paths import display_path
 from hjp.gitio import NULL_SHA, Commit, Git, GitError, has_commits, iter_log
 from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, slice_record, split_records, top_of,
                          unreadable_at)
@@ -126,6 +128,11 @@ class AuditResult:
     findings: list[tuple[Commit, Diagnostic]]  # oldest commit first; each commit's sorted by place
     tz: str = DEFAULT_TZ  # the ledger's time zone, which dates are shown in
     backfills: list[Backfill] = field(default_factory=list)  # declared back-fills among the commits audited
+    top: Path = field(default_factory=Path)  # the repository's work tree: findings' paths are relative to it
+
+    def display(self, path: str) -> str:
+        """A finding's path as the clerk's commands show paths (relative to the current directory)."""
+        return display_path(self.top / path, self.top, str(self.top))
 
 
 def _similar(a: dict[str, Any], b: dict[str, Any]) -> float:
@@ -415,6 +422,22 @@ def declared(lines: Iterable[str]) -> dict[str, str]:
         if mm:
             out[sha] = mm.group(1)
     return out
+
+
+def audit_ledger(ledger: Path, *, since: str | None, clock: Callable[[str], date], ci: bool) -> AuditResult:
+    """``hjp audit`` of the ledger at ``ledger``: ``audit`` in its repository, in its zone, with
+    ``clock`` (today in a zone) as the run's date. GitError (exit 2) when it cannot be done."""
+    from hjp.clock import ledger_timezone
+    from hjp.gitio import open_repo
+
+    git, prefix = open_repo(ledger)
+    tz = ledger_timezone(ledger)
+    try:
+        result = audit(git, prefix, since, tz, today=clock(tz), ci=ci)
+    finally:
+        git.close()
+    result.top = git.cwd
+    return result
 
 
 def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | None = None, ci: bool = False

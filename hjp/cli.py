@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from hjp.api import Outcome
-    from hjp.gitio import Git
     from hjp.load import Ledger
     from hjp.report.chart import PendingChart
     from hjp.report.reports import OutputPlan
@@ -574,19 +573,6 @@ def void(
 # --- History and audit (issue 5): log, audit ----------------------------------------------------
 
 
-def _git_for(ledger: Path) -> "tuple[Git, str]":
-    """(Git, the ledger directory relative to the repository root) for the ledger at ``ledger``."""
-    from hjp.gitio import GitError, open_repo
-
-    problem = ledger_problem(ledger)
-    if problem is not None:
-        raise fail(problem)
-    try:
-        return open_repo(ledger)
-    except GitError as exc:
-        raise fail(str(exc)) from None
-
-
 @app.command()
 def log(
     record: str = typer.Argument(..., help="记录编号，例如 YH-2024-0001", show_default=False),
@@ -598,21 +584,13 @@ def log(
 
     示例：hjp log YH-2024-0001
     """
-    from hjp.clock import ledger_timezone
-    from hjp.gitio import GitError
-    from hjp.history import record_log
+    from hjp.history import ledger_log
     from hjp.output import log_json, log_text
 
-    git, prefix = _git_for(ledger)
-    try:
-        events = record_log(git, record, prefix)
-    except GitError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        git.close()
-    (log_json if json_ else log_text)(record, events, sys.stdout, tz=ledger_timezone(ledger))
-    if not events:  # text or JSON alike: a record with no history is not found (exit 1)
-        raise typer.Exit(1)
+    with APP.guard():
+        found = ledger_log(_ledger_dir(ledger), record)
+    (log_json if json_ else log_text)(record, found.events, sys.stdout, tz=found.tz)
+    APP.exit(0 if found.events else 1)  # text or JSON alike: a record with no history is not found
 
 
 @app.command()
@@ -629,24 +607,15 @@ def audit(
 
     示例：hjp audit --since origin/main --format github
     """
-    from hjp.audit import audit as run_audit
-    from hjp.clock import in_ci, ledger_timezone, today
+    from hjp.audit import audit_ledger
+    from hjp.clock import in_ci, today
     from hjp.diagnostics import has_errors
-    from hjp.gitio import GitError
     from hjp.output import audit_report
-    from hjp.paths import display_path
 
-    git, prefix = _git_for(ledger)
-    tz = ledger_timezone(ledger)
-    try:
-        result = run_audit(git, prefix, since, tz, today=today(tz), ci=in_ci())
-    except GitError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        git.close()
-    top = git.cwd
-    audit_report(result, sys.stdout, fmt=fmt.value, display=lambda path: display_path(top / path, top, str(top)))
-    raise typer.Exit(1 if has_errors([d for _c, d in result.findings]) else 0)
+    with APP.guard():
+        result = audit_ledger(_ledger_dir(ledger), since=since, clock=today, ci=in_ci())
+    audit_report(result, sys.stdout, fmt=fmt.value, display=result.display)
+    APP.exit(1 if has_errors([d for _c, d in result.findings]) else 0)
 
 
 class CheckFormat(str, Enum):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from hjp.errors import HjpError
+
 from hjp.paths import work_tree
 
 NULL_SHA = "0" * 40
@@ -22,8 +24,11 @@ NULL_SHA = "0" * 40
 _GIT_DIR_ENV = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_SHALLOW_FILE")
 
 
-class GitError(Exception):
+class GitError(HjpError):
     """git is missing, the directory is not a repository, or a revision is unknown (exit 2)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, 2)
 
 
 class GitMissing(GitError):

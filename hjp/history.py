@@ -368,6 +368,28 @@ def check_id(rid: str) -> None:
     raise GitError(f"编号 {rid} 格式不对：应为类别前缀 {prefixes}加 - 和字母数字，例如 YH-2024-0001{hint}")
 
 
+@dataclass
+class Log:
+    """``hjp log``: a record's events, and the ledger's zone to tell their times in."""
+
+    events: list[Event]
+    tz: str
+
+
+def ledger_log(ledger: Path, rid: str) -> Log:
+    """The history of record ``rid`` of the ledger at ``ledger`` (GitError, exit 2: not in a
+    repository, a malformed ID, git missing). Not through ``hjp.api``, whose imports (the run
+    cache's hashing) cost more than a whole ``hjp log``."""
+    from hjp.clock import ledger_timezone
+    from hjp.gitio import open_repo
+
+    git, prefix = open_repo(ledger)
+    try:
+        return Log(record_log(git, rid, prefix), ledger_timezone(ledger))
+    finally:
+        git.close()
+
+
 def record_log(git: Git, rid: str, prefix: str) -> list[Event]:
     """Every commit that changed record ``rid``, oldest first, following it between files (also
     into and out of other ledger directories: a renamed one, say)."""
