@@ -26,6 +26,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -203,7 +204,9 @@ class Transaction:
                 except OSError:
                     pass
         # Older versions wrote `.hazards.yaml.XXXX.tmp` beside the file: a full copy git could pick up.
+        # Only a minute old or more: a writer that does not take the lock may be using one right now.
         stale = re.compile(r"\.(?:[a-z]+\.yaml)\.[A-Za-z0-9_]+\.tmp$|\.[^/]+\.hjp-tmp$")
+        now = time.time()
         for folder in [self.root, *sorted((self.root / "villages").glob("*/"))]:
             try:
                 names = os.listdir(folder)
@@ -212,7 +215,8 @@ class Transaction:
             for name in names:
                 if stale.match(name):
                     try:
-                        os.unlink(folder / name)
+                        if now - os.lstat(folder / name).st_mtime >= 60:
+                            os.unlink(folder / name)
                     except OSError:
                         pass
 

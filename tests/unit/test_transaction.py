@@ -245,13 +245,17 @@ def test_nothing_a_commit_could_pick_up_and_stale_temp_files_are_removed(root, m
     # what a kill -9 between writing and renaming leaves: old-style beside the file, new-style in .hjp-cache
     stale_old = root / "villages/hejiapan/.hazards.yaml.k3j4h5.tmp"
     stale_old.write_text(HAZARDS, encoding="utf-8")
+    os.utime(stale_old, (1_700_000_000, 1_700_000_000))  # long ago (a fresh one may be another writer's)
+    fresh = root / "villages/hejiapan/.hazards.yaml.a1b2c3.tmp"
+    fresh.write_text(HAZARDS, encoding="utf-8")
     (root / ".hjp-cache/tmp").mkdir(parents=True)
     stale_new = root / ".hjp-cache/tmp/.hazards.yaml.x1y2.hjp-tmp"
     stale_new.write_text(HAZARDS, encoding="utf-8")
     with tx(root) as t:
         t.add(edit.plan_rectify(t, "YH-2026-0001", on=date(2026, 11, 20)))
         t.commit()
-    assert not stale_old.exists() and not stale_new.exists()
+    assert not stale_old.exists() and not stale_new.exists() and fresh.exists()
+    fresh.unlink()
     status = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
     assert status == [" M ledger/villages/hejiapan/hazards.yaml"]
     assert (root / ".hjp-cache/lock").exists()  # ignored: the folder's own .gitignore is `*`
