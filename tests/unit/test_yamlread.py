@@ -175,7 +175,7 @@ def test_hjp008_carriage_return_escape_in_a_value():
 
 
 # --------------------------------------------------------------------------- issue 8 item 13
-# Found by running the official yaml-test-suite (tools/yaml_test_suite.py) and probes through
+# Found by running the official yaml-test-suite (tests/tools/yaml_test_suite.py) and probes through
 # `hjp validate`: each was an internal error (KeyError, IndexError, ValueError) or a 1:1 position.
 
 @pytest.mark.parametrize("value, message", [

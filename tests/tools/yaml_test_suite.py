@@ -2,7 +2,7 @@
 
 Usage (the suite's ``data`` branch checked out somewhere; nothing of it is copied here):
 
-    python tools/yaml_test_suite.py /path/to/yaml-test-suite [--only ID ...] [-v]
+    python tests/tools/yaml_test_suite.py /path/to/yaml-test-suite [--only ID ...] [-v]
 
 Each case directory's ``in.yaml`` (cases with numbered sub-cases: each ``NN/in.yaml``) is fed
 through ``hjp validate`` twice, in process (HJP_NO_CACHE=1, HJP_DEBUG=1 so that an internal error
