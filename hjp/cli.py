@@ -212,7 +212,8 @@ def demo(
         if bar is not None:
             bar.stop()
     sys.stdout.write(f"已生成示例台账 {directory}：{stats.villages} 个村、{stats.units} 个生产经营单位、"
-                     f"{stats.hazards} 条隐患、{stats.drills} 次演练、{stats.tasks} 项任务（种子 {seed}）。\n")
+                     f"{stats.hazards} 条隐患、{stats.drills} 次演练、{stats.tasks} 项任务、{stats.inspections} 次检查、"
+                     f"{stats.trainings} 次培训（种子 {seed}）。\n")
     if stats.key is not None:
         key = _shown_path(stats.key)
         sys.stdout.write(f"{stats.sealed} 条举报隐患的举报人（合成）已密封；演示密钥（一次性，仅供试用）在台账旁边：{key}\n")
@@ -640,7 +641,8 @@ def overdue(
                                           show_default=False),
     kind: Optional[list[str]] = typer.Option(None, "--kind", show_default=False,
                                              help="只看一类事项，可重复：hazard 隐患、task 任务、milestone 阶段目标、"
-                                                  "occurrence 周期任务、drill 演练、coverage 演练覆盖"),
+                                                  "occurrence 周期任务、drill 演练、coverage 演练覆盖、"
+                                                  "inspection 带队检查、training 负责人培训"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON（供脚本和其他程序使用）"),
 ) -> None:
     """列出逾期、即将到期、长期未更新和待销号的事项（隐患、任务、演练）。

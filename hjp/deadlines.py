@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from hjp.load import Ledger
     from hjp.model import Drill, Hazard, Task, Town, Unit
 
-KINDS = ("hazard", "task", "milestone", "occurrence", "drill", "coverage")
+KINDS = ("hazard", "task", "milestone", "occurrence", "drill", "coverage", "inspection", "training")
 KIND_NAMES = {"hazard": "隐患", "task": "任务", "milestone": "阶段目标", "occurrence": "周期任务",
-              "drill": "演练", "coverage": "演练覆盖"}
+              "drill": "演练", "coverage": "演练覆盖", "inspection": "带队检查", "training": "负责人培训"}
 BUCKETS = tuple(s.value for s in DeadlineState)  # ("overdue", "due_soon", "stale", "awaiting_closure")
 STALE_DAYS = 90  # an ongoing task with no progress for longer than this is stale
 CLOSURE_DAYS = 30  # a rectified hazard not closed within this many days awaits closure (待销号)
@@ -32,6 +32,9 @@ EVACUATION = "疏散逃生"
 # other records, as a unit's drill coverage depends on drills: the audit loads only the records a
 # commit changed for these (hjp.auditscope). A kind whose deadlines change that must leave this set.
 SELF_CONTAINED_KINDS = frozenset({"hazards"})
+LEADER_INSPECTION = "主要负责人带队"  # hjp.model's, named here so deadlines need not import pydantic
+PRINCIPAL = "主要负责人"
+TRAINING_SUFFIX = "@training"  # the key of a unit's 任务5 training coverage: DW-…@training
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,11 @@ def _period_of(every: str, day: date) -> Period:
     ny, nm = _add_months(y, m0, n)
     end = date.max if ny > date.max.year else date(ny, nm, 1) - timedelta(days=1)
     return Period(suffix, date(y, m0, 1), end, label)
+
+
+def quarter_of(day: date) -> Period:
+    """The calendar quarter holding ``day`` (key suffix @2026Q3, label 2026年第3季度)."""
+    return _period_of("quarter", day)
 
 
 def task_window(task: Task, town: Town | None) -> tuple[date | None, date | None]:
@@ -319,6 +327,137 @@ def _coverage_rows(ledger: Ledger, as_of: date, done_by: date | None = None) -> 
             yield CoverageRow(slug, u.id, u.name, u.principal, y, owed, tuple(by_year.get(y, ()))), u
 
 
+# --------------------------------------------------------------------------- inspection coverage
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRow:
+    """One unit's 主要负责人带队 inspection in one calendar quarter (DESIGN §4)."""
+
+    village: str
+    unit: str  # the unit's id
+    name: str
+    principal: str
+    quarter: Period
+    owed: bool  # operating on the quarter's last day (as of D) and inspection_required
+    done: tuple[str, ...]  # ids of its 主要负责人带队 inspections dated in the quarter, on or before D
+
+    @property
+    def key(self) -> str:
+        return self.unit + self.quarter.key_suffix
+
+    @property
+    def due(self) -> date:
+        return self.quarter.end
+
+
+def coverage_start(town: Town, u: Unit) -> date:
+    """The latest of the plan's start, the unit's ``since`` and town.yaml's ``coverage_from``:
+    quarters starting before it are not owed."""
+    start = town.plan.start
+    for d in (u.since, town.coverage_from):
+        if d is not None and d > start:
+            start = d
+    return start
+
+
+def unit_quarters(town: Town, u: Unit) -> list[Period]:
+    """The calendar quarters that start on or after ``coverage_start`` and end on or before the
+    plan's end: the quarters a unit can owe (whether it is operating then is ``operating``'s)."""
+    start = coverage_start(town, u)
+    first = _period_of("quarter", start)
+    if first.start < start:  # a quarter already under way when coverage starts is not owed
+        if first.end >= town.plan.end:
+            return []
+        start = first.end + timedelta(days=1)
+    end = town.plan.end
+    return [q for q in calendar_periods("quarter", start, end) if q.end <= end]
+
+
+def _inspected(ledger: Ledger, as_of: date) -> dict[tuple[str, str], dict[date, list[str]]]:
+    """(village, unit id) -> quarter's first day -> ids of its 主要负责人带队 inspections dated in it, ≤ D."""
+    out: dict[tuple[str, str], dict[date, list[str]]] = {}
+    for slug, v in ledger.villages.items():
+        for i in v.inspections:
+            if i.void is None and i.kind == LEADER_INSPECTION and i.unit is not None and i.date <= as_of:
+                out.setdefault((slug, i.unit), {}).setdefault(_period_start("quarter", i.date), []).append(i.id)
+    return out
+
+
+def inspection_coverage(ledger: Ledger, as_of: date) -> list[InspectionRow]:
+    """Per (village, unit, quarter it can owe): whether a 主要负责人带队 inspection is owed, and which
+    were made. Voided units and units with ``inspection_required: false`` are left out."""
+    return [row for row, _unit in _inspection_rows(ledger, as_of)]
+
+
+def _inspection_rows(ledger: Ledger, as_of: date, until: date | None = None, done_by: date | None = None
+                     ) -> Iterable[tuple[InspectionRow, Unit]]:
+    town = ledger.town
+    if town is None:
+        return
+    done = _inspected(ledger, as_of if done_by is None else done_by)
+    for slug, u in ledger.units():
+        if u.void is not None or not u.inspection_required:
+            continue
+        by_quarter = done.get((slug, u.id), {})
+        for q in unit_quarters(town, u):
+            if until is not None and q.start > until:
+                break  # quarters are in order: later ones end later still
+            yield InspectionRow(slug, u.id, u.name, u.principal, q, operating(u, q.end, as_of),
+                                tuple(by_quarter.get(q.start, ()))), u
+
+
+# --------------------------------------------------------------------------- training coverage (任务5)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRow:
+    """Whether one unit's principal has been trained within the plan (方案任务5)."""
+
+    village: str
+    unit: str
+    name: str
+    principal: str
+    owed: bool  # operating on D (on the plan's last day once the plan has ended), as of D
+    trained: tuple[str, ...]  # ids of trainings within the plan, on or before D, its principal attended
+
+    @property
+    def key(self) -> str:
+        return self.unit + TRAINING_SUFFIX
+
+
+def training_coverage(ledger: Ledger, as_of: date) -> list[TrainingRow]:
+    """Per unit (voided ones left out): owed, and the trainings its principal attended.
+
+    An attendee is the unit's principal when listed with that unit and either the role 主要负责人 or
+    the principal's name. Trainings outside the plan's period, after D, or voided do not count.
+    """
+    return [row for row, _unit in _training_rows(ledger, as_of)]
+
+
+def _training_rows(ledger: Ledger, as_of: date, done_by: date | None = None
+                   ) -> Iterable[tuple[TrainingRow, Unit]]:
+    town = ledger.town
+    if town is None:
+        return
+    plan = town.plan
+    counted = as_of if done_by is None else done_by  # trainings count up to this day
+    attended: dict[str, list[tuple[str, str | None, str]]] = {}  # unit id -> (name, role, training id)
+    for t in ledger.trainings:
+        if t.void is not None or t.date > counted or not plan.start <= t.date <= plan.end:
+            continue
+        for a in t.attendees:
+            if a.unit is not None:
+                attended.setdefault(a.unit, []).append((a.name, a.role, t.id))
+    day = min(as_of, plan.end)
+    for slug, u in ledger.units():
+        if u.void is not None:
+            continue
+        trained = tuple(dict.fromkeys(tid for name, role, tid in attended.get(u.id, ())
+                                      if role == PRINCIPAL or name == u.principal))
+        yield TrainingRow(slug, u.id, u.name, u.principal, operating(u, day, as_of), trained), u
+
+
 # --------------------------------------------------------------------------- compute
 
 
@@ -377,6 +516,10 @@ def compute(ledger: Ledger, *, as_of: date, within: int = 7, village: str | None
     _drills(sink, ledger.drills())
     if kinds is None or "coverage" in kinds:
         _coverage(sink, ledger)
+    if kinds is None or "inspection" in kinds:
+        _inspections(sink, ledger)
+    if kinds is None or "training" in kinds:
+        _trainings(sink, ledger)
     f = sink.findings
     for items in f.buckets().values():
         items.sort(key=_order)
@@ -453,6 +596,23 @@ def _coverage(sink: _Sink, ledger: Ledger) -> None:
     for row, u in _coverage_rows(ledger, sink.as_of, sink.done_by):
         if row.owed and not row.held and sink.wants("coverage", row.village):
             sink.due(row.key, row.unit, "coverage", f"{row.name}{row.year}年度疏散逃生演练", row.village, row.due,
+                     [row.principal], u)
+
+
+def _inspections(sink: _Sink, ledger: Ledger) -> None:
+    for row, u in _inspection_rows(ledger, sink.as_of, until=sink.soon, done_by=sink.done_by):
+        if row.owed and not row.done and sink.wants("inspection", row.village):
+            sink.due(row.key, row.unit, "inspection", f"{row.name}{row.quarter.label}主要负责人带队检查", row.village,
+                     row.due, [row.principal], u)
+
+
+def _trainings(sink: _Sink, ledger: Ledger) -> None:
+    town = ledger.town
+    if town is None or town.plan.end > sink.soon:
+        return  # owed by the plan's end: nothing to list before the last week of the plan
+    for row, u in _training_rows(ledger, sink.as_of, done_by=sink.done_by):
+        if row.owed and not row.trained and sink.wants("training", row.village):
+            sink.due(row.key, row.unit, "training", f"{row.name}主要负责人安全培训", row.village, town.plan.end,
                      [row.principal], u)
 
 

@@ -27,10 +27,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from hjp import sealed
+from hjp import creditcode, sealed
 from hjp.deadlines import calendar_periods
 from hjp.diagnostics import os_reason
-from hjp.kinds import DRILL, HAZARD, TASK, UNIT
+from hjp.kinds import DRILL, HAZARD, INSPECTION, TASK, TRAINING, UNIT
 from hjp.paths import work_tree
 from hjp.sealed import MARKER
 from hjp.yamltext import block_lines, block_mapping
@@ -151,6 +151,31 @@ PUBLIC_HAZARDS: dict[str, list[tuple[str, str, str]]] = {
 }
 CONTINGENCY = ["整改期间停止相关作业，设专人看守", "整改期间设置警戒区，落实每日巡查", "整改期间停业整顿，制定应急处置方案"]
 REPORTERS = ["匿名群众", "村民", "从业人员"]
+# 判定依据 of a 重大 hazard, by sector: (standard, clause numbers that fit it)
+_GONGMAO = "《工贸企业重大事故隐患判定标准》（应急管理部令第10号）"
+_HUAGONG = "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》"
+_FIRE = "《重大火灾隐患判定方法》（GB 35181-2017）"
+_SPECIAL = "《特种设备重大事故隐患判定准则》（GB 45067-2024）"
+BASIS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "工贸": (_GONGMAO, ("第四条", "第五条", "第六条")), "粉尘涉爆": (_GONGMAO, ("第十四条",)),
+    "有限空间": (_GONGMAO, ("第五条",)), "危险化学品": (_HUAGONG, ("第一条", "第六条", "第十条")),
+    "石油天然气": (_HUAGONG, ("第十条", "第十二条")),
+    "城镇燃气": ("《城镇燃气经营安全重大隐患判定标准》", ("第三条", "第五条")),
+    "餐饮燃气": ("《城镇燃气经营安全重大隐患判定标准》", ("第八条",)),
+    "建筑施工": ("《房屋市政工程生产安全重大事故隐患判定标准（2024版）》", ("第六条", "第八条")),
+    "消防": (_FIRE, ("5.1.2", "5.2.3", "5.3.4")), "其他": (_FIRE, ("5.3.4",)),
+    "烟花爆竹": ("《烟花爆竹生产经营单位重大生产安全事故隐患判定标准（试行）》", ("第三条", "第四条")),
+    "交通运输": ("《道路运输企业和城市客运企业安全生产重大事故隐患判定标准（试行）》", ("第三条",)),
+    "道路交通": ("《道路运输企业和城市客运企业安全生产重大事故隐患判定标准（试行）》", ("第四条",)),
+    "特种设备": (_SPECIAL, ("4.2", "4.5")), "文体旅游": (_SPECIAL, ("4.9",)),
+    "水利": ("《水利工程生产安全重大事故隐患清单指南》", ("第二部分",)),
+    "自建房": ("《全国自建房安全专项整治工作方案》（国办发明电〔2022〕10号）", ("二（二）",)),
+}
+# 分级分类: sectors whose units are 重点 (the rest 一般, a few promoted after an incident or a 重大 hazard)
+KEY_SECTORS = frozenset({"危险化学品", "城镇燃气", "粉尘涉爆", "烟花爆竹", "石油天然气", "建筑施工", "有限空间"})
+HESHUI = "621024"  # GB/T 2260 code of 合水县, the registering authority's area in a credit code
+INSPECTION_SCOPES = ["重大事故隐患排查整治情况", "安全生产责任制和隐患排查制度落实情况", "消防设施和疏散通道",
+                     "用电、用气安全和特种设备"]
 VOID_REASONS = ["重复录入", "录入错误，不属于本村", "误录，经核实不构成隐患"]
 
 
@@ -256,6 +281,8 @@ class DemoStats:
     hazards: int = 0
     drills: int = 0
     tasks: int = 0
+    inspections: int = 0
+    trainings: int = 0
     files: list[Path] = field(default_factory=list)
     sealed: int = 0  # synthetic 举报人 sealed to the demo key
     first_sealed: str | None = None  # one of their hazard IDs, for the example command
@@ -266,6 +293,7 @@ class DemoStats:
 class _Counters:
     hazard: dict[int, int] = field(default_factory=dict)
     drill: dict[int, int] = field(default_factory=dict)
+    inspection: dict[int, int] = field(default_factory=dict)
 
     def next(self, table: dict[int, int], year: int) -> int:
         table[year] = table.get(year, 0) + 1
@@ -321,6 +349,166 @@ def _units(rng: random.Random, slug: str, vname: str, count: int) -> list[dict[s
         dup["void"] = {"date": _day(rng, WORK_START, DATA_END), "reason": f"重复登记，以 {units[0]['id']} 为准"}
         units.append(dup)
     return units
+
+
+_UNIT_ORDER = ("id", "name", "sector", "principal", "phone", "since", "closed_on", "drill_required",
+               "inspection_required", "credit_code", "grade", "notes", "void")
+_HAZARD_ORDER = ("id", "title", "unit", "location", "sector", "level", "source", "found_on", "found_by", "reporter",
+                 "basis", "found_in", "rectification", "supervision", "rectified_on", "verified_by", "closed_on",
+                 "evidence", "notes", "void")
+
+
+def _ordered(d: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    return {k: d[k] for k in order if k in d}
+
+
+def credit_code(rng: random.Random, kind: str = "1") -> str:
+    """A synthetic 统一社会信用代码 of the right structure: 9 (市场监管) + kind + 合水县's area code +
+    a 组织机构代码 with its GB 11714 check character + the GB 32100 check character."""
+    chars = creditcode.CHARSET
+    body = "MA" + "".join(rng.choice(chars) for _ in range(6))
+    value = {c: int(c, 36) for c in chars}  # GB 11714 values: digits, then A=10 … Z=35
+    r = 11 - sum(value[c] * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2))) % 11
+    first17 = "9" + kind + HESHUI + body + ("X" if r == 10 else "0" if r == 11 else str(r))
+    return first17 + creditcode.check_character(first17)
+
+
+def _classify(rng: random.Random, units: list[dict[str, Any]]) -> None:
+    """分级分类, credit codes and inspection duty for the demo's units (a generator of their own, so
+    the rest of the demo is what it was before units were classified)."""
+    for u in units:
+        if u.get("void") is not None:
+            continue  # a duplicate registration: it keeps the fields it was copied with
+        if u["sector"] == "水利":
+            u["inspection_required"] = False  # a public water works, not a 生产经营单位 owing 任务8's checks
+        u["credit_code"] = credit_code(rng, "2" if u["name"].endswith(("饭馆", "面馆", "农家乐", "超市", "零售点")) else "1")
+        u["grade"] = "重点" if u["sector"] in KEY_SECTORS or rng.random() < 0.1 else "一般"
+    for i, u in enumerate(units):
+        if u.get("void") is not None:  # the copy of an earlier unit (_units): same licence, same class
+            first = next(x for x in units if x["name"] == u["name"] and x.get("void") is None)
+            u.update({k: first[k] for k in ("inspection_required", "credit_code", "grade") if k in first})
+        units[i] = _ordered(u, _UNIT_ORDER)
+
+
+def _major_details(rng: random.Random, hazards: list[dict[str, Any]]) -> None:
+    """判定依据 for every 重大 hazard, and 挂牌督办 for every one still open (动态清零)."""
+    for h in hazards:
+        if h["level"] != "重大" or h.get("void") is not None:
+            continue
+        standard, clauses = BASIS[h["sector"]]
+        h["basis"] = standard + rng.choice(clauses)
+        if "supervision" not in h and "closed_on" not in h:
+            f = h["found_on"]
+            h["supervision"] = {"level": rng.choice(("镇级", "县级", "县级", "市级")),
+                                "since": min(f + timedelta(days=rng.randint(0, 6)), DATA_END)}
+
+
+def _quarters(u: dict[str, Any]) -> list[Any]:
+    """The quarters a unit owes a 主要负责人带队 inspection (DESIGN §4, as the deadlines engine reckons)."""
+    start = max(PLAN_START, u.get("since", PLAN_START))
+    out = []
+    for q in calendar_periods("quarter", start, PLAN_END):
+        if q.start >= start and q.end <= PLAN_END and _operating(u, q.end):
+            out.append(q)
+    return out
+
+
+def _inspections(rng: random.Random, units: list[dict[str, Any]], hazards: list[dict[str, Any]], cadres: list[str],
+                 counters: _Counters) -> list[dict[str, Any]]:
+    """Quarterly 主要负责人带队 inspections (a few quarters missed, the last one not yet made by some),
+    department and joint inspections where 检查 hazards were found, and the town's 督导; each hazard an
+    inspection found gets ``found_in``."""
+    live = [h for h in hazards if h.get("void") is None and "unit" in h]
+    by_unit_day: dict[tuple[str, date], dict[str, list[dict[str, Any]]]] = {}
+    own_days: dict[str, list[date]] = {}  # unit -> days its own 自查 found hazards, in order
+    for h in live:
+        by_unit_day.setdefault((h["unit"], h["found_on"]), {}).setdefault(h["source"], []).append(h)
+        if h["source"] == "自查":
+            own_days.setdefault(h["unit"], []).append(h["found_on"])
+    made: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for u in units:
+        if u.get("void") is not None or u.get("inspection_required") is False:
+            continue
+        for q in _quarters(u):
+            lo = max(q.start, u.get("since", q.start))
+            hi = min(q.end, DATA_END)
+            if lo > hi or rng.random() < (0.5 if q.end > DATA_END else 0.06):
+                continue  # a missed quarter (or, for the current one, not made yet)
+            own = [d for d in own_days.get(u["id"], ()) if lo <= d <= hi]  # hazards are generated in date order
+            day = own[0] if own else _day(rng, lo, hi)
+            found = by_unit_day.get((u["id"], day), {}).get("自查", [])
+            rec: dict[str, Any] = {"date": day, "unit": u["id"], "kind": "主要负责人带队", "led_by": u["principal"],
+                                   "participants": [_person(rng) for _ in range(rng.randint(1, 3))],
+                                   "scope": rng.choice(INSPECTION_SCOPES)}
+            made.append((rec, found))
+    for (uid, day), by in sorted(by_unit_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if "检查" in by and rng.random() < 0.3:
+            rec = {"date": day, "unit": uid, "kind": rng.choice(("部门检查", "部门检查", "联合检查")),
+                   "led_by": rng.choice(cadres), "participants": [rng.choice(cadres)],
+                   "scope": rng.choice(INSPECTION_SCOPES)}
+            made.append((rec, by["检查"]))
+    for year in (2024, 2025, 2026):
+        for _ in range(2):
+            day = _day(rng, max(WORK_START, date(year, 1, 1)), min(date(year, 12, 31), DATA_END))
+            made.append(({"date": day, "kind": "镇级督导", "led_by": rng.choice(cadres),
+                          "participants": rng.sample(cadres, 2), "scope": "督导检查村级隐患排查整治和台账建立情况"}, []))
+    made.sort(key=lambda m: m[0]["date"])
+    out = []
+    for rec, found in made:
+        d = rec["date"]
+        rec = {"id": f"JC-{d.year}-{counters.next(counters.inspection, d.year):04d}", **rec}
+        if found:
+            rec["findings"] = [h["id"] for h in found]
+            for h in found:
+                h["found_in"] = rec["id"]
+        out.append(rec)
+    return out
+
+
+PRINCIPAL_TRAININGS = [  # (date, topic, organizer, hours)
+    (date(2024, 5, 21), "生产经营单位主要负责人安全生产责任和重大事故隐患判定标准培训", "镇应急办", 4),
+    (date(2024, 11, 14), "主要负责人安全生产知识和管理能力培训", "县应急管理局", 8),
+    (date(2025, 5, 20), "重大事故隐患判定标准和“五定”整改培训", "镇应急办", 4),
+    (date(2025, 10, 23), "主要负责人安全生产法律法规培训", "县应急管理局", 8),
+    (date(2026, 4, 16), "治本攻坚三年行动主要负责人专题培训", "镇应急办", 4),
+    (date(2026, 9, 24), "主要负责人带队检查和隐患排查整治培训", "镇应急办", 4),
+]
+OTHER_TRAININGS = [  # (date, topic, kind, organizer, hours, 人次 range)
+    (date(2024, 7, 9), "安全生产管理人员隐患排查治理培训", "安全管理人员", "镇应急办", 4, (30, 80)),
+    (date(2024, 12, 5), "冬春火灾防控消防安全培训", "消防", "县消防救援大队", 2, (80, 200)),
+    (date(2025, 3, 27), "从业人员岗位安全和应急处置培训", "从业人员", "镇应急办", 3, (100, 300)),
+    (date(2025, 8, 12), "有限空间作业和粉尘防爆专题培训", "安全管理人员", "县应急管理局", 4, (20, 60)),
+    (date(2026, 3, 18), "村组干部和网格员安全生产知识培训", "其他", "镇应急办", 3, (40, 120)),
+    (date(2026, 6, 16), "安全生产月从业人员安全素质培训", "从业人员", "镇应急办", 2, (120, 400)),
+]
+
+
+def _trainings(rng: random.Random, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Town-level trainings: principals' sessions (most principals trained at least once, some not
+    yet: 任务5's coverage is below 100 %), and sessions counted in 人次 only."""
+    live = [u for u in units if u.get("void") is None]
+    recs: list[dict[str, Any]] = []
+    for day, topic, organizer, hours in PRINCIPAL_TRAININGS:
+        attendees = [{"unit": u["id"], "name": u["principal"], "role": "主要负责人"}
+                     for u in live if _operating(u, day) and rng.random() < 0.35]
+        recs.append({"date": day, "topic": topic, "kind": "主要负责人", "organizer": organizer, "hours": hours,
+                     "attendees": attendees})
+    for day, topic, kind, organizer, hours, (lo, hi) in OTHER_TRAININGS:
+        recs.append({"date": day, "topic": topic, "kind": kind, "organizer": organizer, "hours": hours,
+                     "count": rng.randint(lo, hi)})
+    recs.sort(key=lambda r: r["date"])
+    seqs: dict[int, int] = {}
+    out = []
+    for r in recs:
+        y = r["date"].year
+        seqs[y] = seqs.get(y, 0) + 1
+        out.append({"id": f"PX-{y}-{seqs[y]:03d}", **r})
+    dup = next(r for r in out if r["kind"] == "消防")
+    y = dup["date"].year
+    seqs[y] += 1
+    out.append({**dup, "id": f"PX-{y}-{seqs[y]:03d}",
+                "void": {"date": dup["date"] + timedelta(days=2), "reason": f"重复录入，以 {dup['id']} 为准"}})
+    return out
 
 
 def _operating(u: dict[str, Any], day: date) -> bool:
@@ -633,6 +821,7 @@ def _files(*, villages: int, hazards: int, seed: int,
     yield "town.yaml", None
     yield f"{TASK.stem}.yaml", {TASK.top: _town_tasks()}
     counters = _Counters()
+    all_units: list[dict[str, Any]] = []
     base, extra = divmod(hazards, villages)
     for i, (slug, vname) in enumerate(_village_names(villages)):
         # One generator per village: adding villages leaves the earlier ones' people, units and
@@ -647,12 +836,21 @@ def _files(*, villages: int, hazards: int, seed: int,
         yield f"villages/{slug}/village.yaml", village
         count = base + (1 if i < extra else 0)
         units = _units(rng, slug, vname, 5 + rng.randint(0, 6) + count // 150)
+        # What came with inspections and trainings draws on a generator of its own, so the
+        # units, hazards, drills and tasks are the ones the demo made before.
+        xrng = random.Random(f"{seed}:{i}:inspections")
+        _classify(xrng, units)
+        all_units.extend(units)
+        hazards_ = _hazards(rng, vname, count, units, head, cadres, counters, identities)
+        _major_details(xrng, hazards_)
+        inspections = _inspections(xrng, units, hazards_, cadres, counters)
         vdir = f"villages/{slug}"
         yield f"{vdir}/{UNIT.stem}.yaml", {UNIT.top: units}
-        yield f"{vdir}/{HAZARD.stem}.yaml", {HAZARD.top: _hazards(rng, vname, count, units, head, cadres, counters,
-                                                                  identities)}
+        yield f"{vdir}/{HAZARD.stem}.yaml", {HAZARD.top: [_ordered(h, _HAZARD_ORDER) for h in hazards_]}
         yield f"{vdir}/{DRILL.stem}.yaml", {DRILL.top: _drills(rng, vname, units, head, cadres, counters)}
         yield f"{vdir}/{TASK.stem}.yaml", {TASK.top: _tasks(rng, slug, vname, i, head, cadres)}
+        yield f"{vdir}/{INSPECTION.stem}.yaml", {INSPECTION.top: inspections}
+    yield f"{TRAINING.stem}.yaml", {TRAINING.top: _trainings(random.Random(f"{seed}:trainings"), all_units)}
 
 
 def intended(*, villages: int = DEFAULT_VILLAGES, hazards: int = DEFAULT_HAZARDS,

@@ -29,7 +29,7 @@ class FieldSpec:
     type: str  # str | date | int | float | bool | list | path | milestone | flag
     label: str  # Chinese, for prompts and messages
     required: bool = False
-    # A vocabulary: "sectors" or "actions" (from town.yaml), else the name of a dict in hjp.model
+    # A vocabulary: "sectors", "actions" or "unit_grades" (from town.yaml), else the name of a dict in hjp.model
     # (e.g. "HAZARD_LEVELS") whose keys are the allowed values.
     choices: str | None = None
     default_today: bool = False  # absent: today's date (e.g. a hazard's found-on)
@@ -110,6 +110,9 @@ UNIT = Kind(
         FieldSpec("phone", ("phone",), "str", "联系电话"),
         FieldSpec("since", ("since",), "date", "开业日期"),
         FieldSpec("drill-required", ("drill_required",), "bool", "须开展疏散逃生演练（是/否）"),
+        FieldSpec("inspection-required", ("inspection_required",), "bool", "须每季度开展主要负责人带队检查（是/否）"),
+        FieldSpec("credit-code", ("credit_code",), "str", "统一社会信用代码（18位）"),
+        FieldSpec("grade", ("grade",), "str", "分级分类", False, "unit_grades"),
         FieldSpec("notes", ("notes",), "str", "备注"),
     ),
 )
@@ -129,6 +132,8 @@ HAZARD = Kind(
         FieldSpec("found-on", ("found_on",), "date", "发现日期（默认今天）", default_today=True, not_future="发现日期"),
         FieldSpec("found-by", ("found_by",), "str", "发现人"),
         FieldSpec("reporter", ("reporter",), "str", "举报人（保密）"),
+        FieldSpec("basis", ("basis",), "str", "判定依据（重大隐患必填），例如《工贸企业重大事故隐患判定标准》第X条"),
+        FieldSpec("found-in", ("found_in",), "str", "发现此隐患的检查编号 JC-…"),
         FieldSpec("owner", ("rectification", "owner"), "str", "整改责任人（定责任人）", True),
         FieldSpec("measures", ("rectification", "measures"), "str", "整改措施（定措施，重大隐患必填）"),
         FieldSpec("funds", ("rectification", "funds"), "float", "整改资金，元（定资金，重大隐患必填）"),
@@ -140,7 +145,7 @@ HAZARD = Kind(
         FieldSpec("notes", ("notes",), "str", "备注"),
     ),
     id_year="found-on",
-    required_if=(("level", "重大", ("measures", "funds", "contingency")),),
+    required_if=(("level", "重大", ("measures", "funds", "contingency", "basis")),),
 )
 
 DRILL = Kind(
@@ -190,8 +195,48 @@ TASK = Kind(
     one_of=("deadline", "milestone", "every", "ongoing"),
 )
 
-# In reading order (per village: units, hazards, drills, tasks). New kinds go last.
-KINDS: tuple[Kind, ...] = (UNIT, HAZARD, DRILL, TASK)
+INSPECTION = Kind(
+    noun="inspection", stem="inspections", top="inspections", prefix="JC", label="检查", model="Inspection",
+    container="InspectionsFile",
+    list_fields=("evidence", "findings", "participants"),
+    future_dates=(("date", "检查日期"),),
+    evidence=True,
+    fields=(
+        FieldSpec("date", ("date",), "date", "检查日期（默认今天）", default_today=True, not_future="检查日期"),
+        FieldSpec("unit", ("unit",), "str", "被检查单位编号 DW-…（主要负责人带队检查必填）"),
+        FieldSpec("kind", ("kind",), "str", "检查类型", True, "INSPECTION_KINDS"),
+        FieldSpec("led-by", ("led_by",), "str", "带队人", True),
+        FieldSpec("participants", ("participants",), "list", "参加检查人员（可重复，或用、分隔）"),
+        FieldSpec("scope", ("scope",), "str", "检查内容"),
+        FieldSpec("findings", ("findings",), "list", "发现的隐患编号 YH-…（可重复，或用、分隔）"),
+        FieldSpec("notes", ("notes",), "str", "备注"),
+        FieldSpec("evidence", ("evidence",), "path", _PATH),
+    ),
+    id_year="date",
+    required_if=(("kind", "主要负责人带队", ("unit",)),),
+)
+
+TRAINING = Kind(
+    noun="training", stem="trainings", top="trainings", prefix="PX", label="培训", model="Training",
+    container="TrainingsFile", village=False, town=True,
+    list_fields=("evidence", "attendees"),
+    future_dates=(("date", "培训日期"),),
+    evidence=True,
+    fields=(
+        FieldSpec("date", ("date",), "date", "培训日期（默认今天）", default_today=True, not_future="培训日期"),
+        FieldSpec("topic", ("topic",), "str", "培训主题", True),
+        FieldSpec("kind", ("kind",), "str", "培训类型", True, "TRAINING_KINDS"),
+        FieldSpec("organizer", ("organizer",), "str", "组织单位", True),
+        FieldSpec("hours", ("hours",), "float", "学时（小时）"),
+        FieldSpec("count", ("count",), "int", "参训人次（未逐人登记时填写）"),
+        FieldSpec("notes", ("notes",), "str", "备注"),
+        FieldSpec("evidence", ("evidence",), "path", _PATH),
+    ),
+    id_year="date",
+)
+
+# In reading order (per village: units, hazards, drills, tasks, inspections). New kinds go last.
+KINDS: tuple[Kind, ...] = (UNIT, HAZARD, DRILL, TASK, INSPECTION, TRAINING)
 
 # village.yaml is not a record kind (no ID, one per village), but `hjp new village` takes fields too.
 VILLAGE_FIELDS: tuple[FieldSpec, ...] = (
@@ -250,6 +295,8 @@ def vocabulary(name: str | None, town: Any) -> list[str]:
         return list(town.sectors) if town is not None else list(_models().DEFAULT_SECTORS)
     if name == "actions":
         return [str(k) for k in sorted(town.actions)] if town is not None else []
+    if name == "unit_grades":
+        return list(town.unit_grades) if town is not None else list(_models().DEFAULT_UNIT_GRADES)
     return list(getattr(_models(), name))
 
 

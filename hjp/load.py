@@ -164,6 +164,7 @@ class VillageLedger:
     hazards: list[m.Hazard]
     drills: list[m.Drill]
     tasks: list[m.Task]
+    inspections: list[m.Inspection]
 
     def __init__(self, slug: str, village: m.Village | None = None) -> None:
         self.slug = slug
@@ -190,6 +191,7 @@ class Ledger:
     town: m.Town | None
     town_data: Any = None  # town.yaml as read (MDict with marks), so town rules can point at a phase's line
     tasks: list[m.Task] = field(default_factory=list)
+    trainings: list[m.Training] = field(default_factory=list)
     villages: dict[str, VillageLedger] = field(default_factory=dict)
     locs: dict[str, Loc] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)

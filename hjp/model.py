@@ -32,6 +32,17 @@ SUPERVISION_LEVELS = {"镇级": "镇级挂牌督办", "县级": "县级挂牌督
 DRILL_KINDS = {"疏散逃生": "疏散逃生演练（每个生产经营单位每年至少1次）", "桌面": "桌面演练",
                "专项": "专项演练", "综合": "综合演练"}
 RECURRENCE = {"month": "每月", "quarter": "每季度", "year": "每年"}
+# The 分级分类 vocabulary when town.yaml gives no unit_grades.
+DEFAULT_UNIT_GRADES = ["重点", "一般"]
+LEADER_INSPECTION = "主要负责人带队"  # the kind that counts for inspection coverage (方案任务8)
+INSPECTION_KINDS = {LEADER_INSPECTION: "生产经营单位主要负责人带队检查本单位重大事故隐患排查整治情况（每季度至少1次）",
+                    "部门检查": "镇、县有关部门的执法或检查", "镇级督导": "镇党委、政府的督导检查",
+                    "联合检查": "多部门联合检查", "其他": "其他检查"}
+PRINCIPAL = "主要负责人"  # the attendee role (and training kind) that counts for 任务5's coverage
+TRAINING_KINDS = {PRINCIPAL: "生产经营单位主要负责人安全教育培训", "安全管理人员": "安全生产管理人员培训",
+                  "从业人员": "从业人员安全素质培训", "消防": "消防安全培训", "其他": "其他培训"}
+ATTENDEE_ROLES = {PRINCIPAL: "生产经营单位主要负责人", "安全管理人员": "安全生产管理人员",
+                  "从业人员": "从业人员", "其他": "村组干部、网格员等其他人员"}
 
 
 def _parse_date(value: Any, _earliest: date = EARLIEST, _latest: date = LATEST) -> Any:
@@ -98,9 +109,16 @@ Source = _enum(HAZARD_SOURCES)
 SupervisionLevel = _enum(SUPERVISION_LEVELS)
 DrillKind = _enum(DRILL_KINDS)
 Every = _enum(RECURRENCE)
+InspectionKind = _enum(INSPECTION_KINDS)
+TrainingKind = _enum(TRAINING_KINDS)
+AttendeeRole = _enum(ATTENDEE_ROLES)
 # Bounded: an ID names files too (ledgers/sealed/<ID>.age), and a 300-character one is no ID.
 ID_MAX = 60
 RecordId = Annotated[str, Field(pattern=ID_RE, max_length=ID_MAX)]
+# Checked by a rule (HJP250/HJP251, with the expected check character), not here: the schema's
+# pattern only lets an editor flag a wrong length or a letter the code never uses.
+CreditCode = Annotated[str, WithJsonSchema(
+    {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"})]
 Paths = list[str]
 
 
@@ -150,6 +168,8 @@ class IdFormat(_Model):
     task: str = _text("任务编号样式", default="RW-{village}-{seq}")
     drill: str = _text("演练编号样式", default="YL-{year}-{seq:04d}")
     unit: str = _text("单位编号样式", default="DW-{village}-{seq:02d}")
+    inspection: str = _text("检查编号样式", "{year} 为检查年份", default="JC-{year}-{seq:04d}")
+    training: str = _text("培训编号样式", "{year} 为培训年份", default="PX-{year}-{seq:03d}")
 
 
 class Town(_Model):
@@ -165,6 +185,11 @@ class Town(_Model):
     sectors: list[str] = _text("行业领域", "行业领域词表；记录的 sector 必须取其中之一",
                                default_factory=lambda: list(DEFAULT_SECTORS))
     id_format: IdFormat = _text("编号样式", default_factory=IdFormat)
+    coverage_from: Date | None = _text(
+        "检查覆盖起算日期", "主要负责人带队检查只计在此日期当天或之后开始的季度（例如 2025-07-01 起计第3季度）；"
+        "方案中途才开始登记检查时填写，改晚会在审计中报告", default=None)
+    unit_grades: list[str] = _text("单位分级分类", "生产经营单位 grade 的取值词表",
+                                   default_factory=lambda: list(DEFAULT_UNIT_GRADES))
 
 
 class Village(_Model):
@@ -187,6 +212,11 @@ class Unit(_Model):
     since: Date | None = _text("开业日期", default=None)
     closed_on: Date | None = _text("关闭退出日期", default=None)
     drill_required: bool = _text("须开展疏散逃生演练", "默认 true：每年至少1次疏散逃生演练", default=True)
+    inspection_required: bool = _text("须开展主要负责人带队检查", "默认 true：主要负责人每季度至少带队检查1次",
+                                      default=True)
+    credit_code: CreditCode | None = _text("统一社会信用代码", "营业执照上的18位代码，最后一位是校验码（GB 32100-2015）；"
+                                                        "全是数字时请加引号", default=None)
+    grade: str | None = _text("分级分类", "取 town.yaml unit_grades 中的值（默认 重点、一般）", default=None)
     notes: str | None = _text("备注", default=None)
     void: Void | None = _text("作废", default=None)
 
@@ -221,6 +251,9 @@ class Hazard(_Model):
     found_on: Date = _text("发现日期")
     found_by: str | None = _name("发现人", default=None)
     reporter: str | None = _text("举报人", "仅来源为举报时填写；保密，不出现在任何报告和输出中", default=None)
+    basis: str | None = _text("判定依据", "重大隐患必填：所依据的标准及条款，例如《工贸企业重大事故隐患判定标准》第X条",
+                              default=None)
+    found_in: str | None = _text("发现于检查", "发现此隐患的检查记录编号 JC-…", default=None)
     rectification: Rectification = _text("整改五定")
     supervision: Supervision | None = _text("挂牌督办", default=None)
     rectified_on: Date | None = _text("整改完成日期", default=None)
@@ -315,6 +348,47 @@ class Drill(_Model):
     void: Void | None = _text("作废", default=None)
 
 
+class Inspection(_Model):
+    """安全检查。主要负责人带队检查：生产经营单位主要负责人每季度至少带队检查本单位1次（方案任务8）。"""
+
+    id: RecordId = _text("检查编号", "JC- 开头，例如 JC-2025-0001")
+    date: Date = _text("检查日期")
+    unit: str | None = _text("被检查单位", "本村生产经营单位的编号 DW-…（主要负责人带队检查必填）", default=None)
+    kind: InspectionKind = _text("检查类型", "主要负责人带队 | 部门检查 | 镇级督导 | 联合检查 | 其他")
+    led_by: str = _text("带队人", "主要负责人带队检查填该单位主要负责人的姓名")
+    participants: list[str] = _text("参加检查人员", "姓名列表", default_factory=list)
+    scope: str | None = _text("检查内容", "例如 重大事故隐患排查整治情况", default=None)
+    findings: list[RecordId] = _text("发现的隐患", "本次检查发现的隐患编号 YH-…（须已登记）", default_factory=list)
+    notes: str | None = _text("备注", default=None)
+    evidence: Paths = _text("佐证材料", "相对于仓库根目录的文件路径", default_factory=list)
+    void: Void | None = _text("作废", default=None)
+
+
+class Attendee(_Model):
+    """一名参训人员。"""
+
+    unit: str | None = _text("所在单位", "生产经营单位编号 DW-…（村组干部等可不填）", default=None)
+    name: str = _text("姓名")
+    role: AttendeeRole | None = _text("身份", "主要负责人 | 安全管理人员 | 从业人员 | 其他", default=None)
+
+
+class Training(_Model):
+    """安全教育培训（镇级台账）。主要负责人培训全覆盖：每个在营生产经营单位的主要负责人在方案期内至少参训1次（方案任务5）。"""
+
+    id: RecordId = _text("培训编号", "PX- 开头，例如 PX-2025-001")
+    date: Date = _text("培训日期")
+    topic: str = _text("培训主题")
+    kind: TrainingKind = _text("培训类型", "主要负责人 | 安全管理人员 | 从业人员 | 消防 | 其他")
+    organizer: str = _text("组织单位", "例如 镇应急办、县应急管理局")
+    hours: float | None = _text("学时", "培训时长，小时", default=None, ge=0, allow_inf_nan=False)
+    attendees: list[Attendee] = _text("参训人员", "逐人登记：所在单位、姓名、身份", default_factory=list)
+    count: int | None = _text("参训人次", "未逐人登记姓名时填写总人次；与 attendees 同时填写时为总人次（含已登记的人）",
+                              default=None, ge=0)
+    notes: str | None = _text("备注", default=None)
+    evidence: Paths = _text("佐证材料", "相对于仓库根目录的文件路径，例如签到表、照片", default_factory=list)
+    void: Void | None = _text("作废", default=None)
+
+
 class TasksFile(_Model):
     """tasks.yaml：工作任务。"""
 
@@ -337,6 +411,18 @@ class DrillsFile(_Model):
     """drills.yaml：应急演练。"""
 
     drills: list[Drill] = _text("演练", default_factory=list)
+
+
+class InspectionsFile(_Model):
+    """inspections.yaml：安全检查记录。"""
+
+    inspections: list[Inspection] = _text("检查", default_factory=list)
+
+
+class TrainingsFile(_Model):
+    """trainings.yaml：安全教育培训记录（镇级）。"""
+
+    trainings: list[Training] = _text("培训", default_factory=list)
 
 
 # file stem -> (container model, top key, record model, ID prefix), from the registry (hjp.kinds)

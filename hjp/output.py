@@ -217,7 +217,9 @@ FAIL_ON_BUCKETS = {"error": (), "overdue": ("overdue", "stale", "awaiting_closur
                    "due-soon": ("overdue", "stale", "awaiting_closure", "due_soon")}
 _FIX = {"hazard": "整改完成后填写 rectified_on", "task": "完成后填写 done_on",
         "milestone": "完成后在该阶段目标下填写 done_on", "occurrence": "落实后在 occurrences 下记一条（date: 落实日期）",
-        "drill": "实施后填写 held_on", "coverage": "组织一次疏散逃生演练，登记到本村 drills.yaml（kind: 疏散逃生，unit: 单位编号）"}
+        "drill": "实施后填写 held_on", "coverage": "组织一次疏散逃生演练，登记到本村 drills.yaml（kind: 疏散逃生，unit: 单位编号）",
+        "inspection": "主要负责人带队检查后，登记到本村 inspections.yaml（kind: 主要负责人带队，unit: 单位编号）",
+        "training": "组织主要负责人参加安全培训，登记到 trainings.yaml 的 attendees（unit、name、role: 主要负责人）"}
 
 
 def _kind_name(kind: str) -> str:

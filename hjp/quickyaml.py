@@ -22,6 +22,10 @@ _LINE = re.compile(r"( *)(- +)?([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
 _ITEM = re.compile(r"( *)- +(.*)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT = re.compile(r"0|[1-9][0-9]*")
+# A digit, then digits and letters only (a 统一社会信用代码, 91621024MA7ABCDE1X): PyYAML 1.1 reads it as
+# text unless it is all digits (int) or 0x…/0b… (hex, binary); its floats need a '.', its
+# sexagesimals a ':', its timestamps a '-'.
+_ALNUM = re.compile(r"[0-9][0-9A-Za-z]*")
 # PyYAML 1.1's implicit types, keyed like its resolvers by the first character (hjp keeps dates as text).
 _WORDS = {**dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
                 **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
@@ -51,6 +55,8 @@ def _plain(text: str, flow: bool) -> Any:
                 return text
             if _INT.fullmatch(text):
                 return int(text)
+            if _ALNUM.fullmatch(text) and not text.isdigit() and text[:2] not in ("0x", "0b"):
+                return text
             raise _NotQuick
     return text
 

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable, Sequence
 from hjp import deadlines
 from hjp import model as m
 from hjp.load import Ledger
+from hjp.report import sections
 from hjp.status import (TASK_STATUS_ORDER, HazardBucket, HazardStatus, TaskStatus, hazard_label,
                         task_label)
 
@@ -38,7 +39,7 @@ LEGACY_BEFORE = date(2025, 1, 1)  # 存量隐患: found before 2025 (the plan's 
 LEVELS = ("一般", "重大")
 KIND_LABELS = {
     "hazard": "隐患整改", "task": "任务", "milestone": "阶段目标", "occurrence": "周期性任务",
-    "drill": "演练", "coverage": "疏散逃生演练",
+    "drill": "演练", "coverage": "疏散逃生演练", "inspection": "主要负责人带队检查", "training": "主要负责人培训",
 }
 NO_LEAD = "（未明确责任人）"
 TOWN_LEVEL = "镇级"
@@ -180,6 +181,15 @@ def hazard_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since:
     if not keep_empty:
         out = [r for r in out if r.found or r.open_major or r.legacy_open]
     return [*out, total]
+
+
+def source_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since: date | None = None
+                 ) -> list[HazardStats]:
+    """Hazard statistics by source, labelled as county tallies name them (部门检查, 企业自查 …), then 合计."""
+    rows = hazard_stats(hazards, as_of=as_of, since=since, key="source", labels=list(sections.SOURCE_LABELS))
+    for r in rows[:-1]:
+        r.label = sections.SOURCE_LABELS.get(r.label, r.label)
+    return rows
 
 
 def _total(rows: Iterable[HazardStats]) -> HazardStats:
@@ -495,6 +505,28 @@ def coverage_years(rows: Rows, items: Sequence[Any]) -> list[YearUnits]:
 
 
 @dataclass(slots=True)
+class QuarterUnits:
+    """Units that owe a quarter's 主要负责人带队检查 and have not made it, per village (in 家)."""
+
+    quarter: str       # 2026Q3
+    label: str         # 2026年第3季度
+    units: int
+    by_village: list[VillageCount]
+
+
+def quarter_units(rows: Rows, items: Sequence[Any]) -> list[QuarterUnits]:
+    """Inspection coverage findings (kind ``inspection``) grouped by their quarter, oldest first."""
+    per: dict[date, list[Any]] = defaultdict(list)
+    for it in items:
+        per[it.due].append(it)
+    out = []
+    for due in sorted(per):
+        q = deadlines.quarter_of(due)
+        out.append(QuarterUnits(q.key_suffix[1:], q.label, len(per[due]), counts_by_village(rows, per[due])))
+    return out
+
+
+@dataclass(slots=True)
 class StaleRow:
     """An ongoing (长期坚持) task without progress for longer than deadlines.STALE_DAYS."""
 
@@ -546,6 +578,11 @@ class Problems:
     awaiting: int                     # rectified > CLOSURE_DAYS ago, not closed
     awaiting_by_village: list[VillageCount]
     awaiting_items: list[ItemRow]
+    inspections: list[QuarterUnits]   # units that missed a past quarter's 主要负责人带队检查, per quarter (家)
+    inspection_units: int             # distinct units with at least one missed quarter (家)
+    inspection_items: list[ItemRow]   # every missed unit-quarter (家次), by due date (附件)
+    trainings: list[ItemRow]          # units whose principal was not trained within the plan (after its end)
+    trainings_by_village: list[VillageCount]
 
     JSON_DERIVED = ("total",)
 
@@ -553,7 +590,7 @@ class Problems:
     def total(self) -> int:
         """Every item of ``hjp overdue``'s overdue, stale and awaiting_closure lists (less the report itself)."""
         return (len(self.tasks.items) + self.hazards + len(self.drills) + sum(c.units for c in self.coverage)
-                + len(self.stale) + self.awaiting)
+                + len(self.stale) + self.awaiting + sum(q.units for q in self.inspections) + len(self.trainings))
 
 
 @dataclass(slots=True)
@@ -567,6 +604,9 @@ class Upcoming:
     hazards_after: int                # of which due after the horizon (the plan's end)
     hazards_by_village: list[VillageCount]
     coverage: list[YearUnits]         # units still owing the current year's 疏散逃生演练 (家)
+    inspections: list[QuarterUnits]   # units still owing a quarter's 主要负责人带队检查 due by the horizon (家)
+    trainings: int                    # units whose principal is still to be trained within the plan (家)
+    trainings_by_village: list[VillageCount]
 
 
 def _stale_rows(rows: Rows, items: Sequence[Any], town: m.Town, as_of: date) -> list[StaleRow]:
@@ -593,6 +633,11 @@ def problems(rows: Rows, findings: deadlines.Findings, town: m.Town, skip: set[s
         stale=stale, stale_never=sum(1 for s in stale if s.last is None),
         awaiting=len(findings.awaiting_closure), awaiting_by_village=counts_by_village(rows, findings.awaiting_closure),
         awaiting_items=rows.rows(findings.awaiting_closure),
+        inspections=quarter_units(rows, [it for it in overdue if it.kind == "inspection"]),
+        inspection_units=len({it.id for it in overdue if it.kind == "inspection"}),
+        inspection_items=rows.rows([it for it in overdue if it.kind == "inspection"]),
+        trainings=rows.rows(trained := [it for it in overdue if it.kind == "training"]),
+        trainings_by_village=counts_by_village(rows, trained),
     )
 
 
@@ -606,6 +651,9 @@ def upcoming(rows: Rows, findings: deadlines.Findings, open_hazards: list[Any], 
         hazards_after=sum(1 for it in open_hazards if it.due > horizon),
         hazards_by_village=counts_by_village(rows, open_hazards),
         coverage=coverage_years(rows, [it for it in soon if it.kind == "coverage"]),
+        inspections=quarter_units(rows, [it for it in soon if it.kind == "inspection"]),
+        trainings=len(untrained := [it for it in soon if it.kind == "training"]),
+        trainings_by_village=counts_by_village(rows, untrained),
     )
 
 
@@ -630,8 +678,9 @@ class HazardSection:
     by_level: list[HazardStats]
     by_village: list[HazardStats]
     by_sector: list[HazardStats]
+    by_source: list[HazardStats]  # 部门检查/企业自查/举报/督查/其他 (the county's names for the sources)
     months: list[MonthPoint]
-    # issue 12 slots in here: by_source (部门检查/企业自查/举报/督查/其他) and the 重大 动态清零 figures.
+    majors: sections.MajorSection  # 重大隐患 动态清零
 
 
 @dataclass(slots=True)
@@ -679,6 +728,9 @@ class Summary:
     hazards: HazardSection
     tasks: TaskSection
     drills: DrillSection
+    inspections: sections.InspectionSection
+    trainings: sections.TrainingSection
+    units: sections.UnitSection
     problems: Problems
     upcoming: Upcoming
     self_tasks: list[str]         # the report's own task(s): never listed as outstanding work
@@ -714,8 +766,8 @@ def self_task_matcher(report: str, *, phase: m.Phase | None, village: str | None
     return match
 
 
-ATTACHMENTS = ("各项任务落实情况表", "隐患排查治理情况统计表", "应急演练开展情况统计表", "逾期未完成事项清单",
-               "下一步需完成事项清单")
+ATTACHMENTS = ("各项任务落实情况表", "隐患排查治理情况统计表", "应急演练开展情况统计表",
+               "检查和培训情况统计表", "逾期未完成事项清单", "下一步需完成事项清单")
 
 
 def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, village: str | None = None,
@@ -743,6 +795,7 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
         row.label = ledger.villages[row.label].name
     by_sector = hazard_stats(hazards, as_of=d, since=since, key="sector", labels=town.sectors, keep_empty=False)
     by_level = hazard_stats(hazards, as_of=d, since=since, key="level", labels=LEVELS)
+    by_source = source_stats(hazards, as_of=d, since=since)
     years = list(range(start.year, d.year + 1)) if start <= d else []
     drills = drills_by_village(ledger, slugs, years, as_of=d, since=since)
     coverage = [c for c in coverage_by_year(ledger, slugs, as_of=d) if c.year in years]
@@ -768,13 +821,19 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
         as_of=as_of, date=d, start=start, end=end, phase=phase_info(phase) if phase else None,
         scope=Scope(len(slugs), units, ledger.villages[village].name if village else None),
         hazards=HazardSection(total=by_level[-1], major=next(r for r in by_level if r.label == "重大"),
-                              by_level=by_level, by_village=by_village, by_sector=by_sector, months=months),
+                              by_level=by_level, by_village=by_village, by_sector=by_sector, by_source=by_source,
+                              months=months, majors=sections.major_section(
+                                  ledger, slugs, since=since, d=d,
+                                  state=lambda h, b: hazard_state_label(h, b, d))),
         tasks=TaskSection(total=len(all_rows),
                           counts=[(s.label, sum(1 for t in all_rows if t.status is s)) for s in TASK_STATUS_ORDER],
                           recurring_overdue=prob.tasks.recurring_tasks, missed_periods=prob.tasks.periods,
                           actions=actions),
         drills=DrillSection(held=drills[-1].total, participants=drills[-1].participants, years=years,
                             by_village=drills, coverage=coverage),
+        inspections=sections.inspection_section(ledger, slugs, since=since, d=d),
+        trainings=sections.training_section(ledger, slugs, since=since, d=d, village=village),
+        units=sections.unit_section(ledger, slugs, d=d),
         problems=prob, upcoming=upcoming(rows, ahead, open_hazards, horizon, skip),
         self_tasks=sorted(skip, key=_id_key),
         attachments=[Attachment(i, t) for i, t in enumerate(ATTACHMENTS, 1)],
@@ -835,6 +894,10 @@ class Register:
     voided: int
     total: HazardStats
     months: list[MonthPoint]
+    by_source: list[HazardStats]               # 部门检查/企业自查/举报/督查/其他, then 合计
+    majors: sections.MajorSection              # 重大隐患 动态清零
+    inspections: sections.InspectionSection    # 检查企业N家次 (and the hazards they found)
+    trainings: sections.TrainingSection        # 培训N次、N人次，其中负责人N人次
     left_out: int = 0
 
 
@@ -882,9 +945,18 @@ def register(ledger: Ledger, *, as_of: date, village: str | None = None, left_ou
                 status=hazard_state_label(h, bucket, as_of),
             ))
         blocks.append(VillageHazards(slug, vl.name, rows, stats))
-    return Register(town_info(town), as_of, ledger.villages[village].name if village else None, blocks, voided,
-                    _total(b.stats for b in blocks), month_series(everything, start=town.plan.start, as_of=as_of),
-                    left_out)
+    slugs = _slugs(ledger, village)
+    hazards = [(slug, h) for slug in slugs for h in ledger.villages[slug].hazards]
+    return Register(
+        town=town_info(town), as_of=as_of, village=ledger.villages[village].name if village else None,
+        villages=blocks, voided=voided, total=_total(b.stats for b in blocks),
+        months=month_series(everything, start=town.plan.start, as_of=as_of),
+        by_source=source_stats(hazards, as_of=as_of),
+        majors=sections.major_section(ledger, slugs, since=None, d=as_of,
+                                      state=lambda h, b: hazard_state_label(h, b, as_of)),
+        inspections=sections.inspection_section(ledger, slugs, since=None, d=as_of),
+        trainings=sections.training_section(ledger, slugs, since=None, d=as_of, village=village),
+        left_out=left_out)
 
 
 # ----------------------------------------------------------------------------- 逾期事项督办清单

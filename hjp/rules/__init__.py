@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from hjp.diagnostics import Diagnostic, error
 from hjp.load import Ledger
-from hjp.rules import evidence, records, sealed, tasks, town
+from hjp.rules import evidence, inspections, major, records, sealed, tasks, town, trainings, units
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -53,6 +53,15 @@ RULES: list[Rule] = [
     tasks.check_task_action,
     tasks.check_task_period,
     evidence.check_evidence_paths,
+    units.check_credit_codes,
+    units.check_unit_grades,
+    major.check_major_basis,
+    major.check_major_supervision,
+    inspections.check_inspection_unit,
+    inspections.check_inspection_links,
+    inspections.check_coverage_from,
+    trainings.check_training_attendance,
+    trainings.check_attendee_units,
 ]
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
-from hjp.kinds import BY_PREFIX, KINDS
+from hjp.kinds import BY_PREFIX, KINDS, VILLAGE_KINDS
 from hjp.schema_errors import did_you_mean, field_label
 
 if TYPE_CHECKING:
@@ -73,9 +73,11 @@ def check_sectors(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
 
 
 def check_unit_refs(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
+    # every village-level kind whose records name a unit (hazards, drills, inspections ...)
+    referring = [k for k in VILLAGE_KINDS if "unit" in k.model_cls().model_fields]
     for slug, v in ledger.villages.items():
         ids = {u.id for u in v.units}
-        for r in [*v.hazards, *v.drills]:
+        for r in [r for k in referring for r in v.pool(k)]:
             if r.unit is not None and r.unit not in ids:
                 where = ledger.locs.get(r.unit)
                 extra = f"（它属于 {where.village or '镇级'}）" if where else ""

@@ -125,15 +125,15 @@ def test_json(led: Path) -> None:
 def test_junit(led: Path) -> None:
     res = invoke("check", "--ledger", str(led), *AS_OF, "--format", "junit")
     assert res.exit_code == 1
-    assert res.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hjp check" tests="13" '
+    assert res.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hjp check" tests="14" '
                                  'failures="5" errors="0">\n')
     root = ET.fromstring(res.stdout)
     files, deadlines = root.findall("testsuite")
-    assert files.attrib == {"name": "台账检查", "tests": "7", "failures": "0", "errors": "0"}
+    assert files.attrib == {"name": "台账检查", "tests": "8", "failures": "0", "errors": "0"}
     assert [c.get("name") for c in files] == [
         "ledger/town.yaml", "ledger/tasks.yaml", "ledger/villages/dongzhuang/village.yaml",
         "ledger/villages/dongzhuang/units.yaml", H, "ledger/villages/dongzhuang/drills.yaml",
-        "ledger/villages/dongzhuang/tasks.yaml"]
+        "ledger/villages/dongzhuang/tasks.yaml", "ledger/villages/dongzhuang/inspections.yaml"]
     assert deadlines.attrib == {"name": "期限", "tests": "6", "failures": "5", "errors": "0"}
     got = []
     for case in deadlines:

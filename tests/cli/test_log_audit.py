@@ -272,7 +272,7 @@ def test_log_refuses_a_malformed_id_before_it_reaches_git(repo):
     bad = hjp("log", "--", "-Otouch pwned")
     assert (bad.exit_code, bad.stdout) == (2, "")
     assert bad.stderr == ("hjp: 错误：编号 -Otouch pwned 格式不对：应为类别前缀 DW（单位）、YH（隐患）、YL（演练）、"
-                          "RW（任务）加 - 和字母数字，例如 YH-2024-0001\n")
+                          "RW（任务）、JC（检查）、PX（培训）加 - 和字母数字，例如 YH-2024-0001\n")
     lower = hjp("log", "yh-2026-0001")
     assert lower.exit_code == 2 and lower.stderr.endswith("例如 YH-2024-0001；是不是要写 YH-2026-0001？\n")
     assert not (repo.root / "pwned").exists()
@@ -599,10 +599,15 @@ def test_moving_the_plans_start_later_hides_coverage(repo):
     town = repo.root / "ledgers/town.yaml"
     town.write_text(town.read_text(encoding="utf-8").replace("start: 2024-03-31", "start: 2025-01-01"), encoding="utf-8")
     repo.commit("方案开始日期")
+    hidden = "这次提交改动了 town.yaml 的 plan.start，之后它不再算作逾期，但它并没有完成；期限过后不应改动要求或范围，" \
+             "逾期应如实反映（确属录入错误的，请在合并请求中说明）"
+    at = "ledgers/villages/hejiapan/units.yaml:2:1: error HJP504: "
     assert findings(hjp("audit", "--since", "HEAD~1")) == [
-        "ledgers/villages/hejiapan/units.yaml:2:1: error HJP504: 演练覆盖 DW-hejiapan-01@2024「何家畔加油站2024年度疏散逃生演练」"
-        "在提交日期 2026-02-01 已逾期 397 天（应于 2024-12-31 完成），这次提交改动了 town.yaml 的 plan.start，之后它不再算作逾期，"
-        "但它并没有完成；期限过后不应改动要求或范围，逾期应如实反映（确属录入错误的，请在合并请求中说明）"]
+        *(f"{at}带队检查 DW-hejiapan-01@2024Q{q}「何家畔加油站2024年第{q}季度主要负责人带队检查」在提交日期 2026-02-01 "
+          f"已逾期 {days} 天（应于 {due} 完成），{hidden}"
+          for q, days, due in ((2, 581, "2024-06-30"), (3, 489, "2024-09-30"), (4, 397, "2024-12-31"))),
+        f"{at}演练覆盖 DW-hejiapan-01@2024「何家畔加油站2024年度疏散逃生演练」在提交日期 2026-02-01 已逾期 397 天"
+        f"（应于 2024-12-31 完成），{hidden}"]
 
 
 def test_a_late_completion_by_another_field_is_found(repo):

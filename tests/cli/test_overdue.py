@@ -94,6 +94,13 @@ tasks:
       - {date: 2026-07-01, note: 入户宣传}
 """,
     **sealed_files({"YH-2026-0001": "张三丰"}),
+    # every quarter the unit owes (from its opening) inspected: only the items above are due
+    "villages/dongzhuang/inspections.yaml": """\
+inspections:
+  - {id: JC-2026-0001, date: 2026-03-10, unit: DW-dz-01, kind: 主要负责人带队, led_by: 孙某}
+  - {id: JC-2026-0002, date: 2026-06-10, unit: DW-dz-01, kind: 主要负责人带队, led_by: 孙某}
+  - {id: JC-2026-0003, date: 2026-09-10, unit: DW-dz-01, kind: 主要负责人带队, led_by: 孙某}
+""",
 }
 
 AS_OF = ["--as-of", "2026-11-30"]
@@ -232,7 +239,8 @@ def test_reporter_and_voided_records_never_shown(led: Path) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["--kind", "hazards"], "hjp: 错误：--kind 的值 hazards 不认识；是不是要写 hazard？可选：hazard（隐患）、task（任务）、"
-                            "milestone（阶段目标）、occurrence（周期任务）、drill（演练）、coverage（演练覆盖）\n"),
+                            "milestone（阶段目标）、occurrence（周期任务）、drill（演练）、coverage（演练覆盖）、"
+                            "inspection（带队检查）、training（负责人培训）\n"),
     (["--village", "dongzhaung"], "hjp: 错误：台账中没有村 dongzhaung（--village 取 villages/ 下的目录名）；"
                                   "是不是要写 dongzhuang？\n"),
     (["--village", "xyz"], "hjp: 错误：台账中没有村 xyz（--village 取 villages/ 下的目录名）；已有：dongzhuang\n"),

@@ -74,7 +74,7 @@ def test_github_format_escapes_and_warnings_exit_0(case_dir):
     assert result.exit_code == 0  # warnings only
     assert result.stdout == (
         "::warning file=ledger/villages/cun/notes.yaml,line=1,col=1,title=HJP013::不认识的文件 notes.yaml，不会被读取"
-        "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml\n")
+        "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml、inspections.yaml\n")
 
 
 def test_github_format_errors(case_dir):
@@ -91,7 +91,7 @@ def test_clean_ledger_exit_0(case_dir):
     case_dir("valid", "full")
     result = invoke("validate", "--ledger", "ledger")
     assert result.exit_code == 0
-    assert result.stdout == "台账检查通过：7 个文件、10 条记录，没有发现问题。\n"
+    assert result.stdout == "台账检查通过：9 个文件、12 条记录，没有发现问题。\n"
 
 
 def test_default_ledger_is_dot_ledgers(case_dir, tmp_path):

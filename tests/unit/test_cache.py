@@ -76,7 +76,7 @@ def entries(root: Path) -> list[Path]:
 def test_warm_load_equals_cold_load_and_parses_nothing(ledger: Path, parses: list[str]) -> None:
     cold = snapshot(load_ledger(ledger, cache=False))
     n_files = len(parses)
-    assert n_files == 3 * 5 + 2  # town, tasks, and five files a village
+    assert n_files == 3 * 6 + 3  # town, tasks, trainings, and six files a village
     assert any(d.severity.value == "error" for d in cold["diagnostics"])
     parses.clear()
     first = snapshot(load_ledger(ledger))
@@ -107,8 +107,8 @@ def test_a_code_change_misses(ledger: Path, parses: list[str], monkeypatch: pyte
     monkeypatch.setattr(cache, "_code_fingerprint", lambda: "another-hjp")
     parses.clear()
     load_ledger(ledger)
-    assert len(parses) == 17  # every file again
-    assert len(entries(ledger)) == 17  # and the old build's entries are pruned
+    assert len(parses) == 21  # every file again
+    assert len(entries(ledger)) == 21  # and the old build's entries are pruned
 
 
 def test_the_fingerprint_names_our_modules_and_library_versions() -> None:
@@ -153,7 +153,7 @@ def test_a_corrupt_entry_is_a_miss_and_is_rewritten(ledger: Path, parses: list[s
         }[damage])
     parses.clear()
     assert snapshot(load_ledger(ledger)) == cold
-    assert len(parses) == 17
+    assert len(parses) == 21
     parses.clear()
     assert snapshot(load_ledger(ledger)) == cold
     assert parses == []
@@ -168,7 +168,7 @@ def test_unused_entries_are_pruned(ledger: Path) -> None:
     for i in range(3):  # three edits: still one entry for the file
         hz.write_text(hz.read_text(encoding="utf-8") + f"# edit {i}\n", encoding="utf-8")
         load_ledger(ledger)
-    assert len(entries(ledger)) == 17
+    assert len(entries(ledger)) == 21
     assert not stray.exists()
 
 
@@ -196,7 +196,7 @@ def test_a_shared_cache_dir_is_not_pruned(ledger: Path, tmp_path: Path, monkeypa
     load_ledger(other)
     n_other = len(list(shared.glob("??/*")))
     load_ledger(ledger)
-    assert len(list(shared.glob("??/*"))) == n_other + 17
+    assert len(list(shared.glob("??/*"))) == n_other + 21
 
 
 def test_dumps_loads_round_trip_keeps_every_loc_field(ledger: Path) -> None:

@@ -354,7 +354,8 @@ COVERAGE_CASES = [
 @pytest.mark.parametrize("case, as_of, fields, drills, expected", COVERAGE_CASES, ids=[c[0] for c in COVERAGE_CASES])
 def test_coverage_boundaries(case: str, as_of: date, fields: dict, drills: list, expected: dict) -> None:
     units = [unit(**fields), unit("DW-c-2", since="2024-01-01", drill_required=False)]
-    assert summary(compute(ledger(units=units, drills=drills), as_of=as_of)) == expected
+    # drill coverage alone: the same units owe inspections and trainings too (tested below)
+    assert summary(compute(ledger(units=units, drills=drills), as_of=as_of, kinds={"coverage"})) == expected
 
 
 def test_coverage_rows_and_item() -> None:
@@ -367,9 +368,9 @@ def test_coverage_rows_and_item() -> None:
         ("DW-c-1@2026", True, (), date(2026, 12, 31)),
     ]
     assert coverage(led, date(2026, 12, 25))[-1].held == ("YL-3",)
-    assert len(compute(led, as_of=date(2026, 12, 25))) == 0
+    assert len(compute(led, as_of=date(2026, 12, 25), kinds={"coverage"})) == 0
     led.villages["cun"].drills.pop()
-    f = compute(led, as_of=date(2026, 12, 25))
+    f = compute(led, as_of=date(2026, 12, 25), kinds={"coverage"})
     assert [i.to_json() for i in f.due_soon] == [{
         "key": "DW-c-1@2026", "id": "DW-c-1", "kind": "coverage", "title": "东庄加油站2026年度疏散逃生演练",
         "village": "cun", "due": "2026-12-31", "days": -6, "lead": ["孙某"]}]
@@ -447,7 +448,8 @@ def test_done_by_counts_only_completions_dated_up_to_it():
         tasks=[{"id": "RW-1", "title": "季度检查", "every": "quarter", "start": "2026-01-01", "end": "2026-12-31",
                 "occurrences": [{"date": iso(D, -100)}, {"date": iso(D, -3)}]},
                {"id": "RW-2", "title": "长期", "ongoing": True, "start": "2025-01-01", "progress": [{"date": iso(D, -1), "note": "巡查"}]}],
-        units=[{"id": "DW-1", "name": "加油站", "sector": "危险化学品", "principal": "张某"}],
+        units=[{"id": "DW-1", "name": "加油站", "sector": "危险化学品", "principal": "张某",
+                "inspection_required": False}],  # inspections with done_by: test_deadlines_coverage.py
         drills=[{"id": "YL-1", "title": "疏散", "kind": "疏散逃生", "unit": "DW-1", "held_on": "2025-12-30"}])
     assert summary(compute(led, as_of=D, within=0, done_by=D)) == summary(compute(led, as_of=D, within=0)) == {
         "overdue": [("DW-1@2024", 531)]}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hjp import demo
+from hjp import deadlines, demo
 from hjp.demo import DATA_END, DemoError, dump_records, generate, intended
 from hjp.yamltext import flow, scalar
 from hjp.load import load_ledger
@@ -19,9 +19,10 @@ from hjp.rules import RuleContext, validate
 
 # The digest of `hjp demo --villages 3 --hazards 60 --seed 7`. Golden files and benchmarks
 # elsewhere build on the demo: if this changes, the generator changed, and they must be refreshed.
-# Changed once on purpose: the demo now writes with hjp.yamltext, which leaves "0934-…" phone numbers
-# plain (no reader takes them for anything but text); the values are the same.
-PINNED_SHA256 = "1c21ddf616c4bd45d663d072c7f0cd6c828cc720fb355c2fe86bf8b843b0d8f9"
+# Changed on purpose: the demo writes with hjp.yamltext, which leaves "0934-…" phone numbers plain (no
+# reader takes them for anything but text); issue 12 added inspections, trainings, classified units and
+# the 重大 hazards' basis and supervision (the other records are unchanged).
+PINNED_SHA256 = "6acae726998ce688ff65580c2392307c8f32f7b6ac149827d061dee548b582d4"
 
 
 def _digest(root: Path) -> str:
@@ -133,9 +134,36 @@ def test_covers_every_state_shape_and_kind(small: Path) -> None:
     units = [u for _, u in led.units()]
     assert any(u.void for u in units) and any(u.closed_on for u in units)
     assert any(not u.drill_required for u in units)
+    # units classified, with valid credit codes (the rules say so: test_validates_clean)
+    live_units = [u for u in units if u.void is None]
+    assert all(u.credit_code and u.grade for u in live_units)
+    assert {u.grade for u in live_units} == {"重点", "一般"} and any(not u.inspection_required for u in units)
+    assert len({u.credit_code for u in live_units}) == len(live_units)
+    # every 重大 hazard has its 判定依据; the open ones are all under 挂牌督办 (动态清零)
+    assert all(h.basis for h in live if h.level == "重大")
+    assert all(h.supervision for h in live if h.level == "重大" and h.closed_on is None)
+    # inspections of every kind, linked both ways to the hazards they found; some quarters missed
+    inspections = [i for v in led.villages.values() for i in v.inspections]
+    assert {i.kind for i in inspections} == {"主要负责人带队", "部门检查", "联合检查", "镇级督导"}
+    by_id = {h.id: h for h in hazards}
+    linked = [(i, f) for i in inspections for f in i.findings]
+    assert linked and all(by_id[f].found_in == i.id for i, f in linked)
+    assert {h.source for h in hazards if h.found_in} == {"自查", "检查"}
+    rows = deadlines.inspection_coverage(led, demo.ANCHOR)
+    past = [r for r in rows if r.owed and r.due < demo.ANCHOR]
+    missed = [r for r in past if not r.done]
+    assert past and 0 < len(missed) < len(past) / 5
+    # trainings: principals' sessions by name, others in 人次; coverage below 100 %
+    trainings = led.trainings
+    assert {t.kind for t in trainings} == {"主要负责人", "安全管理人员", "从业人员", "消防", "其他"}
+    assert any(t.void for t in trainings) and all(t.attendees or t.count for t in trainings)
+    covered = [r for r in deadlines.training_coverage(led, demo.ANCHOR) if r.owed]
+    assert 0.6 < sum(1 for r in covered if r.trained) / len(covered) < 1
     # nothing has happened after DATA_END, whatever the seed
     happened = [h.found_on for h in hazards] + [h.rectified_on for h in hazards if h.rectified_on] + \
-        [d.held_on for d in drills if d.held_on] + [o.date for t in tasks for o in t.occurrences + t.progress]
+        [d.held_on for d in drills if d.held_on] + [o.date for t in tasks for o in t.occurrences + t.progress] + \
+        [i.date for i in inspections] + [t.date for t in trainings] + \
+        [h.supervision.since for h in hazards if h.supervision and h.supervision.since]
     assert max(happened) <= DATA_END
 
 
@@ -213,7 +241,7 @@ def test_cli_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     res = runner.invoke(app, ["demo", "d", "--villages", "3", "--hazards", "60", "--seed", "7"],
                         catch_exceptions=False)
     assert res.exit_code == 0
-    assert res.stdout == ("已生成示例台账 d：3 个村、23 个生产经营单位、60 条隐患、76 次演练、34 项任务（种子 7）。\n"
+    assert res.stdout == ("已生成示例台账 d：3 个村、23 个生产经营单位、60 条隐患、76 次演练、34 项任务、182 次检查、13 次培训（种子 7）。\n"
                           "3 条举报隐患的举报人（合成）已密封；演示密钥（一次性，仅供试用）在台账旁边：d.demo-key.txt\n"
                           "试试：hjp overdue --ledger d --as-of 2026-11-30\n"
                           "      hjp reporter show YH-2024-0005 --ledger d --identity d.demo-key.txt --reason 试用\n")

@@ -27,7 +27,9 @@ hazards:
     level: 重大
     source: 自查
     found_on: 2024-05-10
+    basis: 《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十条
     rectification: {owner: 王某, measures: "更换静电接地装置并检测", funds: 3000, deadline: 2024-06-30, contingency: 整改期间停止卸油作业}
+    supervision: {level: 县级, since: 2024-05-12}
     notes: >-
       多行备注，
       第二行
@@ -183,8 +185,8 @@ def test_rectify_inserts_in_model_order_exact_text(tmp_path):
     write_ledger(root, {"villages/hejiapan/hazards.yaml": HAZARDS.encode()})
     _old, new, _ = run(root, CASES[0][2])
     assert new.decode() == HAZARDS.replace(
-        "contingency: 整改期间停止卸油作业}\n",
-        "contingency: 整改期间停止卸油作业}\n    rectified_on: 2024-06-20\n")
+        "since: 2024-05-12}\n",
+        "since: 2024-05-12}\n    rectified_on: 2024-06-20\n")
 
 
 def test_milestone_done_in_flow_mapping_exact_text(tmp_path):

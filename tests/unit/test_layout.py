@@ -65,7 +65,7 @@ def test_an_unknown_name_with_a_kinds_top_key_is_recognised_by_its_content(make_
                         "villages/cun/notes.yaml": "contacts: [张三]\n", "villages/cun/说明.txt": "隐患台账的说明\n"})
     assert diagnostics_of(root) == [
         "ledger/villages/cun/notes.yaml:1:1: warning HJP013: 不认识的文件 notes.yaml，不会被读取；"
-        "村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml",
+        "村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml、inspections.yaml",
         _rename("新建文本文档.txt", WHY_TXT + "、文件名须用英文"),
     ]
 

@@ -37,7 +37,7 @@ def test_hjp101_unknown_keys_get_did_you_mean(make_ledger, diagnostics_of):
         f"{H}:8:5: error HJP101: 未知字段 rectificaton；是不是要写 rectification？",
         f"{H}:9:5: error HJP101: 未知字段 colsed_on；是不是要写 closed_on？",
         f"{H}:10:5: error HJP101: 未知字段 xyz；允许的字段：id、title、unit、location、sector、level、source、found_on、"
-        "found_by、reporter、rectification、supervision、rectified_on、verified_by、closed_on、evidence、notes、void",
+        "found_by、reporter、basis、found_in、rectification、supervision、rectified_on、verified_by、closed_on、evidence、notes、void",
         f"{H}:17:20: error HJP102: 缺少必填字段 owner（定责任人）；请补上",
         f"{H}:17:21: error HJP101: 未知字段 ownr；是不是要写 owner？",
     ]
@@ -47,9 +47,9 @@ def test_hjp101_keys_read_as_null_or_numbers(make_ledger, diagnostics_of):
     text = "units:\n  - id: DW-1\n    name: a\n    sector: 工贸\n    principal: b\n    ~: x\n    1: y\n"
     assert one_file(make_ledger, diagnostics_of, "villages/cun/units.yaml", text) == [
         "ledger/villages/cun/units.yaml:6:5: error HJP101: 未知字段：这个键被读成了空值，不是字段名；允许的字段："
-        "id、name、sector、principal、phone、since、closed_on、drill_required、notes、void",
+        "id、name、sector、principal、phone、since、closed_on、drill_required、inspection_required、credit_code、grade、notes、void",
         "ledger/villages/cun/units.yaml:7:5: error HJP101: 未知字段：这个键被读成了数字 1，不是字段名；允许的字段："
-        "id、name、sector、principal、phone、since、closed_on、drill_required、notes、void",
+        "id、name、sector、principal、phone、since、closed_on、drill_required、inspection_required、credit_code、grade、notes、void",
     ]
 
 
@@ -94,7 +94,7 @@ def test_hjp105_enum_typos_get_did_you_mean(make_ledger, diagnostics_of):
 def test_hjp106_id_format(make_ledger, diagnostics_of, rid):
     text = HAZARD.replace("id: YH-2024-0001", f"id: '{rid}'")
     assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
-        f"{H}:2:9: error HJP106: 编号 {rid} 格式不对：应为类别前缀 DW/YH/YL/RW 加 - 和字母数字，"
+        f"{H}:2:9: error HJP106: 编号 {rid} 格式不对：应为类别前缀 DW/YH/YL/RW/JC/PX 加 - 和字母数字，"
         "例如 YH-2024-0001、RW-14、DW-hejiapan-03"]
 
 
@@ -192,7 +192,7 @@ def test_hjp105_and_hjp106_name_the_invisible_or_look_alike_character(make_ledge
     text = (HAZARD.replace("id: YH-2024-0001", "id: YН-2024-0001")  # a Cyrillic Н
             .replace("level: 一般", "level: '一般\u200b'"))
     assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
-        f"{H}:2:9: error HJP106: 编号 YН-2024-0001 格式不对：应为类别前缀 DW/YH/YL/RW 加 - 和字母数字，"
+        f"{H}:2:9: error HJP106: 编号 YН-2024-0001 格式不对：应为类别前缀 DW/YH/YL/RW/JC/PX 加 - 和字母数字，"
         "例如 YH-2024-0001、RW-14、DW-hejiapan-03；其中第 2 个字符 Н 是西里尔字母（U+041D），不是英文字母 H，"
         "请用英文输入法重新输入",
         f"{H}:5:12: error HJP105: level（隐患等级） 的值 一般\u200b 不在允许的范围内（一般、重大）"
@@ -257,8 +257,8 @@ def test_date_fields_are_the_models_date_fields_and_no_text_field_shares_a_name(
     from hjp.load import date_keys
     from hjp.schema_errors import field_type
 
-    assert date_keys() == {"closed_on", "date", "deadline", "done_on", "due", "end", "found_on", "held_on",
-                           "issued_on", "planned_on", "rectified_on", "since", "start"}
+    assert date_keys() == {"closed_on", "coverage_from", "date", "deadline", "done_on", "due", "end", "found_on",
+                           "held_on", "issued_on", "planned_on", "rectified_on", "since", "start"}
     clashes = [(cls.__name__, name) for cls in m.SCHEMA_MODELS.values() for name in cls.model_fields
                if name in date_keys() and field_type(cls, (name,)) != "date"]
     assert clashes == []

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +92,17 @@ def test_yaml_traps():
     assert quickyaml.quick_record(TRAPS[7]) == {"id": "YH-1", "a": {"b": 1, "c": "文字"}, "d": ["x", {"y": 1}],
                                               "e": None, "f": "完"}
     assert quickyaml.quick_record(TRAPS[0]) is None  # 010 is octal to YAML 1.1: PyYAML decides
+
+
+@pytest.mark.parametrize("value", ["91621024MA7ABCDE1X", "92621024MA9DWCFK1X", "12A", "1e3", "0o17", "0xfF", "0b101",
+                                   "0x1G", "0b12", "123", "0123", "1E10", "9z"])
+def test_digit_led_codes_agree_with_pyyaml(value):
+    """A credit code starts with a digit and holds letters: text to PyYAML 1.1, read without it."""
+    piece = f"  - id: DW-1\n    credit_code: {value}\n"
+    assert agrees(piece)
+    quick = quickyaml.quick_record(piece)
+    if value[0] == "9" and len(value) == 18:
+        assert quick == {"id": "DW-1", "credit_code": value}
 
 
 SCALAR = st.one_of(

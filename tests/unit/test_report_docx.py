@@ -131,7 +131,7 @@ def test_title_headings_and_signature(self_check):
     assert paras[at - 2].paragraph_format.keep_with_next
     # 附件 after the 落款, each on a new page, 附件N in 黑体 top left
     marks = [p for p in paras if p.style.name == "附件标识"]
-    assert [p.text for p in marks] == ["附件1", "附件2", "附件3", "附件4", "附件5"]
+    assert [p.text for p in marks] == ["附件1", "附件2", "附件3", "附件4", "附件5", "附件6"]
     assert marks[0].style.paragraph_format.page_break_before and paras.index(marks[0]) > at
     assert east_asia(marks[0].style) == "黑体" and marks[0].style.font.size == Pt(16)
     blanks = [r for p in paras for r in p.runs if r.text.startswith("【请填写")]

@@ -78,7 +78,8 @@ def test_json_prints_the_view_model(here: Path):
 def test_responsibility_falls_back_before_no_one(make_ledger):
     root = make_ledger({
         "tasks.yaml": "tasks:\n  - {id: RW-1, title: 报送总结, owners: [应急办], deadline: 2025-01-01}\n",
-        "villages/cun/units.yaml": "units:\n  - {id: DW-cun-1, name: 甲店, sector: 消防, principal: 张三}\n",
+        "villages/cun/units.yaml": ("units:\n  - {id: DW-cun-1, name: 甲店, sector: 消防, principal: 张三, "
+                                    "inspection_required: false}\n"),
         "villages/cun/drills.yaml": ("drills:\n  - {id: YL-1, title: 甲店演练, kind: 桌面, unit: DW-cun-1, "
                                      "planned_on: 2025-01-01}\n  - {id: YL-2, title: 无主演练, kind: 桌面, "
                                      "planned_on: 2025-01-01}\n"),

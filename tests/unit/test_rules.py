@@ -127,7 +127,8 @@ def test_hjp202_unknown_unit_without_close_match(make_ledger, diagnostics_of):
 
 
 def test_hjp203_major_hazard_needs_all_five_measures(make_ledger, diagnostics_of):
-    text = hazards().replace("level: 一般", "level: 重大").replace(
+    text = hazards("basis: 《工贸企业重大事故隐患判定标准》第四条", "supervision: {level: 镇级, since: 2024-05-11}").replace(
+        "level: 一般", "level: 重大").replace(
         "{owner: 王某, deadline: 2024-06-30}", "{owner: 王某, deadline: 2024-06-30, funds: 0}")
     root = make_ledger({"villages/cun/hazards.yaml": text})
     assert diagnostics_of(root) == [
@@ -485,9 +486,9 @@ def test_hjp013_unknown_file_in_village_dir(make_ledger, diagnostics_of):
                         "villages/cun/notes.txt": "随手记\n"})
     assert diagnostics_of(root) == [
         "ledger/villages/cun/backup.yaml:1:1: warning HJP013: 不认识的文件 backup.yaml，不会被读取"
-        "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml",
+        "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml、inspections.yaml",
         "ledger/villages/cun/notes.yml:1:1: warning HJP013: 不认识的文件 notes.yml，不会被读取"
-        "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml",
+        "；村目录只放 village.yaml、units.yaml、hazards.yaml、drills.yaml、tasks.yaml、inspections.yaml",
     ]
 
 

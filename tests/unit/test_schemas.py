@@ -84,3 +84,29 @@ def test_shipped_ledger_files_start_with_the_schema_modeline(path):
     assert target.is_file(), f"{match.group(1)} does not exist"
     assert target.parent == (REPO / "schemas").resolve()
     assert target.name == f"{path.stem}.schema.json"
+
+
+def test_ledgers_readme_documents_every_field_of_every_file():
+    """ledgers/README.md's field reference names every field of every file (nested ones too)."""
+    import typing
+
+    from hjp import model
+
+    text = (REPO / "ledgers" / "README.md").read_text(encoding="utf-8")
+    sections = {s.split("（", 1)[0].strip(): s for s in text.split("\n### ")[1:]}
+
+    def fields(cls, seen=()):
+        for name, info in cls.model_fields.items():
+            yield name
+            for arg in (info.annotation, *typing.get_args(info.annotation),
+                        *(a for t in typing.get_args(info.annotation) for a in typing.get_args(t))):
+                if isinstance(arg, type) and hasattr(arg, "model_fields") and arg not in seen:
+                    yield from fields(arg, (*seen, cls))
+
+    missing = []
+    for stem, cls in model.SCHEMA_MODELS.items():
+        section = sections.get(f"{stem}.yaml")
+        assert section is not None, f"no section ### {stem}.yaml"
+        record = model.RECORD_FILES[stem][2] if stem in model.RECORD_FILES else cls
+        missing += [f"{stem}.{name}" for name in fields(record) if f"`{name}`" not in section]
+    assert missing == []
