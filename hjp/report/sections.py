@@ -66,6 +66,7 @@ class QuarterCoverage:
 @dataclass(slots=True)
 class InspectionVillage:
     village: str
+    total: int        # inspections of any kind (次)
     inspections: int  # 家次: inspections of a unit
     leader: int       # of which 主要负责人带队
     hazards: int      # hazards they found (findings)
@@ -109,13 +110,14 @@ def inspection_section(ledger: Ledger, slugs: Sequence[str], *, since: date | No
     total = visits = 0
     for slug in slugs:
         v = ledger.villages[slug]
-        row = InspectionVillage(v.name, 0, 0, 0)
+        row = InspectionVillage(v.name, 0, 0, 0, 0)
         live = {h.id for h in v.hazards if h.void is None}
         mine: set[str] = set()
         for i in v.inspections:
             if i.void is not None or not _in(i.date, since, d):
                 continue
             total += 1
+            row.total += 1
             by_kind[i.kind] += 1
             if i.unit is not None:
                 visits += 1

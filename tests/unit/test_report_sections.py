@@ -105,8 +105,8 @@ def test_inspections(led):
     assert [(c.quarter, c.owed, c.covered, c.missing, c.current) for c in s.coverage] == [
         ("2026Q1", 5, 3, 2, False), ("2026Q2", 4, 1, 3, False), ("2026Q3", 4, 1, 3, True)]
     assert (s.owed, s.covered) == (9, 4) and s.rate == pytest.approx(4 / 9)
-    assert [(v.village, v.inspections, v.leader, v.hazards) for v in s.by_village] == [
-        ("甲村", 7, 5, 2), ("乙村", 0, 0, 0)]
+    assert [(v.village, v.total, v.inspections, v.leader, v.hazards) for v in s.by_village] == [
+        ("甲村", 8, 7, 5, 2), ("乙村", 0, 0, 0, 0)]
     # a phase from 2026-04-01 counts JC-5, JC-6, JC-7, JC-8 and the quarters from Q2
     p = sections.inspection_section(led, ["a"], since=date(2026, 4, 1), d=D)
     assert (p.total, p.unit_visits, p.hazards_found) == (4, 3, 1)
@@ -175,6 +175,13 @@ def test_the_report_says_it(led):
     assert ("累计开展各类安全检查8次，检查生产经营单位7家次（3家），其中主要负责人带队检查5次、部门检查1次、"
             "镇级督导检查1次、联合检查1次；检查发现隐患2项。") in md
     assert "已结束的2个季度应检查9家次、已检查4家次，覆盖率44.4%" in md
+    # 安全教育培训: the principals among all attendees (3) differ from the 主要负责人 sessions' 4 人次, so
+    # both are said; with equal figures the second is left out (the goldens: it only repeated the first)
+    assert ("其中主要负责人培训1期4人次、消防培训1期60人次；各类培训中参训的生产经营单位主要负责人共3人次。"
+            in md)
+    # 附件4 totals reconcile with the body: 8 inspections, 7 家次, 5 带队, 2 hazards; quarters ended 9/4
+    assert "| 甲村 | 8 | 7 | 5 | 2 |\n| 乙村 | 0 | 0 | 0 | 0 |\n| 合计 | 8 | 7 | 5 | 2 |\n" in md
+    assert "| 已结束季度合计 | 9 | 4 | 5 | 44.4% |\n" in md
     assert ("重大隐患动态清零情况：累计发现重大隐患4项（2025年1项、2026年3项），已销号2项，从发现到销号用时中位数30天、"
             "最长30天。截至2026年7月10日，未销号的重大隐患2项，其中2项尚未挂牌督办，逐项如下：") in md
     assert "）部分重大隐患尚未挂牌督办\n\n截至2026年7月10日，2项未销号的重大隐患尚未挂牌督办。" in md
