@@ -399,7 +399,8 @@ def _planned(make: "Callable[[], T]") -> "T":
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def new(
     ctx: typer.Context,
-    kind: str = typer.Argument(..., help=f"记录类型：{NOUNS_HELP}", show_default=False),
+    # A space after each 、: the help formatter wraps only at spaces and cut "training" in two otherwise.
+    kind: str = typer.Argument(..., help=f"记录类型：{NOUNS_HELP.replace('、', '、 ')}", show_default=False),
     village: Optional[str] = typer.Option(None, "--village", help="所属村代码；镇级任务不写", show_default=False),
     ledger: Path = ledger_option(),
     commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),

@@ -329,3 +329,21 @@ def test_only_the_changed_records_warnings_are_shown(ledger):
 def test_enum_typo_message_reads_cleanly(ledger):
     r = invoke("new", "hazard", "--village", "hejiapan", "--title", "t", "--level", "一半", "--ledger", "ledger")
     assert (r.exit_code, r.stderr) == (2, "hjp: 错误：--level 的值 一半 不在可选范围内；是不是要写 一般？可选：一般、重大\n")
+
+
+def test_ledgers_readme_new_examples_for_inspections_and_trainings_work(make_ledger, monkeypatch):
+    # ledgers/README.md's `hjp new inspection/training` lines, copied as the clerk would (the training
+    # line lacked --count and was refused with HJP262)
+    monkeypatch.setenv("HJP_TODAY", TODAY.isoformat())
+    units = "units:\n  - {id: DW-hejiapan-01, name: 何家畔加油站, sector: 危险化学品, principal: 李建国}\n"
+    root = make_ledger({"villages/hejiapan/units.yaml": units})
+    readme = (Path(__file__).parents[2] / "ledgers/README.md").read_text(encoding="utf-8")
+    lines = [ln.split("#")[0].split() for ln in readme.splitlines()
+             if ln.startswith(("hjp new inspection", "hjp new training"))]
+    assert len(lines) == 2
+    for argv in lines:
+        r = invoke(*argv[1:], "--ledger", str(root))
+        assert r.exit_code == 0, r.stderr
+        assert r.stderr == ""  # no warning either: 李建国 is DW-hejiapan-01's principal
+    assert "JC-2026-0001" in (root / "villages/hejiapan/inspections.yaml").read_text(encoding="utf-8")
+    assert "count: 45" in (root / "trainings.yaml").read_text(encoding="utf-8")

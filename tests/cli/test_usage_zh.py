@@ -39,6 +39,19 @@ def test_help_scaffolding_is_chinese(capsys: pytest.CaptureFixture[str]) -> None
     assert "Show this message" not in out and "Usage:" not in out
 
 
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_new_help_never_cuts_a_record_kind(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                           width: str) -> None:
+    # the kind list has no spaces of its own; at 80 columns "training" was printed as "trainin" + "g"
+    from hjp.kinds import KINDS
+    monkeypatch.setenv("COLUMNS", width)
+    code, out, _ = run_main(capsys, "new", "-h")
+    assert code == 0
+    lines = out.splitlines()
+    for noun in [*(k.noun for k in KINDS), "village"]:
+        assert any(f"{noun}（" in line for line in lines), noun
+
+
 def test_bare_hjp_prints_help_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_main(capsys)
     assert code == 0 and out.startswith("用法：hjp [OPTIONS] COMMAND") and "命令" in out
