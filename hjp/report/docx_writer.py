@@ -48,6 +48,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -453,8 +454,8 @@ class _Builder:
         if self.last_table_rows is not None:
             for tr in self.last_table_rows:
                 for ppr in tr.iter(qn("w:pPr")):
-                    keep = OxmlElement("w:keepNext")
-                    ppr.insert(1, keep)
+                    if ppr.find(qn("w:keepNext")) is None:
+                        ppr.insert(1, OxmlElement("w:keepNext"))
 
     def table(self, header: list[Any], rows: list[list[Any]], aligns: list[str | None]) -> None:
         ncols = max([len(header), *(len(r) for r in rows)]) if header or rows else 0
@@ -490,8 +491,12 @@ class _Builder:
                  'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
                  f"<w:tblGrid>{grid}</w:tblGrid>"]
         tcw = [f'<w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>' for w in twips]
-        head_ppr = f'<w:pPr><w:pStyle w:val="{sid}"/>{JC_CENTER}</w:pPr>'
+        # The header row and the first body row keep with the next row: a heading (kept with the
+        # table) never ends a page with the header and a single row under it.
+        head_ppr = f'<w:pPr><w:pStyle w:val="{sid}"/><w:keepNext/>{JC_CENTER}</w:pPr>'
         ppr = [f'<w:pPr><w:pStyle w:val="{sid}"/>{JC_RIGHT if numeric[j] else ""}</w:pPr>' for j in range(ncols)]
+        first_ppr = [f'<w:pPr><w:pStyle w:val="{sid}"/><w:keepNext/>{JC_RIGHT if numeric[j] else ""}</w:pPr>'
+                     for j in range(ncols)]
         n = len(rows) + 1
         # Lines are broken here, at the places layout.fit_lines allows, so that the word processor
         # (which may break between any two Chinese characters) never splits a date, an ID or （2期次）.
@@ -502,7 +507,8 @@ class _Builder:
                          else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             for j in range(ncols):
                 runs = self.cell_xml(cells[j].children or [], avail[j], bold=head) if j < len(cells) else ""
-                parts.append(f"<w:tc>{tcw[j]}<w:p>{head_ppr if head else ppr[j]}{runs}</w:p></w:tc>")
+                cell_ppr = head_ppr if head else first_ppr[j] if i == 1 and n > 2 else ppr[j]
+                parts.append(f"<w:tc>{tcw[j]}<w:p>{cell_ppr}{runs}</w:p></w:tc>")
             parts.append("</w:tr>")
             if self.progress is not None and i and i % 2000 == 0:
                 self.progress(f"正在写入 Word 表格（{i}/{n - 1} 行）")
@@ -744,7 +750,33 @@ def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
     builder.shared = _shared_measures(tokens)
     builder.run(tokens)
     builder.place_pictures()
+    _shrink_closing_spacer(doc)
     return doc
+
+
+def _shrink_closing_spacer(doc: Any) -> None:
+    """A document ending in a table ends in the empty paragraph after it (a body must end in one):
+    at full size it spilled onto a page of its own, blank but numbered, when the table ended near the
+    foot of a page. It is made 1 pt high with no spacing and its mark hidden."""
+    body = doc.element.body
+    last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
+    prev = last.getprevious()
+    if last.tag != qn("w:p") or prev is None or prev.tag != qn("w:tbl") or "".join(last.itertext()).strip():
+        return
+    p = Paragraph(last, doc._body)
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(1)
+    fmt.keep_with_next = None
+    ppr = p._p.get_or_add_pPr()
+    rpr = OxmlElement("w:rPr")  # the paragraph mark's run properties: last in pPr but for sectPr/pPrChange
+    ppr.append(rpr)
+    for tag, attrs in (("w:vanish", {}), ("w:sz", {"w:val": "2"}), ("w:szCs", {"w:val": "2"})):
+        el = OxmlElement(tag)
+        for k, v in attrs.items():
+            el.set(qn(k), v)
+        rpr.append(el)
 
 
 def save_atomic(doc: Any, path: Path) -> None:

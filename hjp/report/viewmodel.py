@@ -489,29 +489,55 @@ def counts_by_village(rows: Rows, items: Sequence[Any]) -> list[VillageCount]:
 
 
 @dataclass(slots=True)
+class UnitRow:
+    """A unit that owes something (a year's 疏散逃生演练, a quarter's 带队检查, its principal's training):
+    the county asks which units, not only how many per village."""
+
+    id: str
+    name: str
+    village: str
+    principal: str
+    due: date
+    days: int          # days overdue at D (negative: days left)
+
+
+def unit_rows(rows: Rows, items: Sequence[Any]) -> list[UnitRow]:
+    """Unit findings (coverage, inspection, training) as UnitRows, by village (ledger order) then ID."""
+    order = {s: i for i, s in enumerate(rows.ledger.villages)}
+    out = []
+    for it in sorted(items, key=lambda it: (order.get(it.village or "", -1), _id_key(it.id))):
+        unit = rows.records.get(it.id)
+        out.append(UnitRow(it.id, getattr(unit, "name", None) or it.title, rows.village(it.village),
+                           "、".join(rows.lead(it)) or NO_LEAD, it.due, it.days))
+    return out
+
+
+@dataclass(slots=True)
 class YearUnits:
-    """Units that owe a year's 疏散逃生演练 and have not held it, per village (in 家)."""
+    """Units that owe a year's 疏散逃生演练 and have not held it, per village (in 家) and one by one."""
 
     year: int
     units: int
     by_village: list[VillageCount]
+    items: list[UnitRow]
 
 
 def coverage_years(rows: Rows, items: Sequence[Any]) -> list[YearUnits]:
     per: dict[int, list[Any]] = defaultdict(list)
     for it in items:
         per[it.due.year].append(it)
-    return [YearUnits(y, len(per[y]), counts_by_village(rows, per[y])) for y in sorted(per)]
+    return [YearUnits(y, len(per[y]), counts_by_village(rows, per[y]), unit_rows(rows, per[y])) for y in sorted(per)]
 
 
 @dataclass(slots=True)
 class QuarterUnits:
-    """Units that owe a quarter's 主要负责人带队检查 and have not made it, per village (in 家)."""
+    """Units that owe a quarter's 主要负责人带队检查 and have not made it, per village (in 家) and one by one."""
 
     quarter: str       # 2026Q3
     label: str         # 2026年第3季度
     units: int
     by_village: list[VillageCount]
+    items: list[UnitRow]
 
 
 def quarter_units(rows: Rows, items: Sequence[Any]) -> list[QuarterUnits]:
@@ -522,7 +548,8 @@ def quarter_units(rows: Rows, items: Sequence[Any]) -> list[QuarterUnits]:
     out = []
     for due in sorted(per):
         q = deadlines.quarter_of(due)
-        out.append(QuarterUnits(q.key_suffix[1:], q.label, len(per[due]), counts_by_village(rows, per[due])))
+        out.append(QuarterUnits(q.key_suffix[1:], q.label, len(per[due]), counts_by_village(rows, per[due]),
+                                unit_rows(rows, per[due])))
     return out
 
 
@@ -603,10 +630,12 @@ class Upcoming:
     hazards_major: int
     hazards_after: int                # of which due after the horizon (the plan's end)
     hazards_by_village: list[VillageCount]
+    hazard_items: list[ItemRow]       # every hazard 整改中未逾期, by deadline (附件)
     coverage: list[YearUnits]         # units still owing the current year's 疏散逃生演练 (家)
     inspections: list[QuarterUnits]   # units still owing a quarter's 主要负责人带队检查 due by the horizon (家)
     trainings: int                    # units whose principal is still to be trained within the plan (家)
     trainings_by_village: list[VillageCount]
+    training_items: list[UnitRow]     # those units one by one (附件)
 
 
 def _stale_rows(rows: Rows, items: Sequence[Any], town: m.Town, as_of: date) -> list[StaleRow]:
@@ -650,10 +679,12 @@ def upcoming(rows: Rows, findings: deadlines.Findings, open_hazards: list[Any], 
         hazards=len(open_hazards), hazards_major=sum(1 for it in open_hazards if rows.is_major(it)),
         hazards_after=sum(1 for it in open_hazards if it.due > horizon),
         hazards_by_village=counts_by_village(rows, open_hazards),
+        hazard_items=rows.rows(open_hazards),
         coverage=coverage_years(rows, [it for it in soon if it.kind == "coverage"]),
         inspections=quarter_units(rows, [it for it in soon if it.kind == "inspection"]),
         trainings=len(untrained := [it for it in soon if it.kind == "training"]),
         trainings_by_village=counts_by_village(rows, untrained),
+        training_items=unit_rows(rows, untrained),
     )
 
 

@@ -5,6 +5,7 @@ Reads the word boxes of ``pdftotext -bbox-layout`` and finds what a county reade
 - a column of single characters stacked in a table cell (a name or word broken one character a line);
 - a date or an ID broken across lines (2024年4 / 月, RW-hejiapan- / 4);
 - a page holding only the 落款 (the signature without any text above it);
+- a blank page (nothing but its page number: the paragraph closing a last table spilled over);
 - the body (title to 落款) longer than allowed: the body ends on the page before the one that opens
   with 附件1.
 
@@ -81,6 +82,9 @@ def problems(pdf: str, *, body_max: int | None = None, issuer: str | None = None
         # the next row's own ID also starts under this one: only a remainder is a broken ID
         if _ID_HEAD.search(a.text) and re.fullmatch(r"[A-Za-z0-9-]+", b.text) and not _ID_START.match(b.text):
             found.append(f"第{a.page}页：编号断行（{a.text[-12:]}/{b.text[:6]}）")
+    for p in range(1, pages + 1):
+        if not any(ln.page == p and not re.fullmatch(r"—\s*\d+\s*—", ln.text) for ln in lines):
+            found.append(f"第{p}页是空白页")
     if issuer:
         for p in range(1, pages + 1):
             texts = [ln.text for ln in lines if ln.page == p and not re.fullmatch(r"—\s*\d+\s*—", ln.text)]

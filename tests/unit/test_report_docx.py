@@ -334,3 +334,44 @@ def test_a_ledger_without_hazards_gets_no_empty_chart(tmp_path, monkeypatch):
     with zipfile.ZipFile(out) as z:
         assert not [n for n in z.namelist() if n.startswith("word/media/")]
     assert "图 1" not in "\n".join(p.text for p in Document(str(out)).paragraphs)
+
+
+def _body_table_doc(rows: int):
+    from hjp.report import docx_writer
+    md = "# 统计表\n\n正文一段。\n\n| 村 | 单位 | 编号 |\n|---|---|---|\n" + "".join(
+        f"| 何家畔村 | 单位{i} | DW-{i} |\n" for i in range(rows))
+    return docx_writer.build(md, title="统计表", as_of=AS_OF)
+
+
+def test_a_closing_table_leaves_no_full_size_paragraph_after_it():
+    # the body must end in a paragraph; after a last table it was a 12 pt line that LibreOffice put on a
+    # page of its own (blank but numbered) when the table ended at a page's foot (29 rows here)
+    doc = _body_table_doc(29)
+    body = doc.element.body
+    last = body[-2]
+    assert last.tag == qn("w:p") and last.getprevious().tag == qn("w:tbl")
+    ppr = last.find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    assert (spacing.get(qn("w:line")), spacing.get(qn("w:lineRule"))) == ("20", "exact")
+    assert (spacing.get(qn("w:before")), spacing.get(qn("w:after"))) == ("0", "0")
+    rpr = ppr.find(qn("w:rPr"))
+    assert rpr.find(qn("w:vanish")) is not None and rpr.find(qn("w:sz")).get(qn("w:val")) == "2"
+    # a paragraph after a table within the text keeps its size (it separates tables)
+    from hjp.report import docx_writer
+    two = docx_writer.build(
+        "| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n\n正文。\n", title="t", as_of=AS_OF)
+    assert all(p.find(qn("w:pPr")) is None or p.find(qn("w:pPr")).find(qn("w:rPr")) is None
+               for p in two.element.body.iterchildren(qn("w:p")))
+
+
+def test_a_table_starts_a_page_with_at_least_two_rows_under_its_heading():
+    # the header row and the first body row keep with the next row (a 附件 heading sat at a page foot
+    # with the header and one row)
+    rows = list(_body_table_doc(5).element.body.iter(qn("w:tr")))
+    keeps = [all(p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None for p in tr.iter(qn("w:p")))
+             for tr in rows]
+    assert keeps == [True, True, False, False, False, False]
+    # a table of one body row: the header keeps with it
+    rows = list(_body_table_doc(1).element.body.iter(qn("w:tr")))
+    assert [tr.find(qn("w:tc")).find(qn("w:p")).find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+            for tr in rows] == [True, False]

@@ -130,3 +130,28 @@ def test_the_real_plan_with_a_few_villages_lays_out_cleanly(tmp_path):
     for kw, issuer in (({}, "何家畔镇人民政府"), ({"village": slug}, f"{led.villages[slug].name}村民委员会")):
         pdf = _pdf(_word(led, "self-check", tmp_path / f"sc{len(kw)}.docx", date(2026, 12, 15), **kw), tmp_path)
         assert problems(str(pdf), body_max=10, issuer=issuer) == []
+
+
+def test_a_report_ending_in_a_table_never_gets_a_blank_last_page(tmp_path):
+    """The paragraph a document must end with after its last table fell on a page of its own when the
+    table ended at a page's foot (29 rows of this table in LibreOffice here; a range covers font and
+    version differences)."""
+    _tools()
+    from pdf_layout import problems
+
+    from hjp.report import docx_writer
+
+    files = []
+    for rows in range(26, 33):
+        md = "# 统计表\n\n正文一段。\n\n| 村 | 单位 | 编号 |\n|---|---|---|\n" + "".join(
+            f"| 何家畔村 | 单位{i} | DW-{i} |\n" for i in range(rows))
+        f = tmp_path / f"t{rows}.docx"
+        docx_writer.save_atomic(docx_writer.build(md, title="统计表", as_of=AS_OF), f)
+        files.append(f)
+    profile = tmp_path / f"lo-profile-{os.getpid()}"
+    proc = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), *map(str, files)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for f in files:
+        assert problems(str(f.with_suffix(".pdf"))) == [], f.name

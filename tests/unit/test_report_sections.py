@@ -194,3 +194,34 @@ def test_the_report_says_it(led):
     overdue = reports.produce(led, "overdue", as_of=D).markdown
     assert "其中隐患整改1项、主要负责人带队检查5项。" in overdue
     assert "| 主要负责人带队检查 | DW-a-3 | 甲超市2026年第2季度主要负责人带队检查 | 甲村 | 2026年6月30日 | 10 |" in overdue
+
+
+def test_the_annexes_name_the_units(led):
+    # 附件 lists of units say which units (village, name, ID, principal), not counts per village; the
+    # hazards still open are listed one by one
+    md = reports.produce(led, "self-check", as_of=D).markdown
+    nxt = md[md.index("# 下一步需完成事项清单"):]
+    # 2026Q3 (due 2026-09-30): a-2, a-3 and b-1 not yet inspected by their principal (a-1: JC-8)
+    assert ("## 三、尚未开展2026年第3季度主要负责人带队检查的生产经营单位（3家）\n\n| 村 | 单位 | 编号 | 主要负责人 |\n"
+            "|---|---|---|---|\n| 甲村 | 甲面馆 | DW-a-2 | 李四 |\n| 甲村 | 甲超市 | DW-a-3 | 王五 |\n"
+            "| 乙村 | 乙店 | DW-b-1 | 孙八 |\n") in nxt
+    assert "| 甲村 | 甲超市 | DW-a-3 | 王五 |\n" in nxt[nxt.index("主要负责人尚未参加安全培训的生产经营单位（1家）"):]
+    assert ("## 一、整改中未逾期的隐患（1项，其中重大隐患1项）\n\n| 编号 | 事项 | 村 | 责任人 | 整改期限 | 剩余<br>天数 |\n"
+            "|---|---|---|---|---|---:|\n| YH-3 | 疏散通道堵塞 | 甲村 | 王五 | 2026年8月1日 | 22 |\n") in nxt
+
+
+def test_annex_1_numbers_the_actions_as_the_body_does(tmp_path):
+    # the body numbers every action of the plan （一）…（十一）, empty ones too; 附件1 lists only those with
+    # tasks and renumbered them 一、二、…, so （四）重大事故隐患动态清零行动 was 附件1's 二
+    import re
+
+    from hjp.demo import generate
+
+    generate(tmp_path / "demo", villages=3, hazards=60, seed=7)
+    md = reports.produce(load_ledger(tmp_path / "demo", cache=False), "self-check", as_of=D).markdown
+    body = md[md.index("## 二、主要做法和成效"):md.index("## 三、")]
+    annex = md[md.index("# 各项任务落实情况表"):md.index("# 隐患排查治理情况统计表")]
+    numbered = re.findall(r"^### （(.+?)）(.+)$", body, re.M)
+    listed = re.findall(r"^## （(.+?)）(.+)$", annex, re.M)
+    assert listed and set(listed) <= set(numbered)
+    assert len(listed) < len(numbered) and listed[1] != numbered[1]  # numbers are skipped, as in the body
