@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from hjp.load import Ledger
     from hjp.report.chart import PendingChart
     from hjp.report.reports import OutputPlan
+    from hjp.sheetimport import ImportResult
 
 T = TypeVar("T")
 
@@ -1016,7 +1017,7 @@ def _history_still_holds(root: Path, plan: "Any", now: "datetime") -> None:
 
 # --- Import and export (issue 13): import plan ---------------------------------------------------
 
-import_app = typer.Typer(name="import", help="导入：把实施方案转成任务草稿。", no_args_is_help=True,
+import_app = typer.Typer(name="import", help="导入：Excel/CSV 台账，或把实施方案转成任务草稿。", no_args_is_help=True,
                          rich_markup_mode=None, add_completion=False)
 app.add_typer(import_app)
 
@@ -1074,6 +1075,97 @@ def import_plan(
     for target in (output, town):
         if target is not None:
             sys.stderr.write(f"已写入 {target}\n")
+
+
+@import_app.command("xlsx")
+def import_xlsx(
+    file: Path = typer.Argument(..., help="台账文件（.xlsx 或 .csv）", show_default=False),
+    village: Optional[str] = typer.Option(None, "--village", show_default=False,
+                                          help="导入到哪个村（村目录名，例如 hejiapan）；表中有“所属村”列时可不写"),
+    kind: Optional[str] = typer.Option(None, "--kind", show_default=False,
+                                       help="记录类型：hazard、unit、drill、task（也可写复数）；默认按表头认出"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", show_default=False, help="工作表名称（默认第一个认得出表头的表）"),
+    settings: list[str] = typer.Option([], "--set", show_default=False,
+                                       help="整张表的默认值 字段=值（可重复），例如 --set sector=消防 --set source=检查"),
+    create_units: bool = typer.Option(False, "--create-units", help="表中有本村还没登记的单位时一并新建"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查并列出将导入的记录，不写入"),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """把 Excel 或 CSV 台账导入台账：认出表头（标题行、填报单位行之下），逐行检查，编号后一次写入。
+
+    任何一行有错就什么也不写，问题写成“文件!工作表:行号: …”（Excel 左侧的行号）。已在台账中的行
+    （编号相同，或单位、发现日期、隐患名称、部位相同）跳过并计数；内容不同的报告为冲突，不改动台账。
+    举报人列直接密封，不以明文写入任何地方。
+
+    示例：hjp import xlsx 何家畔村隐患台账.xlsx --village hejiapan --set source=检查 --dry-run
+    """
+    from hjp.clock import today
+    from hjp.sheetimport import ImportRefused, run_import
+
+    noun = _kind_noun(kind) if kind is not None else None
+    problem = ledger_problem(ledger)
+    if problem is not None:
+        raise fail(problem)
+    bar = _LazyBar()
+    with APP.guard():  # an unreadable file, a refused transaction: message and exit code
+        try:
+            result = run_import(ledger, file, display=str(file), kind=noun, sheet=sheet, village=village,
+                                settings=list(settings), create_units=create_units, dry_run=dry_run,
+                                commit=commit, clock=today, notify=APP.wait, progress=bar.start)
+        except ImportRefused as exc:  # the rows' problems first, at their rows; then what happened
+            _sheet_diagnostics(exc.diagnostics, file)
+            raise fail(exc.message + ("；请改正后重新导入" if exc.diagnostics else ""), exc.code) from None
+        finally:
+            bar.stop()
+    _sheet_diagnostics(result.warnings, file)
+    _import_report(result)
+
+
+def _kind_noun(kind: str) -> str:
+    """--kind as hjp new's noun: the noun itself, its plural (the file's stem) or the Chinese name."""
+    from hjp import kinds
+
+    nouns = {k.noun: k.noun for k in kinds.KINDS}
+    nouns.update({k.stem: k.noun for k in kinds.KINDS})
+    nouns.update({k.label: k.noun for k in kinds.KINDS})
+    noun = nouns.get(kind.strip().lower()) or nouns.get(kind.strip())
+    if noun is None:
+        raise fail(f"--kind {kind} 不认识；可用：{'、'.join(k.noun for k in kinds.KINDS)}")
+    return noun
+
+
+def _sheet_diagnostics(diags: "list", file: Path) -> None:
+    """A sheet's problems as FILE!SHEET:ROW (the cell named in the message); the ledger's as usual."""
+    from hjp.sheetread import sheet_line
+
+    for d in diags:
+        sys.stderr.write((sheet_line(d) if "!" in d.path or d.path == str(file) else str(d)) + "\n")
+
+
+def _import_report(r: "ImportResult") -> None:
+    from hjp import kinds
+
+    label = kinds.BY_NOUN[r.kind].label
+    if r.dry_run:
+        for cand, rid in r.added:
+            title = cand.record.get("title") or cand.record.get("name") or cand.record.get("topic") or ""
+            sys.stdout.write(f"  第{cand.row}行 → {rid} {title}\n")
+    for rid, name, rows in r.units:
+        more = "等" if len(rows) > 5 else ""
+        sys.stdout.write(f"{'将新建' if r.dry_run else '已新建'}生产经营单位 {rid} {name}"
+                         f"（第{'、'.join(map(str, rows[:5]))}{more}行）：主要负责人写作“待补充”，请补全\n")
+    skipped = dict(r.skipped)
+    if r.present:
+        skipped = {"已在台账中": len(r.present), **skipped}
+    line = f"{'将导入' if r.dry_run else '已导入'}{label} {len(r.added)} 条：{'、'.join(r.files) or '（无）'}"
+    if skipped:
+        line += f"；跳过 {sum(skipped.values())} 行（" + "、".join(f"{k} {v}" for k, v in skipped.items()) + "）"
+    if r.dry_run:
+        line += "。未写入（--dry-run）"
+    sys.stdout.write(line + "\n")
+    if r.commit is not None:
+        sys.stdout.write(f"已提交 {r.commit[0][:7]} {r.commit[1]}\n")
 
 
 export_app = typer.Typer(name="export", help="导出：把台账导出为 Excel。", no_args_is_help=True,
@@ -1139,6 +1231,32 @@ def export_xlsx(
     except OSError as exc:
         raise fail(f"无法写入 {target}（{os_reason(exc)}）") from None
     sys.stdout.write(f"已导出 {target}（统计日 {day.isoformat()}）\n")
+
+
+class _LazyBar:
+    """A progress bar on stderr, started by the work itself once it knows how much there is
+    (``start(label, total)`` returns the advance function); nothing when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: "object | None" = None
+
+    def start(self, label: str, total: int) -> "Callable[[int], None] | None":
+        self.stop()
+        if not sys.stderr.isatty() or total < 2000:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=Console(stderr=True))
+        task = bar.add_task(label, total=total)
+        bar.start()
+        self.bar = bar
+        return lambda n: bar.advance(task, n)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()  # type: ignore[attr-defined]
+            self.bar = None
 
 
 class _progress_bar:

@@ -157,6 +157,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+# Every kind: a record entered in error is voided, never deleted (DESIGN §3).
+VOID = (Column(("void", "date"), "作废日期", "date", ("作废时间",), 12),
+        Column(("void", "reason"), "作废原因", "text", ("作废理由",), 16))
+COLUMNS = {kind: cols + VOID for kind, cols in COLUMNS.items()}
+
 # Chinese names of the kinds as sheet names (export) and as words in a sheet's title (import).
 SHEET_NAMES = {"hazard": "隐患", "task": "任务", "drill": "演练", "unit": "单位", "inspection": "检查", "training": "培训"}
 KIND_ORDER = ("hazard", "task", "drill", "unit", "inspection", "training")

@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 EVERY_LABEL = {"month": "每月", "quarter": "每季度", "year": "每年"}
 NEVER_EXPORTED = {("reporter",)}
-VOID = (Column(("void", "date"), "作废日期", "date", ("作废时间",), 12),
-        Column(("void", "reason"), "作废原因", "text", (), 16))
 
 # The lists inside a task, each a sheet of its own (one row per entry), keyed by the task's ID.
 CHILDREN = {
@@ -139,7 +137,7 @@ def export_sheets(ledger: "Ledger", *, as_of: date, village: str | None = None) 
         if kind is None:
             continue
         fields = model_fields(noun) or set()
-        cols = [c for c in COLUMNS[noun] + VOID if c.path in fields and c.path not in NEVER_EXPORTED]
+        cols = [c for c in COLUMNS[noun] if c.path in fields and c.path not in NEVER_EXPORTED]
         records = [(slug, r) for slug, r in ledger.records_of(kind) if village is None or slug == village]
         sheets.append(_record_sheet(noun, cols, records, kind.village, states, unit_names, village_names,
                                     ledger, as_of))

@@ -93,8 +93,21 @@ def _sealed_report(repo: Path) -> None:
     path.write_bytes(data)
 
 
+def _village_sheet(repo: Path) -> None:
+    """A village's hazard 台账 as the office keeps it in Excel."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["何家畔村隐患排查整治台账"])
+    ws.append(["序号", "隐患内容", "隐患部位", "行业领域", "隐患级别", "排查时间", "整改责任人", "整改期限"])
+    ws.append([1, "灭火器过期", "便利店", "消防", "一般隐患", "2024/5/12", "王某", "2024/5/30"])
+    wb.save(repo / "何家畔村隐患台账.xlsx")
+
+
 PREPARE: dict[str, Callable[[Path], None]] = {
     "import plan": _plan_docx,
+    "import xlsx": _village_sheet,
     "reporter show": _sealed_report,
 }
 # Commands that report findings with exit code 1 on this ledger (deadlines passed, dates entered

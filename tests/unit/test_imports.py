@@ -36,7 +36,7 @@ def loaded_modules(args: list[str], cwd: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["--version"], ["import", "plan", "--help"],
-                                  ["export", "xlsx", "--help"]])
+                                  ["import", "xlsx", "--help"], ["export", "xlsx", "--help"]])
 def test_help_imports_no_heavy_modules(args):
     assert loaded_modules(args, REPO) == []
 
