@@ -1100,22 +1100,24 @@ def import_xlsx(
 
     示例：hjp import xlsx 何家畔村隐患台账.xlsx --village hejiapan --set source=检查 --dry-run
     """
+    from hjp import api
     from hjp.clock import today
-    from hjp.sheetimport import ImportRefused, run_import
+    from hjp.sheetimport import ImportRefused
 
     noun = _kind_noun(kind) if kind is not None else None
     problem = ledger_problem(ledger)
     if problem is not None:
-        raise fail(problem)
+        APP.error(problem)
     bar = _LazyBar()
     with APP.guard():  # an unreadable file, a refused transaction: message and exit code
         try:
-            result = run_import(ledger, file, display=str(file), kind=noun, sheet=sheet, village=village,
-                                settings=list(settings), create_units=create_units, dry_run=dry_run,
-                                commit=commit, clock=today, notify=APP.wait, progress=bar.start)
+            result = api.import_xlsx(ledger, file, kind=noun, sheet=sheet, village=village, settings=settings,
+                                     create_units=create_units, dry_run=dry_run, commit=commit, clock=today,
+                                     notify=APP.wait, progress=bar.start)
         except ImportRefused as exc:  # the rows' problems first, at their rows; then what happened
+            bar.stop()
             _sheet_diagnostics(exc.diagnostics, file)
-            raise fail(exc.message + ("；请改正后重新导入" if exc.diagnostics else ""), exc.code) from None
+            APP.error(exc.message + ("；请改正后重新导入" if exc.diagnostics else ""), exc.code)
         finally:
             bar.stop()
     _sheet_diagnostics(result.warnings, file)
@@ -1131,7 +1133,7 @@ def _kind_noun(kind: str) -> str:
     nouns.update({k.label: k.noun for k in kinds.KINDS})
     noun = nouns.get(kind.strip().lower()) or nouns.get(kind.strip())
     if noun is None:
-        raise fail(f"--kind {kind} 不认识；可用：{'、'.join(k.noun for k in kinds.KINDS)}")
+        APP.error(f"--kind {kind} 不认识；可用：{'、'.join(k.noun for k in kinds.KINDS)}")
     return noun
 
 
@@ -1140,7 +1142,7 @@ def _sheet_diagnostics(diags: "list", file: Path) -> None:
     from hjp.sheetread import sheet_line
 
     for d in diags:
-        sys.stderr.write((sheet_line(d) if "!" in d.path or d.path == str(file) else str(d)) + "\n")
+        APP.say(sheet_line(d) if "!" in d.path or d.path == str(file) else str(d))
 
 
 def _import_report(r: "ImportResult") -> None:
@@ -1150,11 +1152,11 @@ def _import_report(r: "ImportResult") -> None:
     if r.dry_run:
         for cand, rid in r.added:
             title = cand.record.get("title") or cand.record.get("name") or cand.record.get("topic") or ""
-            sys.stdout.write(f"  第{cand.row}行 → {rid} {title}\n")
+            APP.line(f"  第{cand.row}行 → {rid} {title}")
     for rid, name, rows in r.units:
         more = "等" if len(rows) > 5 else ""
-        sys.stdout.write(f"{'将新建' if r.dry_run else '已新建'}生产经营单位 {rid} {name}"
-                         f"（第{'、'.join(map(str, rows[:5]))}{more}行）：主要负责人写作“待补充”，请补全\n")
+        APP.line(f"{'将新建' if r.dry_run else '已新建'}生产经营单位 {rid} {name}"
+                 f"（第{'、'.join(map(str, rows[:5]))}{more}行）：主要负责人写作“待补充”，请补全")
     skipped = dict(r.skipped)
     if r.present:
         skipped = {"已在台账中": len(r.present), **skipped}
@@ -1163,9 +1165,9 @@ def _import_report(r: "ImportResult") -> None:
         line += f"；跳过 {sum(skipped.values())} 行（" + "、".join(f"{k} {v}" for k, v in skipped.items()) + "）"
     if r.dry_run:
         line += "。未写入（--dry-run）"
-    sys.stdout.write(line + "\n")
+    APP.line(line)
     if r.commit is not None:
-        sys.stdout.write(f"已提交 {r.commit[0][:7]} {r.commit[1]}\n")
+        APP.line(f"已提交 {r.commit[0][:7]} {r.commit[1]}")
 
 
 export_app = typer.Typer(name="export", help="导出：把台账导出为 Excel。", no_args_is_help=True,

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.errors import HjpError
 from hjp.sheetcols import COLUMNS, match_header, normalize_header
 from hjp.sheetread import CellError, Table, TableColumn, cell_ref, convert, is_empty, locate_table, open_sheet
 
@@ -647,14 +648,11 @@ def locate(path: "Path", *, sheet: str | None, kind: str | None, display: str,
 # Running an import: one transaction, all or nothing
 
 
-class ImportRefused(Exception):
+class ImportRefused(HjpError):
     """Nothing was written: ``diagnostics`` (at the sheet's rows) say why; ``code`` the exit code."""
 
     def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None, code: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.diagnostics = diagnostics or []
-        self.code = code
+        super().__init__(message, code, diagnostics)
 
 
 @dataclass
@@ -707,9 +705,11 @@ def _ordered(record: dict[str, Any], cls: Any) -> dict[str, Any]:
 
 def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sheet: str | None,
                village: str | None, settings: list[str], create_units: bool, dry_run: bool, commit: bool,
-               clock: Any, progress: Any = None, notify: Any = None) -> ImportResult:
+               clock: Any, change: Any, progress: Any = None, notify: Any = None) -> ImportResult:
     """Read the sheet, then under the ledger's lock match, number, validate and (unless ``dry_run``)
-    write every new record in one transaction. ImportRefused / SheetError / EditError say why not."""
+    write every new record in one transaction. ImportRefused / SheetError / EditError say why not.
+
+    ``change`` runs the transaction (``hjp.api.change``, passed in: the importer sits below the API)."""
     from hjp import kinds as kinds_mod
     from hjp import sealed
     from hjp.sheetcols import model_fields
@@ -836,10 +836,8 @@ def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sh
                 result.files = [w.display for w in prepared.files]
                 result.warnings.extend(prepared.warnings)
         return result
-    from hjp import api
-
     try:
-        out = api.change(root, plans, clock=clock, commit=commit, notify=notify, show=False,
+        out = change(root, plans, clock=clock, commit=commit, notify=notify, show=False,
                          message=f"导入{knd.label}：{path.name}" if commit else None)
     except EditError as exc:
         raise refusal(exc) from None

@@ -27,7 +27,8 @@ def test_no_cli_function_is_over_60_lines(module):
     assert long == [], f"{module}: move the work into hjp.api (or a helper) and keep the command thin"
 
 
-@pytest.mark.parametrize("command", ["validate", "overdue", "check", "rectify", "close", "done", "held", "void"])
+@pytest.mark.parametrize("command", ["validate", "overdue", "check", "rectify", "close", "done", "held", "void",
+                                     "import_xlsx"])
 def test_these_commands_are_one_api_call(command):
     """Each parses its options, calls one hjp.api function, renders and exits (sqlite-utils' shape)."""
     tree = ast.parse((REPO / "hjp/cli.py").read_text(encoding="utf-8"))
