@@ -169,11 +169,14 @@ def _calamine_sheet(wb: Any, path: Path, shown: str, name: str) -> RawSheet:
             if isinstance(v, str) and _DISPIMG.search(v):
                 raw.pictures.add((r, c))
                 values[c - 1] = None
-    raw.unreadable = _unreadable_cells(path, name)
+    unreadable = _unreadable_cells(path, name)
+    raw.pictures.update(cell for cell, why in unreadable.items() if why is _PICTURE)
+    raw.unreadable = {cell: why for cell, why in unreadable.items() if why is not _PICTURE}
     return raw
 
 
 _DISPIMG = re.compile(r"^\s*=?\s*(?:_xlfn\.)?DISPIMG\s*\(", re.I)
+_PICTURE = "是嵌入单元格的图片"  # _scan_cells' word for a DISPIMG formula without its cached text
 
 
 def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
@@ -247,7 +250,13 @@ def _scan_cells(f: Any, chunk: int = 1 << 22) -> Iterator[tuple[str, str]]:
                     yield ref.group(1).decode(), f"是错误值 {value.group(1).decode() if value else ''}".rstrip()
                 elif b"<f" in inner or b":f" in inner:
                     if not _HAS_VALUE.search(inner):
-                        yield ref.group(1).decode(), "是没有计算结果的公式"
+                        # WPS's picture in a cell saved without its cached text (by a tool that does
+                        # not calculate): a picture all the same, not a formula to fix
+                        formula = re.search(rb"<(?:\w+:)?f\b[^>]*>([^<]*)<", inner)
+                        if formula and _DISPIMG.search(formula.group(1).decode("utf-8", "replace")):
+                            yield ref.group(1).decode(), _PICTURE
+                        else:
+                            yield ref.group(1).decode(), "是没有计算结果的公式"
         if not block:
             return
         if len(tail) > 64 * chunk:  # a malformed part with no row ends: stop rather than grow

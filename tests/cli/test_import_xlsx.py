@@ -4,6 +4,7 @@ nothing; conflicts, unknown units, missing columns and unreadable cells refused 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -369,3 +370,102 @@ def test_rows_alike_in_their_key_are_two_records_and_a_pasted_row_is_one(ledger,
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "已导入隐患 0 条：（无）；跳过 3 行（已在台账中 2、落款、签字行 1）\n"
     assert snapshot(ledger) == before
+
+
+# --- Bad files as clerks send them, made by the tools that make them (openpyxl; LibreOffice for the
+# .xls; the encrypted file was encrypted by msoffcrypto-tool as Excel's "encrypt with password" does).
+
+DATA = Path(__file__).parent / "data"
+
+
+def _merged(path: Path) -> None:
+    sheet(path, ROWS)
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("G4:G5")  # one 整改责任人 written once for two hazards
+    wb.save(path)
+
+
+def _picture(path: Path) -> None:
+    rows = [list(row) for row in ROWS]
+    rows[1] += [None] * (11 - len(rows[1]))
+    rows[1][10] = '=_xlfn.DISPIMG("ID_0A1B2C",1)'  # WPS's picture in a cell, as openpyxl saves a formula
+    sheet(path, rows)
+
+
+def _no_header(path: Path) -> None:
+    sheet(path, [[1, "灭火器过期", "何家畔加油站"]], header=["甲", "乙", "丙"])
+
+
+def _truncated(path: Path) -> None:
+    sheet(path, ROWS)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _encrypted(path: Path) -> None:
+    path.write_bytes((DATA / "加密台账.xlsx").read_bytes())
+
+
+def _xls(path: Path) -> None:
+    """A real .xls: the sheet saved by LibreOffice in Excel 97-2003 format."""
+    soffice = shutil.which("soffice")
+    if soffice is None or not (Path(soffice).resolve().parent / "libsclo.so").exists():
+        pytest.skip("LibreOffice Calc is not installed")
+    made = sheet(path.parent / "源.xlsx", ROWS)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{path.parent}/profile", "--headless", "--convert-to",
+                    "xls", "--outdir", str(path.parent), str(made)], check=True, capture_output=True, timeout=120)
+    (path.parent / "源.xls").rename(path)
+
+
+SHEET_ROWS = [
+    "台账.xlsx!隐患台账:3: warning HJP618: K3“整改前照片说明”不是台账的字段，这一列的内容已记入备注（notes，写作“列名：内容”）",
+    "台账.xlsx!隐患台账:4: warning HJP625: J4 写着“已整改”，但这一行没有整改完成日期，导入后状态为整改中；"
+    "请在表中补上整改完成日期（或导入后用 hjp rectify 登记）",
+]
+REOPEN = "请在 Excel 或 WPS 中打开"
+
+BAD_FILES = {
+    "merged": (_merged, (), "台账.xlsx", 1, [
+        SHEET_ROWS[0],
+        "台账.xlsx!隐患台账:4: error HJP616: G4:G5 是合并单元格，跨了 2 行数据，只有第一行有值；请取消合并，"
+        "把内容填到每一行（WPS：开始→合并居中→拆分并填充内容）",
+        SHEET_ROWS[1],
+        "台账.xlsx!隐患台账:5: error HJP619: 第 5 行缺少整改责任人；请在表中填写",
+        "hjp: 错误：表中有错误，未导入任何记录；请改正后重新导入"]),
+    "no_header": (_no_header, (), "台账.xlsx", 2, [
+        "hjp: 错误：台账.xlsx!隐患台账:3: 找不到表头：前 30 行中没有一行能认出两个以上的列名（第 3 行是：甲、乙、丙）。"
+        "认识的列名有——hazard：隐患编号、隐患名称、所属单位、"]),
+    "missing_sheet": (lambda p: sheet(p, ROWS), ("--sheet", "隐患"), "台账.xlsx", 2, [
+        "hjp: 错误：台账.xlsx 中没有名为“隐患”的工作表；有：隐患台账"]),
+    "truncated": (_truncated, (), "台账.xlsx", 2, [
+        f"hjp: 错误：台账.xlsx 不是有效的 .xlsx 文件（可能已损坏）；{REOPEN}后另存一份再导入"]),
+    "encrypted": (_encrypted, (), "台账.xlsx", 2, [
+        f"hjp: 错误：台账.xlsx 设置了打开密码，无法读取；{REOPEN}，取消密码（文件→文档加密/保护工作簿→密码）后另存一份再导入"]),
+    "xls": (_xls, (), "台账.xls", 2, [
+        f"hjp: 错误：台账.xls 是旧版 Excel（.xls）格式；{REOPEN}后“另存为” Excel 工作簿（.xlsx）再导入"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_files_are_named_and_nothing_is_written(ledger, here, case):
+    make, extra, name, code, expected = BAD_FILES[case]
+    make(here / name)
+    before = snapshot(ledger)
+    r = run(ledger, *extra, file=name)
+    assert (r.exit_code, r.stdout) == (code, "")
+    lines = r.stderr.splitlines()
+    assert len(lines) == len(expected)
+    for got, want in zip(lines, expected):
+        assert got.startswith(want), (got, want)  # the header case's list of known names is long
+    assert snapshot(ledger) == before
+
+
+def test_a_picture_without_its_cached_text_is_a_picture_not_a_broken_formula(ledger, here):
+    """openpyxl (like other tools that do not calculate) saves WPS's =DISPIMG() without its value."""
+    _picture(here / "台账.xlsx")
+    r = run(ledger)
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.splitlines() == SHEET_ROWS + [
+        "台账.xlsx!隐患台账:5: warning HJP615: K5（整改前照片说明）是嵌入单元格的图片（WPS DISPIMG），不能导入；"
+        "请把照片另存为文件，放进仓库的 evidence/ 目录，在佐证材料中写上路径"]
+    assert "DISPIMG" not in (ledger / "villages/cun/hazards.yaml").read_text(encoding="utf-8")
