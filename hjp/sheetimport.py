@@ -69,6 +69,7 @@ class Rows:
     skipped: dict[str, int]
     notes_columns: list[str]  # headers whose contents went into notes
     defaults: dict[tuple[str, ...], Any] = field(default_factory=dict)  # --set, after the row's unit
+    merged: set[tuple[int, tuple[str, ...]]] = field(default_factory=set)  # (row, field) under a merge (HJP616)
 
 
 def _set(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -275,7 +276,12 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
         c = next(c for c in cols if _label(c) == name)
         diags.append(warning("HJP618", f"{cell_ref(table.header_rows[-1], c.index)}“{name}”不是台账的字段，这一列的内容"
                                        "已记入备注（notes，写作“列名：内容”）", display, table.header_rows[-1], c.index))
-    return Rows(kind, out, diags, dict(table.skipped), notes_columns, dict(defaults))
+    # Cells a merge over data rows left empty: HJP616 names the merge; "缺少…" there would say it twice.
+    by_index = {c.index: c.column.path for c in mapped if c.column is not None}
+    told = {(d.line, d.col) for d in table.diagnostics if d.code == "HJP616"}
+    merged = {(r, by_index[c]) for r0, c0, r1, c1 in raw.merged if (r0, c0) in told
+              for r in range(r0 + 1, r1 + 1) for c in range(c0, c1 + 1) if c in by_index}
+    return Rows(kind, out, diags, dict(table.skipped), notes_columns, dict(defaults), merged)
 
 
 def _label(c: TableColumn) -> str:
@@ -466,6 +472,8 @@ def _check_required(rows: Rows, plan: Plan, display: str, *, skip: set[int]) -> 
             continue
         present = any(path in c.cells for c in candidates)
         for c in lacking:
+            if (c.row, path) in rows.merged:
+                continue
             col = cols.get(path)
             name = col.header if col else ".".join(path)
             if present:
@@ -633,15 +641,18 @@ def locate(path: "Path", *, sheet: str | None, kind: str | None, display: str,
     """The sheet (named, else the first whose header names a kind) and its table."""
     from hjp.sheetread import SheetError
 
+    found: dict[int, Table] = {}  # the table a sheet was recognised by (locating is not cheap)
+
     def recognisable(raw: Any) -> bool:
         try:
-            locate_table(raw, kind=kind, fields=fields)
+            found[id(raw)] = locate_table(raw, kind=kind, fields=fields)
             return True
         except SheetError:
             return False
 
     raw = open_sheet(path, sheet=sheet, display=display, want=recognisable)
-    return locate_table(raw, kind=kind, fields=fields)
+    table = found.get(id(raw))
+    return table if table is not None and table.raw is raw else locate_table(raw, kind=kind, fields=fields)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -429,8 +429,7 @@ BAD_FILES = {
         SHEET_ROWS[0],
         "台账.xlsx!隐患台账:4: error HJP616: G4:G5 是合并单元格，跨了 2 行数据，只有第一行有值；请取消合并，"
         "把内容填到每一行（WPS：开始→合并居中→拆分并填充内容）",
-        SHEET_ROWS[1],
-        "台账.xlsx!隐患台账:5: error HJP619: 第 5 行缺少整改责任人；请在表中填写",
+        SHEET_ROWS[1],  # and not "第 5 行缺少整改责任人" as well: the merge is the one thing to fix
         "hjp: 错误：表中有错误，未导入任何记录；请改正后重新导入"]),
     "no_header": (_no_header, (), "台账.xlsx", 2, [
         "hjp: 错误：台账.xlsx!隐患台账:3: 找不到表头：前 30 行中没有一行能认出两个以上的列名（第 3 行是：甲、乙、丙）。"
