@@ -507,6 +507,7 @@ def _stderr_on_a_terminal(argv: list[str], cwd: Path) -> tuple[int, str]:
     return proc.returncode, shown.decode("utf-8", "replace")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_a_progress_bar_on_a_terminal_and_none_when_piped(here):
     from hjp.demo import generate
 
