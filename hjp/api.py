@@ -282,20 +282,21 @@ def new_village(root: Path, slug: str, values: dict[str, Any], **opts: Any) -> O
     return change(root, lambda tx: [edit.plan_new_village(tx, slug, values)], **opts)
 
 
-def import_xlsx(root: Path, path: Path, *, kind: str | None = None, sheet: str | None = None,
+def import_xlsx(root: Path, path: Path, *, kind: str | None = None, sheets: Iterable[str] = (),
                 village: str | None = None, settings: Iterable[str] = (), create_units: bool = False,
                 dry_run: bool = False, commit: bool = False, clock: Clock,
                 progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
-                notify: Callable[[str], None] | None = None) -> ImportResult:
+                notify: Callable[[str], None] | None = None) -> list[ImportResult]:
     """A clerk's 台账 (.xlsx or .csv) into the ledger: one transaction, all or nothing; rows already in
     the ledger are counted, rows that differ from their record are conflicts (nothing written).
 
-    ``kind`` is hjp new's noun (None: recognised from the headers); ``settings`` are FIELD=VALUE
-    defaults; ``progress(label, total)`` may return an advance function. Refusals: ImportRefused
-    (its diagnostics at the sheet's rows), SheetError (an unreadable file), EditError.
+    ``sheets``: the sheets to import together (default: the first recognisable one); one result a
+    sheet. ``kind`` is hjp new's noun (None: recognised from the headers); ``settings`` are
+    FIELD=VALUE defaults; ``progress(label, total)`` may return an advance function. Refusals:
+    ImportRefused (its diagnostics at the sheet's rows), SheetError (an unreadable file), EditError.
     """
     from hjp.sheetimport import run_import
 
-    return run_import(root, path, display=str(path), kind=kind, sheet=sheet, village=village,
+    return run_import(root, path, display=str(path), kind=kind, sheets=list(sheets), village=village,
                       settings=list(settings), create_units=create_units, dry_run=dry_run, commit=commit,
                       clock=clock, change=change, progress=progress, notify=notify)

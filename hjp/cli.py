@@ -1084,7 +1084,8 @@ def import_xlsx(
                                           help="导入到哪个村（村目录名，例如 hejiapan）；表中有“所属村”列时可不写"),
     kind: Optional[str] = typer.Option(None, "--kind", show_default=False,
                                        help="记录类型：hazard、unit、drill、task（也可写复数）；默认按表头认出"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", show_default=False, help="工作表名称（默认第一个认得出表头的表）"),
+    sheets: list[str] = typer.Option([], "--sheet", show_default=False,
+                                     help="工作表名称（默认第一个认得出表头的表）；可重复，几个表一次导入（记录可互相引用）"),
     settings: list[str] = typer.Option([], "--set", show_default=False,
                                        help="整张表的默认值 字段=值（可重复），例如 --set sector=消防 --set source=检查"),
     create_units: bool = typer.Option(False, "--create-units", help="表中有本村还没登记的单位时一并新建"),
@@ -1111,17 +1112,19 @@ def import_xlsx(
     bar = _LazyBar()
     with APP.guard():  # an unreadable file, a refused transaction: message and exit code
         try:
-            result = api.import_xlsx(ledger, file, kind=noun, sheet=sheet, village=village, settings=settings,
-                                     create_units=create_units, dry_run=dry_run, commit=commit, clock=today,
-                                     notify=APP.wait, progress=bar.start)
+            results = api.import_xlsx(ledger, file, kind=noun, sheets=sheets, village=village, settings=settings,
+                                      create_units=create_units, dry_run=dry_run, commit=commit, clock=today,
+                                      notify=APP.wait, progress=bar.start)
         except ImportRefused as exc:  # the rows' problems first, at their rows; then what happened
             bar.stop()
             _sheet_diagnostics(exc.diagnostics, file)
             APP.error(exc.message + ("；请改正后重新导入" if exc.diagnostics else ""), exc.code)
         finally:
             bar.stop()
-    _sheet_diagnostics(result.warnings, file)
-    _import_report(result)
+    for result in results:
+        _sheet_diagnostics(result.warnings, file)
+    for result in results:
+        _import_report(result)
 
 
 def _kind_noun(kind: str) -> str:

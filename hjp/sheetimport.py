@@ -106,10 +106,26 @@ def required_paths(kind: str) -> list[tuple[str, ...]]:
     return out
 
 
+def _setting_column(name: str, kind: str, fields: set[tuple[str, ...]] | None) -> Any:
+    by_name = {".".join(c.path): c for c in COLUMNS[kind] if fields is None or c.path in fields}
+    col = by_name.get(name)
+    if col is None:
+        m = match_header(name, kind, fields)
+        col = m.column if m is not None else None
+    return col
+
+
+def _known_setting(item: str, kind: str, fields: set[tuple[str, ...]] | None) -> bool:
+    name = item.partition("=")[0].strip()
+    col = _setting_column(name, kind, fields) if name else None
+    return col is not None and col.path != ("id",)
+
+
 def parse_defaults(items: Iterable[str], kind: str, fields: set[tuple[str, ...]] | None,
-                   vocab: dict[str, list[str]]) -> dict[tuple[str, ...], Any]:
+                   vocab: dict[str, list[str]], *, lenient: bool = False) -> dict[tuple[str, ...], Any]:
     """``--set FIELD=VALUE`` (FIELD as in the ledger, e.g. sector or rectification.owner, or a column
-    name such as 行业领域) as field path -> value; ValueError with the message for the clerk."""
+    name such as 行业领域) as field path -> value; ValueError with the message for the clerk.
+    ``lenient`` (several sheets): a field this kind does not have is left to the others."""
     out: dict[tuple[str, ...], Any] = {}
     by_name = {".".join(c.path): c for c in COLUMNS[kind] if fields is None or c.path in fields}
     for item in items:
@@ -117,10 +133,9 @@ def parse_defaults(items: Iterable[str], kind: str, fields: set[tuple[str, ...]]
         name, value = name.strip(), value.strip()
         if not sep or not name:
             raise ValueError(f"--set {item} 应写成 字段=值，例如 --set sector=消防")
-        col = by_name.get(name)
-        if col is None:
-            m = match_header(name, kind, fields)
-            col = m.column if m is not None else None
+        col = _setting_column(name, kind, fields)
+        if lenient and (col is None or col.path == ("id",)):
+            continue
         if col is None or col.path == ("id",):
             known = "、".join(f"{k}（{c.header}）" for k, c in by_name.items() if k != "id")
             raise ValueError(f"--set {name}：{_kind_label(kind)}没有这个字段；可用：{known}")
@@ -168,6 +183,7 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
     from hjp import kinds as kinds_mod
 
     prefix = kinds_mod.BY_NOUN[kind].prefix
+    per_village = kinds_mod.BY_NOUN[kind].village
     notes_columns: list[str] = []
     out: list[Candidate] = []
     checked = mapped + extra + status_cols
@@ -177,7 +193,7 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
     for n, (r, values) in enumerate(table.rows):
         if progress is not None and n % 500 == 0 and n:
             progress(500)
-        cand = Candidate(r, kind, village, {})
+        cand = Candidate(r, kind, village if per_village else None, {})  # a town-only kind: at the top
         width = len(values)
 
         def cell(c: TableColumn) -> Any:
@@ -254,7 +270,7 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
             v = cell(village_col)
             if not is_empty(v):
                 slug = villages.get(_norm(str(v)))
-                if str(v).strip() == "镇级" and kind == "task":
+                if str(v).strip() == "镇级" and kinds_mod.BY_NOUN[kind].town:
                     slug = None
                 elif slug is None:
                     listing = "、".join(f"{vl.name}（{slug}）" for slug, vl in sorted(ledger.villages.items()))
@@ -319,6 +335,8 @@ class Plan:
 def match(rows: Rows, *, ledger: "Ledger", display: str, create_units: bool,
           fields: set[tuple[str, ...]] | None) -> Plan:
     """Sort candidates into new, already present (equal) and conflicting (differs: an error)."""
+    from hjp import kinds as kinds_mod
+
     kind = rows.kind
     plan = Plan(kind, diagnostics=list(rows.diagnostics))
     units_by_name: dict[tuple[str, str], Any] = {}
@@ -329,7 +347,7 @@ def match(rows: Rows, *, ledger: "Ledger", display: str, create_units: bool,
     created: dict[tuple[str, str], dict[str, Any]] = {}
     needs_unit = kind != "unit" and any(c.path == ("unit",) for c in COLUMNS.get(kind, ()))
     for cand in rows.candidates:
-        if cand.village is None and kind != "task":
+        if cand.village is None and not kinds_mod.BY_NOUN[kind].town:
             plan.diagnostics.append(error("HJP621", f"第 {cand.row} 行不知道属于哪个村；请用 --village 指定，"
                                                     "或在表中加“所属村”列", display, cand.row, 1))
             continue
@@ -678,6 +696,7 @@ class ImportResult:
     files: list[str] = field(default_factory=list)  # display paths written (or that would be)
     commit: tuple[str, str] | None = None
     dry_run: bool = False
+    paths: list[Any] = field(default_factory=list)  # the files this sheet's records go to
 
 
 def _vocab() -> dict[str, list[str]]:
@@ -714,15 +733,16 @@ def _ordered(record: dict[str, Any], cls: Any) -> dict[str, Any]:
     return out
 
 
-def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sheet: str | None,
+def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sheets: list[str] | None,
                village: str | None, settings: list[str], create_units: bool, dry_run: bool, commit: bool,
-               clock: Any, change: Any, progress: Any = None, notify: Any = None) -> ImportResult:
-    """Read the sheet, then under the ledger's lock match, number, validate and (unless ``dry_run``)
-    write every new record in one transaction. ImportRefused / SheetError / EditError say why not.
+               clock: Any, change: Any, progress: Any = None, notify: Any = None) -> list[ImportResult]:
+    """Read the sheets (each named one, else the first recognisable), then under the ledger's lock
+    match, number, validate and (unless ``dry_run``) write every new record of all of them in one
+    transaction (records of one sheet may refer to another's: an inspection's findings, a hazard's
+    found_in). One ImportResult a sheet. ImportRefused / SheetError / EditError say why not.
 
     ``change`` runs the transaction (``hjp.api.change``, passed in: the importer sits below the API)."""
     from hjp import kinds as kinds_mod
-    from hjp import sealed
     from hjp.sheetcols import model_fields
     from hjp.transaction import Transaction
     from hjp.yamltext import EditError
@@ -730,111 +750,45 @@ def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sh
     fields = {k: model_fields(k) for k in COLUMNS if k in kinds_mod.BY_NOUN}
     if kind is not None and kind not in fields:
         raise ImportRefused(f"--kind {kind}：不认识；可用：{'、'.join(fields)}", code=2)
-    table = locate(path, sheet=sheet, kind=kind, display=display, fields=fields)
-    kind = table.kind
-    advance = progress("正在检查", len(table.rows)) if progress is not None else None
-    fk = fields[kind]
+    names: list[str | None] = list(dict.fromkeys(sheets)) if sheets else [None]
+    tables = [locate(path, sheet=name, kind=kind, display=display, fields=fields) for name in names]
     vocab = _vocab()
-    try:
-        defaults = parse_defaults(settings, kind, fk, vocab)
-    except ValueError as exc:
-        raise ImportRefused(str(exc), code=2) from None
-    result = ImportResult(kind, table.raw.display, dry_run=dry_run)
-    knd = kinds_mod.BY_NOUN[kind]
+    parts: list[tuple[Table, dict[tuple[str, ...], Any], ImportResult]] = []
+    for table in tables:
+        try:
+            defaults = parse_defaults(settings, table.kind, fields[table.kind], vocab, lenient=len(tables) > 1)
+        except ValueError as exc:
+            raise ImportRefused(str(exc), code=2) from None
+        parts.append((table, defaults, ImportResult(table.kind, table.raw.display, dry_run=dry_run)))
+    if len(tables) > 1:
+        unknown = [item for item in settings if not any(_known_setting(item, t.kind, fields[t.kind]) for t in tables)]
+        if unknown:  # a default no sheet's kind has: said as for one sheet
+            parse_defaults(unknown[:1], tables[0].kind, fields[tables[0].kind], vocab)
+    total = sum(len(t.rows) for t in tables)
+    advance = progress("正在检查", total) if progress is not None else None
 
     def plans(tx: Transaction) -> list[Any]:
-        from hjp.edit import Change
-
-        led = tx.ledger
-        if village is not None and village not in led.villages:
-            known = "、".join(sorted(led.villages)) or "（台账中还没有村，请先 hjp new village）"
-            raise ImportRefused(f"没有村 {village}；台账中的村：{known}", code=2)
-        if village is None and not knd.town and not any(
-                c.match is not None and c.match.derived == "village" for c in table.columns):
-            raise ImportRefused("请用 --village 指定这些记录属于哪个村（村目录名，例如 hejiapan）", code=2)
-        rows = read_rows(table, ledger=led, village=village, defaults=defaults, vocab=vocab, fields=fk,
-                         progress=advance)
-        extra: list[Diagnostic] = []
-        if kind == "task":
-            extra = read_children(path, table, rows.candidates, display)
-        plan = match(rows, ledger=led, display=table.raw.display, create_units=create_units, fields=fk)
-        plan.diagnostics.extend(extra)
-        for cand in plan.add:
-            if cand.reporter is not None and cand.record.get("source") != "举报":
-                plan.diagnostics.append(error("HJP624", f"第 {cand.row} 行有举报人，但隐患来源不是“举报”；"
-                                                        "请核对来源，或删去举报人", table.raw.display, cand.row, 1))
-        errors = [d for d in plan.diagnostics if d.severity.value == "error"]
-        if errors:
-            raise ImportRefused("表中有错误，未导入任何记录", sorted(plan.diagnostics, key=lambda d: (d.line, d.col)))
-        result.warnings = [d for d in plan.diagnostics if d.severity.value == "warning"]
-        result.present = [(c.row, rid) for c, rid in plan.present]
-        result.skipped = dict(rows.skipped)
-        recipients = None
-        if any(c.reporter for c in plan.add):
-            try:
-                recipients = sealed.read_recipients(tx.root, tx.display)
-            except sealed.SealError as exc:
-                raise ImportRefused(f"表中有举报人，需要密封：{exc.message}", code=exc.code) from None
         changes: list[Any] = []
-        year = tx.today.year
-        unit_ids: dict[tuple[str | None, str], str] = {}
-        for entry in plan.new_units:
-            slug = entry["village"]
-            rid = tx.allocate_id("unit", year=year, village=slug)
-            sector = entry["sector"] or defaults.get(("sector",)) or "其他"
-            rec = _ordered({"id": rid, "name": entry["name"], "sector": sector, "principal": "待补充",
-                            "notes": "由 hjp import 按隐患台账新建，主要负责人等请补全"},
-                           kinds_mod.BY_NOUN["unit"].model_cls())
-            unit_ids[(slug, _norm(entry["name"]))] = rid
-            result.units.append((rid, entry["name"], entry["rows"]))
-            changes.append(Change(kinds_mod.BY_NOUN["unit"].file(tx.root, slug), f"新增生产经营单位 {rid} {entry['name']}",
-                                  rid, "unit", record=rec))
-        explicit = {c.id for c in plan.add if c.id}
-        id_year = next((s.path[0] for s in knd.fields if s.option == knd.id_year), None)
-        files: dict[str | None, Any] = {}
-        for cand in plan.add:
-            rec = dict(cand.record)
-            if cand.unit_text is not None:
-                rec["unit"] = unit_ids[(cand.village, _norm(cand.unit_text))]
-            rid = cand.id
-            if rid is None:
-                when = rec.get(id_year) if id_year else None
-                rid = tx.allocate_id(kind, year=when.year if isinstance(when, date) else year, village=cand.village)
-                while rid in explicit:  # the sheet's own IDs are kept; numbering steps past them
-                    rid = tx.allocate_id(kind, year=when.year if isinstance(when, date) else year,
-                                         village=cand.village)
-            rec["id"] = rid
-            if cand.reporter is not None:
-                try:
-                    text = sealed.clean_identity_text(cand.reporter, f"第 {cand.row} 行的举报人")
-                except sealed.SealError as exc:
-                    raise ImportRefused(exc.message, [], code=1) from None
-                rec["reporter"] = sealed.MARKER
-            rec = _ordered(rec, knd.model_cls())
-            title = rec.get("title") or rec.get("name") or rec.get("topic") or ""
-            target = files.get(cand.village)
-            if target is None:
-                target = files[cand.village] = knd.file(tx.root, cand.village)
-            changes.append(Change(target, f"导入{knd.label} {rid} {title}".rstrip(), rid, kind, record=rec))
-            if cand.reporter is not None:
-                from hjp.edit import plan_sealed
-
-                changes.append(plan_sealed(tx, rid, text, recipients))
-            result.added.append((cand, rid))
+        for table, defaults, result in parts:
+            changes.extend(_plan_sheet(tx, path, table, defaults, result, village=village, vocab=vocab,
+                                       fields=fields[table.kind], create_units=create_units, advance=advance))
         return changes
 
     def refusal(exc: EditError) -> ImportRefused:
-        rows_of = {rid: cand.row for cand, rid in result.added}
-        rows_of.update({rid: rows[0] for rid, _name, rows in result.units})
+        rows_of: dict[str, tuple[str, int]] = {}
+        for table, _d, result in parts:
+            rows_of.update({rid: (table.raw.display, cand.row) for cand, rid in result.added})
+            rows_of.update({rid: (table.raw.display, rows[0]) for rid, _name, rows in result.units})
         mapped = []
         for d in exc.diagnostics:
-            row = rows_of.get(d.record or "")
-            if row is not None:
-                mapped.append(error(d.code, f"{d.message}（{d.record}）", table.raw.display, row, 1))
+            at = rows_of.get(d.record or "")
+            if at is not None:
+                mapped.append(error(d.code, f"{d.message}（{d.record}）", at[0], at[1], 1))
             else:
                 mapped.append(d)
         return ImportRefused(exc.message if not mapped else "导入后的台账有错误，未导入任何记录", mapped, exc.code)
 
+    results = [result for _t, _d, result in parts]
     if dry_run:
         with Transaction(root, clock=clock, notify=notify) as tx:
             for ch in plans(tx):
@@ -844,22 +798,119 @@ def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sh
                     prepared = tx.prepare()
                 except EditError as exc:
                     raise refusal(exc) from None
-                result.files = [w.display for w in prepared.files]
-                result.warnings.extend(prepared.warnings)
-        return result
+                shown = {w.path: w.display for w in prepared.files}
+                for result in results:
+                    result.files = [shown[p] for p in result.paths if p in shown]
+                results[-1].warnings.extend(prepared.warnings)
+        return results
+    labels = "、".join(dict.fromkeys(kinds_mod.BY_NOUN[t.kind].label for t in tables))
     try:
         out = change(root, plans, clock=clock, commit=commit, notify=notify, show=False,
-                         message=f"导入{knd.label}：{path.name}" if commit else None)
+                     message=f"导入{labels}：{path.name}" if commit else None)
     except EditError as exc:
         raise refusal(exc) from None
-    result.files = list(dict.fromkeys(_displays(root, out.changes)))
-    result.warnings.extend(out.warnings)
-    result.commit = out.commit
-    return result
+    for result in results:
+        result.files = list(dict.fromkeys(_displays(root, result.paths)))
+    results[-1].warnings.extend(out.warnings)
+    results[-1].commit = out.commit
+    return results
 
 
-def _displays(root: "Path", changes: list[Any]) -> Iterable[str]:
+def _plan_sheet(tx: Any, path: "Path", table: Table, defaults: dict[tuple[str, ...], Any], result: ImportResult, *,
+                village: str | None, vocab: dict[str, list[str]], fields: set[tuple[str, ...]] | None,
+                create_units: bool, advance: Any) -> list[Any]:
+    """One sheet's changes (new units, records, sealed 举报人), its problems raised as ImportRefused."""
+    from hjp import kinds as kinds_mod
+    from hjp import sealed
+
+    kind = table.kind
+    fk = fields
+    knd = kinds_mod.BY_NOUN[kind]
+    display = table.raw.display
+    from hjp.edit import Change
+
+    led = tx.ledger
+    if village is not None and village not in led.villages:
+        known = "、".join(sorted(led.villages)) or "（台账中还没有村，请先 hjp new village）"
+        raise ImportRefused(f"没有村 {village}；台账中的村：{known}", code=2)
+    if village is None and not knd.town and not any(
+            c.match is not None and c.match.derived == "village" for c in table.columns):
+        raise ImportRefused("请用 --village 指定这些记录属于哪个村（村目录名，例如 hejiapan）", code=2)
+    rows = read_rows(table, ledger=led, village=village, defaults=defaults, vocab=vocab, fields=fk,
+                     progress=advance)
+    extra: list[Diagnostic] = []
+    if kind == "task":
+        extra = read_children(path, table, rows.candidates, display)
+    plan = match(rows, ledger=led, display=table.raw.display, create_units=create_units, fields=fk)
+    plan.diagnostics.extend(extra)
+    for cand in plan.add:
+        if cand.reporter is not None and cand.record.get("source") != "举报":
+            plan.diagnostics.append(error("HJP624", f"第 {cand.row} 行有举报人，但隐患来源不是“举报”；"
+                                                    "请核对来源，或删去举报人", table.raw.display, cand.row, 1))
+    errors = [d for d in plan.diagnostics if d.severity.value == "error"]
+    if errors:
+        raise ImportRefused("表中有错误，未导入任何记录", sorted(plan.diagnostics, key=lambda d: (d.line, d.col)))
+    result.warnings = [d for d in plan.diagnostics if d.severity.value == "warning"]
+    result.present = [(c.row, rid) for c, rid in plan.present]
+    result.skipped = dict(rows.skipped)
+    recipients = None
+    if any(c.reporter for c in plan.add):
+        try:
+            recipients = sealed.read_recipients(tx.root, tx.display)
+        except sealed.SealError as exc:
+            raise ImportRefused(f"表中有举报人，需要密封：{exc.message}", code=exc.code) from None
+    changes: list[Any] = []
+    year = tx.today.year
+    unit_ids: dict[tuple[str | None, str], str] = {}
+    for entry in plan.new_units:
+        slug = entry["village"]
+        rid = tx.allocate_id("unit", year=year, village=slug)
+        sector = entry["sector"] or defaults.get(("sector",)) or "其他"
+        rec = _ordered({"id": rid, "name": entry["name"], "sector": sector, "principal": "待补充",
+                        "notes": "由 hjp import 按隐患台账新建，主要负责人等请补全"},
+                       kinds_mod.BY_NOUN["unit"].model_cls())
+        unit_ids[(slug, _norm(entry["name"]))] = rid
+        result.units.append((rid, entry["name"], entry["rows"]))
+        changes.append(Change(kinds_mod.BY_NOUN["unit"].file(tx.root, slug), f"新增生产经营单位 {rid} {entry['name']}",
+                              rid, "unit", record=rec))
+    explicit = {c.id for c in plan.add if c.id}
+    id_year = next((s.path[0] for s in knd.fields if s.option == knd.id_year), None)
+    files: dict[str | None, Any] = {}
+    for cand in plan.add:
+        rec = dict(cand.record)
+        if cand.unit_text is not None:
+            rec["unit"] = unit_ids[(cand.village, _norm(cand.unit_text))]
+        rid = cand.id
+        if rid is None:
+            when = rec.get(id_year) if id_year else None
+            rid = tx.allocate_id(kind, year=when.year if isinstance(when, date) else year, village=cand.village)
+            while rid in explicit:  # the sheet's own IDs are kept; numbering steps past them
+                rid = tx.allocate_id(kind, year=when.year if isinstance(when, date) else year,
+                                     village=cand.village)
+        rec["id"] = rid
+        if cand.reporter is not None:
+            try:
+                text = sealed.clean_identity_text(cand.reporter, f"第 {cand.row} 行的举报人")
+            except sealed.SealError as exc:
+                raise ImportRefused(exc.message, [], code=1) from None
+            rec["reporter"] = sealed.MARKER
+        rec = _ordered(rec, knd.model_cls())
+        title = rec.get("title") or rec.get("name") or rec.get("topic") or ""
+        target = files.get(cand.village)
+        if target is None:
+            target = files[cand.village] = knd.file(tx.root, cand.village)
+        changes.append(Change(target, f"导入{knd.label} {rid} {title}".rstrip(), rid, kind, record=rec))
+        if cand.reporter is not None:
+            from hjp.edit import plan_sealed
+
+            changes.append(plan_sealed(tx, rid, text, recipients))
+        result.added.append((cand, rid))
+    result.paths = list(dict.fromkeys(ch.path for ch in changes))
+    return changes
+
+
+def _displays(root: "Path", paths: list[Any]) -> Iterable[str]:
     from hjp.paths import display_path
 
-    for path in dict.fromkeys(ch.path for ch in changes):
+    for path in dict.fromkeys(paths):
         yield display_path(path, root, str(root))
