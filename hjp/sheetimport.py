@@ -609,8 +609,8 @@ def _compare(cand: Candidate, existing: Any, plan: Plan, display: str) -> None:
 
 
 def read_children(path: "Path", table: Table, candidates: list[Candidate], display: str) -> list[Diagnostic]:
-    """A task sheet's companions in an exported workbook (阶段目标、落实记录、进展): their rows,
-    keyed by 任务编号, become the tasks' lists."""
+    """A sheet's companions in an exported workbook (a task's 阶段目标、落实记录、进展, a training's
+    参训人员): their rows, keyed by the record's ID (任务编号, 培训编号), become the records' lists."""
     from hjp.sheetread import SheetError
     from hjp.sheetwrite import CHILDREN
 
@@ -618,7 +618,8 @@ def read_children(path: "Path", table: Table, candidates: list[Candidate], displ
     by_id = {c.id: c for c in candidates if c.id}
     if not by_id or table.raw.name is None:
         return diags
-    for attr, (name, cols) in CHILDREN.items():
+    parent, lists = CHILDREN.get(table.kind, ("", {}))
+    for attr, (name, cols) in lists.items():
         try:
             raw = open_sheet(path, sheet=name, display=display)
         except SheetError:
@@ -627,7 +628,7 @@ def read_children(path: "Path", table: Table, candidates: list[Candidate], displ
             continue
         head_row, head = raw.rows[0]
         index = {normalize_header(str(v)): i for i, v in enumerate(head) if v not in (None, "")}
-        task_at = index.get(normalize_header("任务编号"))
+        task_at = index.get(normalize_header(parent))
         if task_at is None:
             continue
         where = [(c, index.get(normalize_header(c.header))) for c in cols]
@@ -636,7 +637,8 @@ def read_children(path: "Path", table: Table, candidates: list[Candidate], displ
             cand = by_id.get(rid)
             if cand is None:
                 if rid:
-                    diags.append(error("HJP620", f"{cell_ref(r, task_at + 1)} 的任务编号 {rid} 不在“任务”表中",
+                    diags.append(error("HJP620", f"{cell_ref(r, task_at + 1)} 的{parent} {rid} 不在"
+                                                 f"“{table.raw.name}”表中",
                                        raw.display, r, task_at + 1))
                 continue
             entry: dict[str, Any] = {}
@@ -823,6 +825,8 @@ def _plan_sheet(tx: Any, path: "Path", table: Table, defaults: dict[tuple[str, .
     from hjp import kinds as kinds_mod
     from hjp import sealed
 
+    from hjp.sheetwrite import CHILDREN
+
     kind = table.kind
     fk = fields
     knd = kinds_mod.BY_NOUN[kind]
@@ -839,7 +843,7 @@ def _plan_sheet(tx: Any, path: "Path", table: Table, defaults: dict[tuple[str, .
     rows = read_rows(table, ledger=led, village=village, defaults=defaults, vocab=vocab, fields=fk,
                      progress=advance)
     extra: list[Diagnostic] = []
-    if kind == "task":
+    if kind in CHILDREN:
         extra = read_children(path, table, rows.candidates, display)
     plan = match(rows, ledger=led, display=table.raw.display, create_units=create_units, fields=fk)
     plan.diagnostics.extend(extra)

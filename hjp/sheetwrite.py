@@ -28,21 +28,30 @@ if TYPE_CHECKING:
 EVERY_LABEL = {"month": "每月", "quarter": "每季度", "year": "每年"}
 NEVER_EXPORTED = {("reporter",)}
 
-# The lists inside a task, each a sheet of its own (one row per entry), keyed by the task's ID.
-CHILDREN = {
-    "milestones": ("阶段目标", (Column(("due",), "目标期限", "date", (), 12), Column(("what",), "目标内容", "text", (), 36),
-                               Column(("done_on",), "完成日期", "date", (), 12),
-                               Column(("evidence",), "佐证材料", "paths", (), 24))),
-    "occurrences": ("落实记录", (Column(("date",), "落实日期", "date", (), 12), Column(("note",), "落实情况", "text", (), 36),
-                                Column(("evidence",), "佐证材料", "paths", (), 24))),
-    "progress": ("进展", (Column(("date",), "日期", "date", (), 12), Column(("note",), "进展情况", "text", (), 36),
-                         Column(("evidence",), "佐证材料", "paths", (), 24))),
+# The lists inside a record, each a sheet of its own (one row per entry), keyed by the record's ID:
+# a task's milestones, occurrences and progress; a training's attendees. kind -> (ID header, lists).
+CHILDREN: dict[str, tuple[str, dict[str, tuple[str, tuple[Column, ...]]]]] = {
+    "task": ("任务编号", {
+        "milestones": ("阶段目标", (Column(("due",), "目标期限", "date", (), 12),
+                                   Column(("what",), "目标内容", "text", (), 36),
+                                   Column(("done_on",), "完成日期", "date", (), 12),
+                                   Column(("evidence",), "佐证材料", "paths", (), 24))),
+        "occurrences": ("落实记录", (Column(("date",), "落实日期", "date", (), 12),
+                                    Column(("note",), "落实情况", "text", (), 36),
+                                    Column(("evidence",), "佐证材料", "paths", (), 24))),
+        "progress": ("进展", (Column(("date",), "日期", "date", (), 12), Column(("note",), "进展情况", "text", (), 36),
+                             Column(("evidence",), "佐证材料", "paths", (), 24))),
+    }),
+    "training": ("培训编号", {
+        "attendees": ("参训人员", (Column(("unit",), "所在单位", "text", (), 14), Column(("name",), "姓名", "text", (), 10),
+                                  Column(("role",), "身份", "text", (), 12))),
+    }),
 }
 
 
 @dataclass
 class ExportSheet:
-    kind: str  # a kind noun, or "task.milestones" etc. for a task's lists, or "about"
+    kind: str  # a kind noun, or "task.milestones" etc. for a record's lists, or "about"
     name: str
     columns: list[OutColumn]
     paths: list[tuple[str, ...] | str]  # a field path, or a derived key ("village", "status"…)
@@ -141,9 +150,10 @@ def export_sheets(ledger: "Ledger", *, as_of: date, village: str | None = None) 
         records = [(slug, r) for slug, r in ledger.records_of(kind) if village is None or slug == village]
         sheets.append(_record_sheet(noun, cols, records, kind.village, states, unit_names, village_names,
                                     ledger, as_of))
-        if noun == "task":
-            for attr, (name, child_cols) in CHILDREN.items():
-                sheets.append(_child_sheet(f"task.{attr}", name, attr, child_cols, records))
+        if noun in CHILDREN:
+            parent, lists = CHILDREN[noun]
+            for attr, (name, child_cols) in lists.items():
+                sheets.append(_child_sheet(f"{noun}.{attr}", name, attr, child_cols, records, parent))
     return sheets
 
 
@@ -215,8 +225,8 @@ def _status_function(noun: str, ledger: "Ledger", as_of: date) -> Callable[[Any]
 
 
 def _child_sheet(kind: str, name: str, attr: str, cols: tuple[Column, ...],
-                 records: list[tuple[str | None, Any]]) -> ExportSheet:
-    parent = Column(("task",), "任务编号", "id", (), 12)
+                 records: list[tuple[str | None, Any]], parent_header: str) -> ExportSheet:
+    parent = Column(("parent",), parent_header, "id", (), 12)
     headers = [parent, Column(("n",), "序号", "int", (), 6), *cols]
     paths: list[tuple[str, ...] | str] = ["task", "seq", *(c.path for c in cols)]
     count = sum(len(getattr(r, attr) or []) for _s, r in records)

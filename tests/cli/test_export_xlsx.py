@@ -48,7 +48,7 @@ HAZARD_HEADERS = ("隐患编号", "所属村", "隐患名称", "所属单位", "
 
 def test_one_sheet_per_kind_with_chinese_headers_frozen_and_filtered(exported):
     wb = openpyxl.load_workbook(exported)
-    assert wb.sheetnames == ["隐患", "任务", "阶段目标", "落实记录", "进展", "演练", "单位", "检查", "培训", "说明"]
+    assert wb.sheetnames == ["隐患", "任务", "阶段目标", "落实记录", "进展", "演练", "单位", "检查", "培训", "参训人员", "说明"]
     ws = wb["隐患"]
     assert tuple(c.value for c in ws[1]) == HAZARD_HEADERS
     assert ws.freeze_panes == "B2"
