@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -25,6 +25,7 @@ from hjp.paths import display_path
 from hjp.gitio import NULL_SHA, Commit, Git, GitError, has_commits, iter_log
 from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, slice_record, split_records, top_of,
                          unreadable_at)
+from hjp.messages import Part, part
 
 if TYPE_CHECKING:
     from hjp.auditscope import Scope, ScopeReader
@@ -56,7 +57,7 @@ class BrokenFile:
 
     path: str
     line: int
-    problem: str | None  # the reader's message; None for unresolved merge-conflict markers
+    problem: Part | None  # the reader's message; None for unresolved merge-conflict markers
 
 
 @dataclass(frozen=True)
@@ -356,9 +357,8 @@ def run_rules(change: CommitChange, ctx: AuditContext, rules: list[AuditRule] | 
 
 def _as_backfill(result: AuditResult, commit: Commit, declared: str | None, diags: list[Diagnostic]) -> list[Diagnostic]:
     """A declared back-fill's BACKFILL_CODES findings as notices (warnings), and the declaration listed."""
-    note = f"（已声明补录：{declared}）" if declared is not None else "（建立台账时录入，视为补录）"
-    out = [replace(d, severity=Severity.WARNING, message=d.message + note) if d.code in BACKFILL_CODES else d
-           for d in diags]
+    note = part("audit.backfill.declared", declared=declared) if declared is not None else part("audit.backfill.created")
+    out = [d.noted(note, severity=Severity.WARNING) if d.code in BACKFILL_CODES else d for d in diags]
     notices = sum(1 for d in diags if d.code in BACKFILL_CODES)
     if declared is not None or notices:  # every declaration is listed; the ledger's creation when it matters
         result.backfills.append(Backfill(commit, declared, notices))

@@ -25,6 +25,7 @@ from hjp.clock import day_of
 from hjp.deadlines import SELF_CONTAINED_KINDS
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.history import place_of, top_of
+from hjp.messages import Part, part
 
 if TYPE_CHECKING:
     from hjp.audit import AuditContext, AuditRule, CommitChange, RecordChange
@@ -56,8 +57,7 @@ def check_deleted(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnosti
     that it stays in the ledger (and in reports' reconciliations) with the reason."""
     for rc in change.records:
         if rc.after is None and rc.before is not None:
-            yield error("HJP501", f"{rc.id}（{_title(rc.before)}）被删除，而不是作废；记录不能删除，请恢复它，"
-                                  "录入错误时加上 void: {date: 日期, reason: 原因}", rc.path, rc.line, 1, rc.id)
+            yield error("HJP501", rc.path, rc.line, 1, rc.id, id=rc.id, title=_title(rc.before))
 
 
 def check_renumbered(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
@@ -65,8 +65,7 @@ def check_renumbered(change: CommitChange, ctx: AuditContext) -> Iterable[Diagno
     appeared under a new ID). Reports, 督办清单 and commit messages cite IDs: they never change."""
     for rc in change.records:
         if rc.old_id is not None:
-            yield error("HJP502", f"编号 {rc.old_id} 被改成了 {rc.id}；编号一经使用不能更改，请恢复原编号"
-                                  "（录入错误的记录请作废后另行新建）", rc.path, rc.line, 1, rc.id)
+            yield error("HJP502", rc.path, rc.line, 1, rc.id, old_id=rc.old_id, id=rc.id)
 
 
 # Event dates that are no completion: entering today a hazard found last month is not backdating.
@@ -111,8 +110,8 @@ def check_backdated(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnos
     set it: entered after the fact, or backdated."""
     day = change.day
     for rc, name, d in backdated(change):
-        yield error("HJP503", f"{rc.id} 的 {name} 记为 {d}，比设置它的提交日期 {day} 早 {(day - d).days} 天"
-                              f"（超过 {BACKDATE_DAYS} 天），疑似事后补记或倒签日期；请核实", rc.path, rc.line, 1, rc.id)
+        yield error("HJP503", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, date=d, day=day, days=(day - d).days,
+                    limit=BACKDATE_DAYS)
 
 
 def _deadline_moves(rc: RecordChange, day: date) -> list[tuple[str, date, date]]:
@@ -132,8 +131,7 @@ def check_deadline_moved(change: CommitChange, ctx: AuditContext) -> Iterable[Di
     ``check_overdue_hidden``'s.)"""
     for rc in change.records:
         for name, d_old, d_new in _deadline_moves(rc, change.day):
-            yield error("HJP504", f"{rc.id} 的期限 {name} 在 {d_old} 已过之后被推迟到 {d_new}（提交日期 {change.day}）；"
-                                  "期限过后不应改动，逾期应如实反映", rc.path, rc.line, 1, rc.id)
+            yield error("HJP504", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, old=d_old, new=d_new, day=change.day)
 
 
 FAILING = ("overdue", "stale", "awaiting_closure")  # what `hjp check --fail-on overdue` fails on
@@ -185,8 +183,8 @@ def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Di
                     continue
             path, line = scope.places[item.id]
             # a completion dated long before the commit is backdating, whichever field made it count
-            yield error("HJP503" if late else "HJP504", _hidden_message(change, scope, bucket, item, late),
-                        path, line, 1, item.id)
+            yield error("HJP503.hidden" if late else "HJP504.hidden", path, line, 1, item.id,
+                        **_hidden(change, scope, bucket, item))
 
 
 def _may_hide(change: CommitChange) -> bool:
@@ -201,39 +199,35 @@ def _may_hide(change: CommitChange) -> bool:
     return False
 
 
-def _hidden_message(change: CommitChange, scope: Scope, bucket: str, item: Item, late: bool) -> str:
+def _hidden(change: CommitChange, scope: Scope, bucket: str, item: Item) -> dict[str, Any]:
+    """The arguments of HJP503.hidden / HJP504.hidden: the item, its state then, what the commit did."""
     from hjp.deadlines import CLOSURE_DAYS, KIND_NAMES, STALE_DAYS
 
-    day = change.day
-    state = {"overdue": f"已逾期 {item.days} 天（应于 {item.due} 完成）",
-             "stale": f"已超过 {STALE_DAYS} 天没有进展记录（应于 {item.due} 前更新）",
-             "awaiting_closure": f"整改完成已超过 {CLOSURE_DAYS} 天仍未销号（应于 {item.due} 前销号）"}[bucket]
-    what = _what_changed(change, scope, item.id)
-    if late:
-        return (f"{KIND_NAMES.get(item.kind, item.kind)} {item.key}「{item.title}」在提交日期 {day} {state}，"
-                f"这次提交{what}，之后它算作已完成，但完成日期早于提交日期 {BACKDATE_DAYS} 天以上，疑似事后补记或倒签；请核实")
-    return (f"{KIND_NAMES.get(item.kind, item.kind)} {item.key}「{item.title}」在提交日期 {day} {state}，"
-            f"这次提交{what}，之后它不再算作逾期，但它并没有完成；期限过后不应改动要求或范围，逾期应如实反映"
-            "（确属录入错误的，请在合并请求中说明）")
+    state, limit = {"overdue": ("audit.state.overdue", None), "stale": ("audit.state.stale", STALE_DAYS),
+                    "awaiting_closure": ("audit.state.awaiting_closure", CLOSURE_DAYS)}[bucket]
+    return {"kind": KIND_NAMES.get(item.kind, item.kind), "key": item.key, "title": item.title, "day": change.day,
+            "state": part(state, days=item.days, due=item.due, limit=limit),
+            "what": _what_changed(change, scope, item.id), "limit": BACKDATE_DAYS}
 
 
-def _what_changed(change: CommitChange, scope: Scope, rid: str) -> str:
+def _what_changed(change: CommitChange, scope: Scope, rid: str) -> Part:
     """What the commit did that the item depends on, in a few words."""
     own = next((rc for rc in change.records if rc.id == rid and rc.after is not None), None)
     if own is not None:
         if own.after.get("void") is not None and (own.before or {}).get("void") is None:
-            return "作废了这条记录"
-        return "改动了 " + _fields(own)
+            return part("audit.what.voided")
+        return part("audit.what.changed", parts=[_fields(own)])
     others = [rc for rc in change.records if place_of(rc.path) and place_of(rc.path)[:2] == (scope.root, scope.village)]
-    parts = [f"{rc.id} 的 {_fields(rc)}" if rc.before is not None else f"新增了 {rc.id}" for rc in others[:3]]
+    parts = [part("audit.what.record", id=rc.id, fields=_fields(rc)) if rc.before is not None
+             else part("audit.what.added", id=rc.id) for rc in others[:3]]
     if scope.town_changes:
-        parts.append("town.yaml 的 " + "、".join(scope.town_changes[:5]))
-    return "改动了 " + "，".join(parts) if parts else "的修改"
+        parts.append(part("audit.what.town", fields=scope.town_changes[:5]))
+    return part("audit.what.changed", parts=parts) if parts else part("audit.what.nothing")
 
 
-def _fields(rc: RecordChange) -> str:
+def _fields(rc: RecordChange) -> Part:
     names = [name for name, _o, _n in rc.changes]
-    return "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+    return part("audit.fields", names=names[:5], more=part("word.etc") if len(names) > 5 else "")
 
 
 def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
@@ -244,8 +238,7 @@ def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Dia
             continue
         edited = [name for name, _o, _n in rc.changes if name.split(".")[0].split("[")[0] not in AUDIT_FREE_FIELDS]
         if edited:
-            yield error("HJP505", f"{rc.id} 已于 {old['closed_on']} 销号，之后又被修改了 {'、'.join(edited)}；"
-                                  "销号后的记录只能作废或补充备注 notes", rc.path, rc.line, 1, rc.id)
+            yield error("HJP505", rc.path, rc.line, 1, rc.id, id=rc.id, closed_on=str(old["closed_on"]), fields=edited)
 
 
 def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
@@ -255,12 +248,9 @@ def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagno
     deleted or changed in between escapes. A warning: the break itself hides nothing."""
     for b in change.broken:
         if b.problem is None:
-            yield warning("HJP508", f"{b.path} 提交时含有未解决的合并冲突标记（第 {b.line} 行）；这一版无法读取，其中的记录"
-                                    "不作比较，之后解决冲突的提交与冲突之前的版本比较；请确认冲突已解决（hjp validate 通过）",
-                          b.path, b.line)
+            yield warning("HJP508", b.path, b.line, file=b.path, line_no=b.line)
         else:
-            yield warning("HJP509", f"{b.path} 提交时无法读取（{b.problem}）；这一版的记录不作比较，之后改好的提交与"
-                                    "出错之前的版本比较；请确认文件已改好（hjp validate 通过）", b.path, b.line)
+            yield warning("HJP509", b.path, b.line, file=b.path, problem=b.problem)
 
 
 def _commit_place(change: CommitChange) -> str:
@@ -278,9 +268,7 @@ def check_dates_backwards(change: CommitChange, ctx: AuditContext) -> Iterable[D
     if t is None or not t.runs_backwards:
         return
     own, floor = day_of(t.ctime, ctx.tz), day_of(t.floor, ctx.tz)
-    yield error("HJP506", f"这次提交记录的提交日期 {own} 比它之前的提交 {t.source[:7]}（{floor}）还早 {(floor - own).days} 天，"
-                          "日期顺序颠倒：提交日期被改动过（例如设置了 GIT_COMMITTER_DATE）或电脑时钟不准；"
-                          f"倒签和延期按 {floor} 检查；请核对电脑的日期和时钟，并在合并请求中说明", _commit_place(change))
+    yield error("HJP506", _commit_place(change), own=own, source=t.source[:7], floor=floor, days=(floor - own).days)
 
 
 def check_commit_clock(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
@@ -293,13 +281,9 @@ def check_commit_clock(change: CommitChange, ctx: AuditContext) -> Iterable[Diag
     own = day_of(change.commit.ctime, ctx.tz)
     ahead = (own - ctx.clock).days
     if ahead > CLOCK_FUTURE_DAYS:
-        yield error("HJP507", f"提交日期 {own} 比本次检查的日期 {ctx.clock} 晚 {ahead} 天：提交时电脑的日期不对，"
-                              "或提交日期被改动过；请核对电脑的日期和时钟，再用 git rebase --ignore-date 重新提交这些修改",
-                    _commit_place(change))
+        yield error("HJP507.future", _commit_place(change), own=own, clock=ctx.clock, days=ahead)
     elif -ahead > CLOCK_PAST_DAYS:
-        yield error("HJP507", f"提交日期 {own} 比本次检查的日期 {ctx.clock} 早 {-ahead} 天（超过 {CLOCK_PAST_DAYS} 天）："
-                              "合并请求中的提交应是新近做的，提交日期可能被改动过（例如设置了 GIT_COMMITTER_DATE）；"
-                              "如确是早先做的修改，请变基到最新的基础分支（git rebase）后重新推送", _commit_place(change))
+        yield error("HJP507.past", _commit_place(change), own=own, clock=ctx.clock, days=-ahead, limit=CLOCK_PAST_DAYS)
 
 
 from hjp.sealaudit import SEALED_AUDIT_RULES  # noqa: E402  (HJP520-HJP524: the sealed 举报人 store)

@@ -30,7 +30,7 @@ from hjp.files import write_cache_entry
 
 CACHE_DIR = ".hjp-cache"
 # Bump when the entry layout below changes (the code fingerprint would catch it too).
-_FORMAT = 4
+_FORMAT = 5
 
 
 def write_entry(entry: Path, blob: bytes) -> None:
@@ -49,7 +49,9 @@ def _code_fingerprint() -> str:
 
     here = Path(__file__).parent
     h = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}".encode())
-    for name in ("kinds.py", "model.py", "yamlread.py", "schema_errors.py", "load.py", "diagnostics.py", "cache.py"):
+    # messages.py: entries hold diagnostics as codes and arguments, which must fit its templates
+    for name in ("messages.py", "kinds.py", "model.py", "yamlread.py", "schema_errors.py", "load.py", "diagnostics.py",
+                 "cache.py"):
         try:
             st = (here / name).stat()
             h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())

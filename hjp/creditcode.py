@@ -9,10 +9,12 @@ its place in that set and the weight 3^(i-1) mod 31; the check character is the 
 
 Only the check character is checked, not the 组织机构代码's own GB 11714 check digit inside it: the
 standard makes the 18th character the code's check, and the clerk copies the code from a licence.
-Standard library only (the rules, the demo and ``hjp new unit`` use it).
+Standard library only, and the message catalog (the rules, the demo and ``hjp new unit`` use it).
 """
 
 from __future__ import annotations
+
+from hjp.messages import Part, part
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -27,25 +29,25 @@ def check_character(body: str) -> str:
     return CHARSET[(31 - total % 31) % 31]
 
 
-def problem(code: str) -> str | None:
-    """What is wrong with the code's structure, in Chinese (None when its structure is right).
+def problem(code: str) -> Part | None:
+    """What is wrong with the code's structure, a fragment of HJP250 (None when its structure is right).
 
     The check character is ``check_character``'s business: call it once this returns None.
     """
     if len(code) != LENGTH:
-        return f"应为 {LENGTH} 位（现为 {len(code)} 位）"
+        return part("HJP250.length", want=LENGTH, length=len(code))
     lower = [c for c in code if c.isascii() and c.islower()]
     if lower:
-        return f"字母须大写（{''.join(dict.fromkeys(lower))} 应写成 {''.join(dict.fromkeys(lower)).upper()}）"
+        shown = "".join(dict.fromkeys(lower))
+        return part("HJP250.lower", lower=shown, upper=shown.upper())
     unused = [c for c in code if c in NEVER_USED]
     if unused:
-        return (f"不使用字母 {'、'.join(NEVER_USED)}（现有 {'、'.join(dict.fromkeys(unused))}）；"
-                "多半是数字 1、0、5 或字母 U、数字 2 录错了")
+        return part("HJP250.unused", never=tuple(NEVER_USED), found=tuple(dict.fromkeys(unused)))
     other = [c for c in code if c not in VALUE]
     if other:
-        return f"只能由数字和大写字母组成（现有 {'、'.join(repr(c) for c in dict.fromkeys(other))}）"
+        return part("HJP250.other", found=tuple(repr(c) for c in dict.fromkeys(other)))
     if not code[2:8].isdigit():
-        return f"第 3–8 位是登记管理机关行政区划码，只能是数字（现为 {code[2:8]}）"
+        return part("HJP250.region", region=code[2:8])
     return None
 
 

@@ -7,8 +7,11 @@ Codes are stable (documented in docs/codes.md) because users grep and filter by 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any
+
+from hjp.messages import Args, Part, pack, render
 
 
 class Severity(str, Enum):
@@ -18,13 +21,25 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One problem: where it is, its code and severity, and its message as a catalog key with
+    arguments (``hjp.messages``), rendered only when shown (``message``, ``str()``, ``to_json``)."""
+
     code: str
     severity: Severity
-    message: str
     path: str
     line: int = 1  # 1-based
     col: int = 1  # 1-based
     record: str | None = None
+    key: str = ""  # catalog key: the code, or CODE.variant ("" means the code)
+    args: Args = ()  # ((name, plain value), ...)
+    notes: tuple[Part, ...] = ()  # appended to the message (a declared back-fill, the commit audited)
+
+    @property
+    def message(self) -> str:
+        text = _message(render(self.key or self.code, self.args))
+        for note in self.notes:
+            text += one_line(str(note))
+        return text
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity.value} {self.code}: {self.message}"
@@ -43,6 +58,10 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.col, self.code, self.message)
+
+    def noted(self, note: Part, **changes: Any) -> Diagnostic:
+        """This diagnostic with ``note`` appended to its message (and ``changes`` to its fields)."""
+        return replace(self, notes=(*self.notes, note), **changes)
 
 
 # Line breaks quoted into a message or path (a key "a\nb", a value "重大\n", a file name) would split
@@ -68,12 +87,17 @@ def _message(text: str) -> str:
     return text
 
 
-def error(code: str, message: str, path: str, line: int = 1, col: int = 1, record: str | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, _message(message), one_line(path), line, col, record)
+def error(key: str, /, path: str, line: int = 1, col: int = 1, record: str | None = None, **args: Any) -> Diagnostic:
+    """An error at ``path:line:col`` (of ``record``) whose message is the catalog's ``key`` (``HJP203``,
+    or ``HJP204.deadline`` where one code has several wordings) with ``args``: plain data (str, int,
+    float, bool, None, dates, lists of these) or ``Part``s of the catalog. Never pass wording here:
+    add it to hjp/messages.py (docs/development.md, "Messages")."""
+    return Diagnostic(key.partition(".")[0], Severity.ERROR, one_line(path), line, col, record, key, pack(args))
 
 
-def warning(code: str, message: str, path: str, line: int = 1, col: int = 1, record: str | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.WARNING, _message(message), one_line(path), line, col, record)
+def warning(key: str, /, path: str, line: int = 1, col: int = 1, record: str | None = None, **args: Any) -> Diagnostic:
+    """A warning; see ``error``."""
+    return Diagnostic(key.partition(".")[0], Severity.WARNING, one_line(path), line, col, record, key, pack(args))
 
 
 def has_errors(diags: list[Diagnostic]) -> bool:

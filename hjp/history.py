@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 from hjp import kinds
 from hjp.gitio import Commit, Git, GitError, has_commits, iter_log
+from hjp.messages import Part, part
 from hjp.quickyaml import quick_record
 
 # From the registry of record kinds (stdlib only: hjp log imports no pydantic).
@@ -106,15 +107,15 @@ def resolve_conflicts(text: str, side: str) -> str:
     return "".join(out)
 
 
-def unreadable_at(text: str, path: str) -> tuple[int, str]:
-    """(line, message) of why a version of a record file cannot be read (``file_records`` is None)."""
+def unreadable_at(text: str, path: str) -> tuple[int, Part]:
+    """(line, why) of a version of a record file that cannot be read (``file_records`` is None)."""
     from hjp.yamlread import parse_text
 
     parsed = parse_text(text, path)
     if parsed.diagnostics:
         d = parsed.diagnostics[0]
-        return d.line, d.message
-    return 1, f"顶层应为 {top_of(path)}: 下的记录列表"
+        return d.line, Part(d.key, d.args)
+    return 1, part("HJP509.not_records", top=top_of(path))
 
 
 @dataclass(frozen=True)

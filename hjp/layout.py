@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.kinds import KINDS, TOWN_KINDS, VILLAGE_FILES
+from hjp.messages import Part, part
 
 # Town-level files besides the record kinds' (town.yaml is checked by the loader before this runs).
 TOWN_FILES: tuple[str, ...] = ("town", *(k.stem for k in TOWN_KINDS))
@@ -95,51 +96,54 @@ def resembles(name: str, expected: Iterable[str]) -> str | None:
     return None
 
 
-def _what(path: Path) -> str | None:
-    """None for a regular file (through links); else what it is, in Chinese."""
+_DIR = part("what.dir")
+
+
+def _what(path: Path) -> Part | None:
+    """None for a regular file (through links); else what it is (``_DIR`` for a directory)."""
     try:
         st = path.stat()
     except FileNotFoundError:
-        return "指向不存在位置的符号链接" if path.is_symlink() else "不存在"
+        return part("what.dangling") if path.is_symlink() else part("what.missing")
     except OSError as exc:
-        return f"无法访问（{exc.strerror}）"
+        return part("what.unreadable", reason=exc.strerror)
     if stat.S_ISREG(st.st_mode):
         return None
     if stat.S_ISDIR(st.st_mode):
-        return "目录"
+        return _DIR
     if stat.S_ISFIFO(st.st_mode):
-        return "命名管道（FIFO）"
+        return part("what.fifo")
     if stat.S_ISSOCK(st.st_mode):
-        return "套接字"
-    return "设备文件"
+        return part("what.socket")
+    return part("what.device")
 
 
-def _why(name: str, target: str) -> str:
+def _why(name: str, target: str) -> tuple[Part, ...]:
     """Why ``name`` is not ``target.yaml``, in the clerk's terms."""
     plain = unicodedata.normalize("NFKC", name)
     stem, exts, copy = _normal(name)
     reasons = []
     if name != name.strip() or plain != plain.strip():
-        reasons.append("文件名前后有空格")
+        reasons.append(part("why.spaces"))
     if ".txt" in exts:
-        reasons.append("多了扩展名 .txt（记事本保存时请把“保存类型”选为“所有文件”）")
+        reasons.append(part("why.txt"))
     if ".yml" in exts:
-        reasons.append("扩展名须为 .yaml，不是 .yml")
+        reasons.append(part("why.yml"))
     if not exts:
-        reasons.append("没有扩展名 .yaml")
+        reasons.append(part("why.no_extension"))
     elif len(exts) > 1 and ".txt" not in exts:
-        reasons.append("扩展名重复")
+        reasons.append(part("why.extension_twice"))
     if copy:
-        reasons.append("这是复制出来的副本")
+        reasons.append(part("why.copy"))
     if not stem.isascii():
-        reasons.append("文件名须用英文")
+        reasons.append(part("why.not_ascii"))
     elif stem != target:
-        reasons.append(f"拼写应为 {target}")
+        reasons.append(part("why.spelling", target=target))
     elif plain != name.replace("\u3000", " "):
-        reasons.append("文件名里有全角字符")
+        reasons.append(part("why.fullwidth"))
     elif plain.strip() != plain.strip().lower():
-        reasons.append("文件名须全部小写")
-    return "、".join(reasons) or "文件名不对"
+        reasons.append(part("why.case"))
+    return tuple(reasons) or (part("why.other"),)
 
 
 def _same(path: Path, other: Path) -> bool:
@@ -155,23 +159,19 @@ def _quote(path: str) -> str:
     return "'" + path.replace("'", "'\\''") + "'"
 
 
-def _not_regular(display: str, what: str, target: str) -> Diagnostic:
-    return error("HJP016", f"{target}.yaml 是{what}，不是普通文件，里面的记录没有被读取；"
-                           f"请换成普通的 YAML 文件 {target}.yaml", display)
+def _not_regular(display: str, what: Part, target: str) -> Diagnostic:
+    return error("HJP016.not_regular", display, target=target, what=what)
 
 
 def _misnamed(display: str, target_display: str, name: str, target: str, target_exists: bool,
               same: bool = False) -> Diagnostic:
-    head = f"文件 {name} 看起来是台账文件 {target}.yaml，但不会被读取（{_why(name, target)}），其中的记录不计入任何检查和统计"
-    if same:  # a case-insensitive disk: read here, not in git's other checkouts
-        head = (f"文件 {name} 须为 {target}.yaml（{_why(name, target)}）：这台电脑上能读到，"
-                "但在区分大小写的系统上（CI、其他人的检出）读不到")
     if target_exists:
-        fix = (f"已有 {target}.yaml：如果 {name} 中有需要登记的记录，请并入 {target}.yaml；"
-               "如果只是备份或副本，请删除或移出台账目录（每个版本都已保存在 git 历史中）")
+        fix = part("HJP016.merge", name=name, target=target)
     else:
-        fix = f"请改名：git mv {_quote(display)} {_quote(target_display)}"
-    return error("HJP016", f"{head}；{fix}", display)
+        fix = part("HJP016.rename", old=_quote(display), new=_quote(target_display))
+    # same: a case-insensitive disk, where the file is read here but not in git's other checkouts
+    return error("HJP016.case" if same else "HJP016.misnamed", display, name=name, target=target,
+                 why=_why(name, target), fix=fix)
 
 
 def _sniff(path: Path, tops: dict[str, str]) -> str | None:
@@ -206,7 +206,7 @@ def village_entries(vdir: Path, display: Callable[[Path], str]) -> list[Diagnost
             if what is not None:
                 out.append(_not_regular(display(path), what, name[: -len(".yaml")]))
             continue
-        if what == "目录":  # a folder of photos called "hazards" is no ledger file
+        if what == _DIR:  # a folder of photos called "hazards" is no ledger file
             continue
         target = resembles(name, expected)
         if target is None and _what(path) is None and (path.suffix.casefold() in _EXTENSIONS or "." not in name):
@@ -216,9 +216,7 @@ def village_entries(vdir: Path, display: Callable[[Path], str]) -> list[Diagnost
             out.append(_misnamed(display(path), display(real), name, target, _what(real) is None and not _same(path, real),
                                  _same(path, real)))
         elif path.suffix in (".yaml", ".yml"):
-            out.append(warning(
-                "HJP013", f"不认识的文件 {name}，不会被读取；村目录只放 {'、'.join(n + '.yaml' for n in expected)}",
-                display(path)))
+            out.append(warning("HJP013", display(path), name=name, files=[n + ".yaml" for n in expected]))
     return out
 
 
@@ -240,7 +238,7 @@ def root_entries(root: Path, display: Callable[[Path], str]) -> list[Diagnostic]
             if what is not None and name != "town.yaml":
                 out.append(_not_regular(display(path), what, name[: -len(".yaml")]))
             continue
-        is_dir = _what(path) == "目录"
+        is_dir = _what(path) == _DIR
         target = None if is_dir else resembles(name, TOWN_FILES)
         if target is not None:
             real = root / f"{target}.yaml"
@@ -248,9 +246,8 @@ def root_entries(root: Path, display: Callable[[Path], str]) -> list[Diagnostic]
                                  _same(path, real)))
             continue
         if is_dir and (resembles(name, [VILLAGES_DIR]) == VILLAGES_DIR or name in ("village", "村")):
-            out.append(error("HJP016", f"{name} 看起来是村目录 {VILLAGES_DIR}/，但不会被读取，其中各村的记录不计入任何检查和统计；"
-                                       f"请改名：git mv {_quote(display(path))} {_quote(display(root / VILLAGES_DIR))}",
-                             display(path)))
+            out.append(error("HJP016.villages_dir", display(path), name=name, old=_quote(display(path)),
+                             new=_quote(display(root / VILLAGES_DIR))))
             continue
         stem = None if is_dir else resembles(name, village_only)
         if stem is not None:
@@ -258,20 +255,17 @@ def root_entries(root: Path, display: Callable[[Path], str]) -> list[Diagnostic]
     vdir = root / VILLAGES_DIR
     if vdir.exists() or vdir.is_symlink():
         what = _what(vdir)
-        if what is not None and what != "目录":
-            out.append(error("HJP016", f"{VILLAGES_DIR} 是{what}，不是目录，各村的记录没有被读取；请换成目录",
-                             display(vdir)))
+        if what is not None and what != _DIR:
+            out.append(error("HJP016.villages_not_dir", display(vdir), what=what))
         elif what is None:
-            out.append(error("HJP016", f"{VILLAGES_DIR} 是文件，不是目录，各村的记录没有被读取；"
-                                       "请把它换成目录，每个村一个子目录（villages/<村代码>/）", display(vdir)))
+            out.append(error("HJP016.villages_file", display(vdir)))
         else:
             out.extend(_villages_entries(vdir, display, village_only))
     return out
 
 
 def _misplaced(display: str, name: str, stem: str) -> Diagnostic:
-    return error("HJP016", f"文件 {name} 不在村目录里，不会被读取，其中的记录不计入任何检查和统计；"
-                           f"{stem}.yaml 要放在各村自己的目录 villages/<村代码>/ 下，请移过去", display)
+    return error("HJP016.misplaced", display, name=name, stem=stem)
 
 
 def _villages_entries(vdir: Path, display: Callable[[Path], str], village_only: list[str]) -> list[Diagnostic]:
@@ -287,13 +281,11 @@ def _villages_entries(vdir: Path, display: Callable[[Path], str], village_only: 
         if name.startswith("."):
             continue
         what = _what(path)
-        if what == "目录":
+        if what == _DIR:
             continue
         stem = resembles(name, list(VILLAGE_FILES))
         if stem is not None:
             out.append(_misplaced(display(path), name, stem))
         elif "." not in name:
-            shown = "普通文件" if what is None else what
-            out.append(error("HJP016", f"村目录 {name} 是{shown}，不是目录，这个村的记录没有被读取；请换成目录",
-                             display(path)))
+            out.append(error("HJP016.village_not_dir", display(path), name=name, what=what or part("what.file")))
     return out

@@ -34,7 +34,8 @@ from hjp.kinds import BY_PREFIX, BY_STEM, KINDS, TOWN_KINDS, VILLAGE_KINDS, Kind
 from hjp.paths import display_path, find_repo_root, ledger_dir_problem  # noqa: F401  (re-exported)
 from hjp.diagnostics import Diagnostic, error
 from hjp.errors import LedgerNotFound  # noqa: F401  (re-exported: raised by load_ledger)
-from hjp.schema_errors import date_fields, did_you_mean, odd_values, translate
+from hjp.messages import Part, part
+from hjp.schema_errors import date_fields, did_you_mean, odd_values, translate, value_arg
 from hjp.yamlread import MDict, MList, Parsed, parse_bytes
 
 if TYPE_CHECKING:
@@ -45,12 +46,12 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SLUG_MAX = 60
 
 
-def slug_problem(slug: str) -> str | None:
+def slug_problem(slug: str) -> Part | None:
     """What is wrong with a village directory name (None: nothing), for HJP011 and hjp new village."""
     if not SLUG_RE.match(slug):
-        return "须为小写 ASCII 字母、数字和 -（例如拼音 hejiapan）"
+        return part("HJP011.chars")
     if len(slug) > SLUG_MAX:
-        return f"太长（{len(slug)} 个字符，上限 {SLUG_MAX}）；请改用简短的拼音，例如 hejiapan"
+        return part("HJP011.long", length=len(slug), limit=SLUG_MAX)
     return None
 
 
@@ -293,23 +294,21 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
         return result
     top = m.RECORD_FILES[kind][1]
     if not isinstance(data, MDict):
-        result.diagnostics.append(error(
-            "HJP009", f"文件顶层应为映射 {top}:，而不是{_kind_of(data)}；请在第一行写 {top}: 并把记录缩进写在它下面",
-            display, getattr(data, "line", 0) + 1, 1))
+        result.diagnostics.append(error("HJP009.top_not_mapping", display, getattr(data, "line", 0) + 1, 1, top=top,
+                                        found=_kind_of(data)))
         return result
     for key in data:
         if key != top:
             kl, kc, _, _ = data.mark(key)
-            result.diagnostics.append(error(
-                "HJP101", f"未知的顶层键 {key}{did_you_mean(str(key), [top]) or f'；此文件只能有 {top}:'}",
-                display, kl + 1, kc + 1))
+            hint = did_you_mean(str(key), [top]) or part("HJP101.only_top", top=top)
+            result.diagnostics.append(error("HJP101.top", display, kl + 1, kc + 1, name=value_arg(key), hint=hint))
     items = data.get(top)
     if items is None:
         return result
     if not isinstance(items, list):
         _, _, vl, vc = data.mark(top)
-        result.diagnostics.append(error("HJP009", f"{top}: 下应为记录列表（每条以 - 开头），而不是{_kind_of(items)}",
-                                        display, vl + 1, vc + 1))
+        result.diagnostics.append(error("HJP009.records_not_list", display, vl + 1, vc + 1, top=top,
+                                        found=_kind_of(items)))
         return result
     found = validate_items(items, kind, display, village, parsed.text)
     result.records, result.locs = found.records, found.locs
@@ -339,8 +338,8 @@ def validate_items(items: MList, kind: str, display: str, village: str | None, t
     for i, item in enumerate(items):
         line, col = items.marks[i]
         if not isinstance(item, MDict):
-            result.diagnostics.append(error("HJP009", f"第 {i + 1} 条记录应为“键: 值”映射，而不是{_kind_of(item)}",
-                                            display, line + 1, col + 1))
+            result.diagnostics.append(error("HJP009.record_not_mapping", display, line + 1, col + 1, n=i + 1,
+                                            found=_kind_of(item)))
             continue
         rid = item.get("id") if isinstance(item.get("id"), str) else None
         rec, diags = _validate_one(rec_cls, item, display, text, (), rid)
@@ -404,11 +403,10 @@ def validate_single(parsed: Parsed, cls: type[BaseModel], display: str) -> tuple
     data = parsed.data
     if data is None:
         if not diags:
-            diags.append(error("HJP009", "文件是空的；请按 ledgers/README.md 填写", display))
+            diags.append(error("HJP009.empty", display))
         return None, diags
     if not isinstance(data, MDict):
-        diags.append(error("HJP009", f"文件顶层应为“键: 值”映射，而不是{_kind_of(data)}", display,
-                           getattr(data, "line", 0) + 1, 1))
+        diags.append(error("HJP009.not_mapping", display, getattr(data, "line", 0) + 1, 1, found=_kind_of(data)))
         return None, diags
     obj, more = _validate_one(cls, data, display, parsed.text, (), None)
     if parsed.odd:
@@ -416,22 +414,23 @@ def validate_single(parsed: Parsed, cls: type[BaseModel], display: str) -> tuple
     return obj, diags + more
 
 
-def _kind_of(value: Any) -> str:
+def _kind_of(value: Any) -> Part:
+    """What was found where records (or a mapping) were expected."""
     if isinstance(value, list):
-        return "列表"
+        return part("found.list")
     if isinstance(value, dict):
-        return "映射"
+        return part("found.mapping")
     if value is None:
-        return "空值"
+        return part("word.null")
     shown = repr(value)
-    return f"单个值 {shown[:60]}…" if len(shown) > 60 else f"单个值 {shown}"
+    return part("found.scalar_cut", value=shown[:60]) if len(shown) > 60 else part("found.scalar", value=shown)
 
 
 def read_file(path: Path, display: str) -> Parsed:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return Parsed(None, [error("HJP001", f"无法读取文件（{exc.strerror}）", display)])
+        return Parsed(None, [error("HJP001", display, reason=exc.strerror)])
     return parse_bytes(raw, display, date_keys=date_keys())
 
 
@@ -445,8 +444,7 @@ def _outside(ledger: Ledger, path: Path) -> bool:
 
 
 def _outside_diagnostic(ledger: Ledger, path: Path) -> Diagnostic:
-    return error("HJP014", f"{path.name} 是指向仓库之外的符号链接，不会被读取；请把文件本身放进仓库",
-                 ledger.display(path))
+    return error("HJP014", ledger.display(path), name=path.name)
 
 
 class Files:
@@ -801,9 +799,7 @@ def _load(root: Path | str, cache: bool, display_root: str | None, files: Files)
         ledger.villages[slug] = vl
         problem = slug_problem(slug)
         if problem is not None:
-            ledger.diagnostics.append(error(
-                "HJP011", f"村目录名 {slug} {problem}；请重命名目录",
-                ledger.display(vdir)))
+            ledger.diagnostics.append(error("HJP011", ledger.display(vdir), slug=slug, problem=problem))
         vfile = vdir / "village.yaml"
         if files.is_file(vfile) and _outside(ledger, vfile):
             ledger.diagnostics.append(_outside_diagnostic(ledger, vfile))
@@ -812,8 +808,7 @@ def _load(root: Path | str, cache: bool, display_root: str | None, files: Files)
             _, vl.village, diags = single(vfile, m.Village)
             ledger.diagnostics.extend(diags)
         else:
-            ledger.diagnostics.append(error("HJP012", f"村目录 {slug} 缺少 village.yaml；请创建并写上 name: 村名",
-                                            ledger.display(vdir)))
+            ledger.diagnostics.append(error("HJP012", ledger.display(vdir), slug=slug))
         # names on disk only: what a transaction adds is named by hjp itself
         ledger.diagnostics.extend(layout.village_entries(vdir, ledger.display))
         for kind in VILLAGE_KINDS:

@@ -47,7 +47,8 @@ ATTENDEE_ROLES = {PRINCIPAL: "生产经营单位主要负责人", "安全管理�
 
 def _parse_date(value: Any, _earliest: date = EARLIEST, _latest: date = LATEST) -> Any:
     # Dates reach us as text (the loader keeps YAML timestamps unparsed) so that
-    # 2025-02-30 or 2025/3/15 become a Chinese diagnostic instead of a bare ValueError.
+    # 2025-02-30 or 2025/3/15 become a Chinese diagnostic instead of a bare ValueError: each error
+    # type below is worded by the message catalog (HJP104.*, via schema_errors), not by its text here.
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -56,23 +57,19 @@ def _parse_date(value: Any, _earliest: date = EARLIEST, _latest: date = LATEST) 
             try:
                 d = date.fromisoformat(v)
             except ValueError:
-                raise PydanticCustomError("hjp_date_impossible", "日期 {value} 不存在（月份或日期超出范围）",
-                                          {"value": v}) from None
+                raise PydanticCustomError("hjp_date_impossible", "no such date: {value}", {"value": v}) from None
             if not _earliest <= d <= _latest:
-                raise PydanticCustomError(
-                    "hjp_date_range", "日期 {value} 不合理（须在 {earliest} 年至 {latest} 年之间）；请核对年份",
-                    {"value": v, "earliest": EARLIEST.year, "latest": LATEST.year})
+                raise PydanticCustomError("hjp_date_range", "date {value} not within {earliest}-{latest}",
+                                          {"value": v, "earliest": EARLIEST.year, "latest": LATEST.year})
             return d
         import unicodedata
 
         ascii_form = unicodedata.normalize("NFKC", v)
         if ascii_form != v and _ISO_DATE.match(ascii_form):
-            raise PydanticCustomError("hjp_date_fullwidth",
-                                      "日期 {value} 用了全角数字或符号；请用半角（英文输入法）写成 {fixed}",
+            raise PydanticCustomError("hjp_date_fullwidth", "full-width date {value} ({fixed})",
                                       {"value": v, "fixed": ascii_form})
-        raise PydanticCustomError("hjp_date_format", "日期 {value} 格式不对，应写成 YYYY-MM-DD，例如 2025-03-15",
-                                  {"value": v})
-    raise PydanticCustomError("hjp_date_type", "应为日期 YYYY-MM-DD，例如 2025-03-15", {"value": value})
+        raise PydanticCustomError("hjp_date_format", "not YYYY-MM-DD: {value}", {"value": v})
+    raise PydanticCustomError("hjp_date_type", "not a date", {"value": value})
 
 
 Date = Annotated[date, BeforeValidator(_parse_date),

@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from hjp.console import ascii_only
 from hjp.deadlines import CLOSURE_DAYS, STALE_DAYS
 from hjp.diagnostics import Diagnostic, Severity
+from hjp.messages import part
 from hjp.status import DeadlineState
 
 if TYPE_CHECKING:
@@ -160,8 +161,8 @@ def _in_commit(d: Diagnostic, c: Commit, tz: str, display: Callable[[str], str])
     in the ledger's zone, like every date of the message)."""
     from hjp.clock import day_of
 
-    return replace(d, path=display(d.path),
-                   message=f"{d.message}（提交 {c.sha[:7]}，{c.author} <{c.email}>，{day_of(c.ctime, tz)}）")
+    return d.noted(part("audit.commit", sha=c.sha[:7], author=c.author, email=c.email, day=day_of(c.ctime, tz)),
+                   path=display(d.path))
 
 
 def _backfill_line(b: Backfill, tz: str) -> str:

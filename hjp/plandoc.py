@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.messages import part
 
 
 class PlanError(Exception):
@@ -617,6 +618,12 @@ class PlanDraft:
     people: list[tuple[str, str]] = field(default_factory=list)
 
 
+# The draft's town.yaml fields HJP604 names when the plan does not give them
+_PLAN_FIELDS = {"title": part("plan.field.title"), "doc_no": part("plan.field.doc_no"),
+                "issued_on": part("plan.field.issued_on"), "start": part("plan.field.start"),
+                "end": part("plan.field.end"), "town": part("plan.field.town"), "county": part("plan.field.county")}
+
+
 @dataclass
 class _Ctx:
     path: str
@@ -624,8 +631,8 @@ class _Ctx:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     used: set[tuple[int, int]] = field(default_factory=set)  # (id(node), phrase start) placed somewhere
 
-    def warn(self, code: str, message: str, line: int) -> None:
-        self.diagnostics.append(warning(code, message, self.path, line, 1))
+    def warn(self, key: str, line: int, /, **args: Any) -> None:
+        self.diagnostics.append(warning(key, self.path, line, 1, **args))
 
 
 def parse_plan(lines: list[SourceLine], *, path: str) -> tuple[PlanDraft, list[Diagnostic]]:
@@ -644,21 +651,18 @@ def parse_plan(lines: list[SourceLine], *, path: str) -> tuple[PlanDraft, list[D
     annex_tasks = _annex_tasks(annexes, plan_tasks, ctx)
     tasks = plan_tasks + annex_tasks + reports
     if not tasks:
-        ctx.diagnostics.append(error(
-            "HJP603", "没有找到任何任务条目（“1.”“（一）”等编号下带“牵头”“负责”或完成时限的条目）；"
-                      "请确认这是实施方案的正文（.docx 或 .txt），扫描件请先识别成文字", path, 1, 1))
+        ctx.diagnostics.append(error("HJP603", path, 1, 1))
     _abbreviate_owners(tasks)
     _dedupe_ids(tasks)
     ctx.draft.tasks = tasks
     ctx.draft.people = _people(ctx.draft)
     for s in sections:
         if s not in task_sections:
-            _report_unplaced(s, ctx, "不在任务条目中，未生成任务；如需跟踪请手工添加任务")
+            _report_unplaced(s, ctx)
     d = ctx.draft
-    for name, label in (("title", "方案名称"), ("doc_no", "文号"), ("issued_on", "印发日期"), ("start", "方案起始日期"),
-                        ("end", "方案截止日期"), ("town", "镇（乡）名"), ("county", "所属县")):
+    for name in _PLAN_FIELDS:
         if getattr(d, name) is None and tasks:
-            ctx.warn("HJP604", f"未能从方案中识别{label}，town.yaml 草稿中写了【请填写…】；请照原文补上", 1)
+            ctx.warn("HJP604", 1, what=_PLAN_FIELDS[name])
     ctx.diagnostics.sort(key=lambda x: (x.line, x.code))
     return ctx.draft, ctx.diagnostics
 
@@ -832,8 +836,7 @@ def _phases(root: Node, ctx: _Ctx) -> None:
             end, _ = _side(single.group(1), ref_year, end=True)
             start = prev_end + timedelta(days=1) if prev_end else d.issued_on
         if start is None or end is None:
-            ctx.warn("HJP601", f"阶段“{name}”的起止日期“{rest[:30]}”无法识别；请在 town.yaml 的 phases 中手工填写",
-                     node.line)
+            ctx.warn("HJP601.phase", node.line, name=name, text=rest[:30])
             continue
         d.phases.append(PhaseDraft(name, start, end, _heading(node)))
         heading_end = len(_heading(node)) + 1
@@ -1077,10 +1080,9 @@ def _task(node: Node, tid: str, action: int | None, ctx: _Ctx, *, year: int | No
             if ph.kind == "date":
                 when, _ = resolve(ph, [p for p in body_phrases if p.start < ph.start])
                 if when is not None and when not in due:
-                    ctx.warn("HJP601", f"{tid}：正文中的“{ph.text}”（{when}）与括号中的时限不一致，"
-                                       f"按括号中的时限记录；请核对", line(ph.start))
+                    ctx.warn("HJP601.mismatch", line(ph.start), id=tid, phrase=ph.text, date=when)
             elif ph.kind == "vague":
-                ctx.warn("HJP601", f"{tid}：“{ph.text}”无法换算成日期，保留在 text 中；请核对", line(ph.start))
+                ctx.warn("HJP601.vague", line(ph.start), id=tid, phrase=ph.text)
         return [tasks]
 
     recurring = [p for p in body_phrases if p.kind == "every"]
@@ -1095,9 +1097,7 @@ def _task(node: Node, tid: str, action: int | None, ctx: _Ctx, *, year: int | No
     for p in recurring:
         a, _ = _clause_of(norm_body, p.start)
         if _PUSH.search(norm_body[a:p.start]):
-            ctx.warn("HJP602", f"{tid}：“{norm_body[a:p.start]}{p.text}…”是推动、督促其他单位按期落实，"
-                               f"未作为本任务的周期（记为长期坚持）；各单位的落实请逐单位登记（如演练的年度覆盖）",
-                     line(p.start))
+            ctx.warn("HJP602", line(p.start), id=tid, before=norm_body[a:p.start], phrase=p.text)
             base.notes.append(f"原文“{_excerpt(body, a, p.end)}”是推动其他单位{_PERIOD_WORD[p.period]}落实，"
                               "未作为本任务的周期")
         else:
@@ -1147,7 +1147,7 @@ def _recurring_start(task: TaskDraft, ctx: _Ctx) -> None:
 def _warn_vague(phrases: list[Phrase], tid: str, line: Any, ctx: _Ctx) -> None:
     for ph in phrases:
         if ph.kind == "vague":
-            ctx.warn("HJP601", f"{tid}：“{ph.text}”无法换算成日期，保留在 text 中；请核对", line(ph.start))
+            ctx.warn("HJP601.vague", line(ph.start), id=tid, phrase=ph.text)
 
 
 def _shape_from(task: TaskDraft, phrases: list[Phrase], norm: str, resolve: Any, ctx: _Ctx, line: Any,
@@ -1162,11 +1162,11 @@ def _shape_from(task: TaskDraft, phrases: list[Phrase], norm: str, resolve: Any,
             if clause and task.every is None:
                 task.every = ph.period
         elif ph.kind == "vague":
-            ctx.warn("HJP601", f"{task.id}：“{ph.text}”无法换算成日期，保留在 text 中；请核对", line(ph.start))
+            ctx.warn("HJP601.vague", line(ph.start), id=task.id, phrase=ph.text)
         elif ph.kind == "date":
             when, why = resolve(ph, phrases[:i])
             if when is None:
-                ctx.warn("HJP601", f"{task.id}：“{ph.text}”不知是哪一年，未换算；请核对", line(ph.start))
+                ctx.warn("HJP601.no_year", line(ph.start), id=task.id, phrase=ph.text)
                 continue
             if why:
                 task.notes.append(f"“{ph.text}”按 {when} 记录（{why}）")
@@ -1417,13 +1417,13 @@ def _people(d: PlanDraft) -> list[tuple[str, str]]:
     return list(people.items())
 
 
-def _report_unplaced(section: Node, ctx: _Ctx, why: str) -> None:
+def _report_unplaced(section: Node, ctx: _Ctx) -> None:
     for node in section.walk():
         norm = normalize(node.text)
         for ph in find_phrases(norm):
             if (id(node), ph.start) in ctx.used or ph.kind == "ongoing":
                 continue
-            ctx.warn("HJP601", f"“{node.text[ph.start:ph.end]}”{why}", node.line_at(ph.start))
+            ctx.warn("HJP601.unplaced", node.line_at(ph.start), phrase=node.text[ph.start:ph.end])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from hjp.diagnostics import Diagnostic, Severity
 from hjp.files import write_cache_entry
 from hjp.paths import evidence_state, find_repo_root
 
-_FORMAT = 1
+_FORMAT = 2
 _KEEP = 8  # results kept per ledger (one per recent day or working directory)
 SUBDIR = "results"  # inside .hjp-cache; FileCache.prune only touches its two-letter subdirs
 
@@ -165,7 +165,7 @@ def lookup(root: Path, key: str, today_for: Any) -> tuple[list[Diagnostic], int,
         for path, state in evidence.items():
             if evidence_state(repo, repo_resolved, path) != state:
                 return None
-        return [Diagnostic(c, Severity(s), m, p, ln, col, r) for c, s, m, p, ln, col, r in diags], files, records
+        return [Diagnostic(c, Severity(s), p, ln, col, r, k, a, n) for c, s, p, ln, col, r, k, a, n in diags], files, records
     except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is simply a miss
         return None
 
@@ -179,8 +179,8 @@ def store(root: Path, key: str, *, timezone: str, day: date, diagnostics: list[D
     if cachetag.real_dir(target.parent) is False:
         return
     blob = cachetag.sign(pickle.dumps((_FORMAT, timezone, day.isoformat(),
-                                       [(d.code, d.severity.value, d.message, d.path, d.line, d.col, d.record)
-                                        for d in diagnostics],
+                                       [(d.code, d.severity.value, d.path, d.line, d.col, d.record, d.key,
+                                         d.args, d.notes) for d in diagnostics],
                                        files, records, evidence), protocol=pickle.HIGHEST_PROTOCOL))
     if blob is None:  # no key: no cache
         return

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from hjp.diagnostics import Diagnostic, error
 from hjp.kinds import PREFIXES_TEXT
+from hjp.messages import Part, part
 from hjp.yamlread import BOOL_ODD, DATE_LIKE, FLOAT_ODD, INT_ODD, STR_ODD, MDict, MList, Odd
 
 
@@ -19,24 +20,24 @@ def _walk(model_cls: type[BaseModel], loc: tuple) -> tuple[list[tuple[str, Any]]
     reached (None when ``loc`` names no field there, or leads past the models)."""
     cls: Any = model_cls
     met: list[tuple[str, Any]] = []
-    for part in loc:
-        if isinstance(part, int) or cls is None:
+    for step in loc:
+        if isinstance(step, int) or cls is None:
             continue
-        info = getattr(cls, "model_fields", {}).get(part)
+        info = getattr(cls, "model_fields", {}).get(step)
         if info is None:
             return met, None
-        met.append((part, info))
+        met.append((step, info))
         cls = _model_in(info.annotation)
     return met, cls
 
 
-def field_label(model_cls: type[BaseModel], loc: tuple) -> str:
+def field_label(model_cls: type[BaseModel], loc: tuple) -> Part | str:
     """``deadline（定时限）``: the last named field of ``loc`` with its Chinese title."""
     met, _ = _walk(model_cls, loc)
     if not met:
-        return "记录"
-    part, info = met[-1]
-    return f"{part}（{info.title}）" if info.title else str(part)
+        return part("field.record")
+    name, info = met[-1]
+    return part("field.titled", name=name, title=info.title) if info.title else str(name)
 
 
 def _base_types(annotation: Any) -> set[Any]:
@@ -60,7 +61,7 @@ def field_type(model_cls: type[BaseModel], loc: tuple) -> str | None:
     """What the field at ``loc`` holds: "text", "number", "bool" or "date"; None when ``loc`` names
     no field of the model (an unknown key) or a mapping."""
     met, _ = _walk(model_cls, loc)
-    if not met or len(met) != sum(isinstance(part, str) for part in loc):
+    if not met or len(met) != sum(isinstance(step, str) for step in loc):
         return None
     types = _base_types(met[-1][1].annotation) - {type(None)}
     if date in types:
@@ -97,32 +98,30 @@ def date_fields(models: Iterable[type[BaseModel]]) -> frozenset[str]:
 _ODD_FOR = {"text": {DATE_LIKE, STR_ODD}, "number": {INT_ODD, FLOAT_ODD}, "bool": {BOOL_ODD, STR_ODD}}
 
 
-def _odd_message(label: str, odd: Odd, kind: str) -> str | None:
+def _odd_message(odd: Odd, kind: str) -> tuple[str, dict[str, Any]] | None:
+    """(catalog key, arguments) of HJP108 for ``odd`` in a field holding ``kind``; None: no problem."""
     raw, value = odd.raw, odd.value
-    quoted = f"请加引号写成 \"{raw}\""
     if kind == "text":
         if odd.tag == DATE_LIKE:
-            return f"{label} 的值 {raw} 没有加引号：hjp 把它当作文字，按 YAML 1.1 读取的工具却会读成日期；{quoted}"
+            return "HJP108.text_date", {"raw": raw}
         if raw in ("y", "Y", "n", "N"):
-            word = "true" if raw in ("y", "Y") else "false"
-            return f"{label} 的值 {raw} 没有加引号：hjp 把它当作文字，YAML 1.1 规范却把它定为布尔值 {word}；{quoted}"
+            return "HJP108.text_bool", {"raw": raw, "word": "true" if raw in ("y", "Y") else "false"}
         number = int(raw[2:], 8) if raw.startswith("0o") else float(raw)
-        return f"{label} 的值 {raw} 没有加引号：hjp 把它当作文字，按 YAML 1.2 读取的工具却会读成数字 {number!r}；{quoted}"
+        return "HJP108.text_number", {"raw": raw, "number": repr(number)}
     if kind == "number":
         digits = raw.lstrip("+-")
         if "_" in raw:
-            return f"{label} 的值 {raw} 含下划线：hjp 读作 {value!r}，按 YAML 1.2 读取的工具却当作文字；请去掉下划线写成 {value!r}"
+            return "HJP108.underscore", {"raw": raw, "value": repr(value)}
         if ":" in raw:
-            return f"{label} 的值 {raw} 是 YAML 1.1 的六十进制写法：hjp 读作 {value!r}，按 YAML 1.2 读取的工具却当作文字；请直接写成 {value!r}"
+            return "HJP108.sexagesimal", {"raw": raw, "value": repr(value)}
         if digits.startswith("0b"):
-            return f"{label} 的值 {raw} 是二进制写法：hjp 读作 {value!r}，按 YAML 1.2 读取的工具却当作文字；请直接写成 {value!r}"
-        return (f"{label} 的值 {raw} 以 0 开头：hjp（YAML 1.1）读作八进制数 {value!r}，按 YAML 1.2 读取的工具却读作 "
-                f"{int(digits.replace('_', '')) * (-1 if raw.startswith('-') else 1)}；请去掉开头的 0")
+            return "HJP108.binary", {"raw": raw, "value": repr(value)}
+        return "HJP108.octal", {"raw": raw, "value": repr(value),
+                                "decimal": int(digits.replace("_", "")) * (-1 if raw.startswith("-") else 1)}
     if kind == "bool":
         if odd.tag == STR_ODD and raw not in ("y", "Y", "n", "N"):
             return None  # 1e3 in a true/false field: pydantic refuses it (HJP103)
-        word = "true" if value is True or raw in ("y", "Y") else "false"
-        return f"{label} 的值 {raw}：hjp 按 YAML 1.1 读作 {word}，按 YAML 1.2 读取的工具却当作文字；请写成 {word}"
+        return "HJP108.bool", {"raw": raw, "word": "true" if value is True or raw in ("y", "Y") else "false"}
     return None
 
 
@@ -139,10 +138,11 @@ def odd_values(odd: list[Odd], model_cls: type[BaseModel], path: str, *, skip: i
         kind = field_type(model_cls, loc)
         if kind is None or o.tag not in _ODD_FOR.get(kind, ()):
             continue
-        message = _odd_message(field_label(model_cls, loc), o, kind)
-        if message is not None:
+        found = _odd_message(o, kind)
+        if found is not None:
             record = record_of(o.path) if record_of is not None else None
-            out.append(error("HJP108", message, path, o.line + 1, o.col + 1, record))
+            key, args = found
+            out.append(error(key, path, o.line + 1, o.col + 1, record, label=field_label(model_cls, loc), **args))
     return out
 
 
@@ -163,27 +163,29 @@ _DASHES = {"\u2010": "连字符 ‐", "\u2011": "不换行连字符", "\u2012": 
 _LOOKALIKE = dict(zip("АВЕКМНОРСТХУаеорсхуіјѕҮΑΒΕΖΗΙΚΜΝΟΡΤΥΧον", "ABEKMHOPCTXYaeopcxyijsYABEZHIKMNOPTYXov"))
 
 
-def odd_characters(value: Any) -> str:
+def odd_characters(value: Any) -> Part | str:
     """``；其中第 3 个字符 Н 是西里尔字母（U+041D），不是英文字母 H`` for the first character of
     ``value`` that is invisible, a full-width form, a look-alike letter or an unusual dash; else ""."""
     if not isinstance(value, str):
         return ""
     for i, ch in enumerate(value, 1):
-        code = f"U+{ord(ch):04X}"
-        where = f"第 {i} 个字符" if i < len(value) else "最后一个字符"
+        if ch.isalnum() and ch.isascii() or "\u4e00" <= ch <= "\u9fff":
+            continue  # the common case: nothing to say
+        code = ord(ch)
+        where = part("odd.nth", n=i) if i < len(value) else part("odd.last")
         if ch in _INVISIBLE:
-            return f"；其中{where}是看不见的{_INVISIBLE[ch]}（{code}），请删除它（可删掉整个值后重新输入）"
+            return part("odd.invisible", where=where, name=_INVISIBLE[ch], code=code)
         if ch in _LOOKALIKE:
             import unicodedata
 
-            script = "西里尔字母" if "CYRILLIC" in unicodedata.name(ch, "") else "希腊字母"
-            return f"；其中{where} {ch} 是{script}（{code}），不是英文字母 {_LOOKALIKE[ch]}，请用英文输入法重新输入"
+            script = part("odd.cyrillic") if "CYRILLIC" in unicodedata.name(ch, "") else part("odd.greek")
+            return part("odd.lookalike", where=where, char=ch, script=script, code=code, latin=_LOOKALIKE[ch])
         if "\uff01" <= ch <= "\uff5e":
-            return f"；其中{where} {ch} 是全角字符（{code}），应为半角 {chr(ord(ch) - 0xFEE0)}，请用英文输入法重新输入"
+            return part("odd.fullwidth", where=where, char=ch, code=code, half=chr(ord(ch) - 0xFEE0))
         if ch in _DASHES:
-            return f"；其中{where}是{_DASHES[ch]}（{code}），不是英文连字符 -，请用英文输入法重新输入"
+            return part("odd.dash", where=where, name=_DASHES[ch], code=code)
         if ch in _SPACES and (i == 1 or i == len(value) or ch != " "):
-            return f"；其中{where}是{_SPACES[ch]}（{code}），请删除"
+            return part("odd.space", where=where, name=_SPACES[ch], code=code)
     return ""
 
 
@@ -195,11 +197,11 @@ def _plausible(word: str, candidate: str) -> bool:
     return len(word) == len(candidate) and sum(a == b for a, b in zip(word, candidate)) * 2 >= len(word)
 
 
-def did_you_mean(word: str, choices: list[str]) -> str:
+def did_you_mean(word: str, choices: list[str]) -> Part | str:
     """``；是不是要写 X？`` for the closest plausible choice, else an empty string."""
     for close in difflib.get_close_matches(word, choices, n=3, cutoff=0.5):
         if _plausible(word, close):
-            return f"；是不是要写 {close}？"
+            return part("hint.did_you_mean", word=close)
     return ""
 
 
@@ -223,14 +225,14 @@ def locate(data: Any, loc: tuple, *, key: bool = False) -> tuple[int, int]:
     """0-based (line, col) of the node at ``loc`` inside ``data``; the deepest existing parent if absent."""
     line, col = getattr(data, "line", 0), getattr(data, "col", 0)
     node = data
-    for part in loc:
-        if isinstance(node, MDict) and part in node:
-            kl, kc, vl, vc = node.mark(part)
+    for step in loc:
+        if isinstance(node, MDict) and step in node:
+            kl, kc, vl, vc = node.mark(step)
             line, col = (kl, kc) if key else (vl, vc)
-            node = node[part]
-        elif isinstance(node, MList) and isinstance(part, int) and 0 <= part < len(node):
-            line, col = node.marks[part]
-            node = node[part]
+            node = node[step]
+        elif isinstance(node, MList) and isinstance(step, int) and 0 <= step < len(node):
+            line, col = node.marks[step]
+            node = node[step]
         else:
             break
     return line, col
@@ -259,17 +261,28 @@ def _raw_token(text: str | None, line: int, col: int) -> str | None:
     return token or None
 
 
-def _yaml11_hint(value: Any, raw: str | None) -> str:
+def _yaml11(value: Any, raw: str | None) -> tuple[str, dict[str, Any]]:
+    """HJP103 for a text field YAML 1.1 read as a boolean, a null or a number."""
     shown = raw if raw is not None else str(value)
     if isinstance(value, bool):
-        return f"YAML 1.1 把 {shown} 读成了布尔值 {str(value).lower()}；请加引号写成 \"{shown}\""
+        return "HJP103.text_bool", {"raw": shown, "word": str(value).lower()}
     if value is None:
-        return f"{shown or '这里'} 被读成了空值；请填写内容，或加引号"
-    return f"{shown} 被读成了数字 {value!r}；请加引号写成 \"{shown}\""
+        return "HJP103.text_null", {"raw": shown or part("word.here")}
+    return "HJP103.text_number", {"raw": shown, "value": repr(value)}
 
 
-PLAINTEXT_REPORTER = ("reporter（举报人）以明文写在台账中，任何能拿到仓库的人都能看到；"
-                      "举报人信息只能存放在密封文件中，这里只写 已密封。请运行 hjp seal migrate 把它移入密封存储")
+def value_arg(value: Any) -> Any:
+    """A value read from YAML as a message argument: scalars as they are, anything else as text."""
+    return value if value is None or isinstance(value, (str, int, float)) else str(value)
+
+
+# pydantic error types -> catalog keys (their values shown as Python writes them)
+_TYPE_ERRORS = {"int_type": "HJP103.int", "int_parsing": "HJP103.int", "int_from_float": "HJP103.int",
+                "float_type": "HJP103.number", "float_parsing": "HJP103.number",
+                "bool_type": "HJP103.bool", "bool_parsing": "HJP103.bool"}
+_DATE_ERRORS = {"hjp_date_impossible": "HJP104.impossible", "hjp_date_range": "HJP104.range",
+                "hjp_date_fullwidth": "HJP104.fullwidth", "hjp_date_format": "HJP104.format",
+                "hjp_date_type": "HJP104.type"}
 
 
 def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, path: str,
@@ -285,9 +298,8 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
         if etype == "extra_forbidden":
             line, col = locate(data, full, key=True)
             allowed = _allowed_fields(model_cls, loc[:-1])
-            hint = did_you_mean(str(name), allowed)
-            msg = f"未知字段 {name}{hint or '；允许的字段：' + '、'.join(allowed)}"
-            out.append(error("HJP101", msg, path, line + 1, col + 1, record))
+            hint = did_you_mean(str(name), allowed) or part("HJP101.allowed", fields=allowed)
+            out.append(error("HJP101", path, line + 1, col + 1, record, name=name, hint=hint))
             continue
         if etype == "invalid_key":
             # a YAML key read as null (~) or a number: pydantic's loc holds str(key), so find it by value
@@ -296,60 +308,61 @@ def translate(exc_errors: list[dict], model_cls: type[BaseModel], data: Any, pat
             if isinstance(node, MDict) and value in node.marks:
                 line, col = node.mark(value)[:2]
             allowed = _allowed_fields(model_cls, loc[:-1])
-            what = "空值" if value is None else f"数字 {value!r}"
-            msg = f"未知字段：这个键被读成了{what}，不是字段名；允许的字段：{'、'.join(allowed)}"
-            out.append(error("HJP101", msg, path, line + 1, col + 1, record))
+            what = part("word.null") if value is None else part("word.number", value=repr(value))
+            out.append(error("HJP101.key_not_text", path, line + 1, col + 1, record, what=what, fields=allowed))
             continue
         if loc and loc[-1] == "[key]":
             # a mapping key of the wrong type, e.g. actions: {一: ...}; point at the key itself
             line, col = locate(data, full[:-1], key=True)
-            out.append(error("HJP103", f"{label} 的键 {value} 应为整数编号，例如 1: 安全生产责任落实行动",
-                             path, line + 1, col + 1, record))
+            out.append(error("HJP103.action_key", path, line + 1, col + 1, record, label=label, value=value_arg(value)))
             continue
         line, col = locate(data, full)
-        if etype == "missing":
-            code, msg = "HJP102", f"缺少必填字段 {label}；请补上"
-        elif etype.startswith("hjp_date"):
-            hint = odd_characters(value) if etype == "hjp_date_format" else ""
-            code, msg = "HJP104", f"{label}：{err['msg']}{hint}"
-        elif etype == "literal_error":
-            expected = [str(v) for v in (err.get("ctx") or {}).get("expected", "").replace("'", "").split(" or ")]
-            expected = [e.strip() for part in expected for e in part.split(",") if e.strip()]
-            code = "HJP105"
-            msg = (f"{label} 的值 {value} 不在允许的范围内（{'、'.join(expected)}）"
-                   f"{odd_characters(value) or did_you_mean(str(value), expected)}")
-        elif etype == "string_pattern_mismatch":
-            code, msg = "HJP106", (f"编号 {value} 格式不对：应为类别前缀 {PREFIXES_TEXT} 加 - 和字母数字，"
-                                   f"例如 YH-2024-0001、RW-14、DW-hejiapan-03{odd_characters(value)}")
-        elif etype == "string_too_long":
-            limit = (err.get("ctx") or {}).get("max_length")
-            fix = ("编号请用类别前缀加年份和序号，例如 YH-2024-0001" if name == "id"
-                   else "名称请简要概括，详细情况写在 notes（备注）里" if limit is not None and limit < 1000
-                   else "请精简，原始材料作为佐证材料（evidence）另存文件")
-            code, msg = "HJP109", f"{label} 太长（{len(value)} 个字符，上限 {limit}）；{fix}"
-        elif etype == "finite_number":
-            code, msg = "HJP103", f"{label} 应为有限的数字（现为 {value!r}）"
-        elif etype in ("greater_than_equal", "greater_than"):
-            code, msg = "HJP107", f"{label} 不能为负数（现为 {value}）"
-        elif etype == "string_type" and (isinstance(value, (bool, int, float)) or value is None):
-            code, msg = "HJP103", f"{label} 应为文字：{_yaml11_hint(value, _raw_token(text, line, col))}"
-        elif etype == "string_type":
-            code, msg = "HJP103", f"{label} 应为文字"
-        elif etype in ("int_type", "int_parsing", "int_from_float"):
-            code, msg = "HJP103", f"{label} 应为整数（现为 {value!r}）"
-        elif etype in ("float_type", "float_parsing"):
-            code, msg = "HJP103", f"{label} 应为数字（现为 {value!r}）"
-        elif etype in ("bool_type", "bool_parsing"):
-            code, msg = "HJP103", f"{label} 应为 true 或 false（现为 {value!r}）"
-        elif etype == "list_type":
-            code, msg = "HJP103", f"{label} 应为列表，例如 [甲, 乙]，或每行写一个“- 项”"
-        elif etype in ("model_type", "dict_type", "model_attributes_type"):
-            code, msg = "HJP103", f"{label} 应为“键: 值”形式的映射"
-        else:
-            code, msg = "HJP103", f"{label}：{err['msg']}"
         if name == "reporter" and value is not None:
             # 举报人 (issue 11): whatever is wrong with it, its value is never echoed; any value but
             # the marker is a plaintext identity, the same finding as the rule's (hjp/rules/sealed.py)
-            code, msg = "HJP240", PLAINTEXT_REPORTER
-        out.append(error(code, msg, path, line + 1, col + 1, record))
+            out.append(error("HJP240", path, line + 1, col + 1, record))
+            continue
+        key, args = _explain(etype, err, name, value, text, line, col)
+        out.append(error(key, path, line + 1, col + 1, record, label=label, **args))
     return out
+
+
+def _explain(etype: str, err: dict, name: Any, value: Any, text: str | None, line: int, col: int) -> tuple[str, dict[str, Any]]:
+    """(catalog key, arguments besides the field's label) for one pydantic error of a field."""
+    if etype == "missing":
+        return "HJP102", {}
+    if etype in _DATE_ERRORS:
+        ctx = err.get("ctx") or {}
+        args = {k: value_arg(ctx[k]) for k in ("value", "earliest", "latest", "fixed") if k in ctx}
+        if etype == "hjp_date_format":
+            args["hint"] = odd_characters(value)
+        elif etype == "hjp_date_type":
+            args.pop("value", None)
+        return _DATE_ERRORS[etype], args
+    if etype == "literal_error":
+        expected = [str(v) for v in (err.get("ctx") or {}).get("expected", "").replace("'", "").split(" or ")]
+        expected = [e.strip() for each in expected for e in each.split(",") if e.strip()]
+        return "HJP105", {"value": value_arg(value), "expected": expected,
+                          "hint": odd_characters(value) or did_you_mean(str(value), expected)}
+    if etype == "string_pattern_mismatch":
+        return "HJP106", {"value": value_arg(value), "prefixes": PREFIXES_TEXT, "hint": odd_characters(value)}
+    if etype == "string_too_long":
+        limit = (err.get("ctx") or {}).get("max_length")
+        key = ("HJP109.id" if name == "id" else "HJP109.name" if limit is not None and limit < 1000
+               else "HJP109.text")
+        return key, {"length": len(value), "limit": limit}
+    if etype == "finite_number":
+        return "HJP103.finite", {"value": repr(value)}
+    if etype in ("greater_than_equal", "greater_than"):
+        return "HJP107", {"value": value_arg(value)}
+    if etype == "string_type" and (isinstance(value, (bool, int, float)) or value is None):
+        return _yaml11(value, _raw_token(text, line, col))
+    if etype == "string_type":
+        return "HJP103.text", {}
+    if etype in _TYPE_ERRORS:
+        return _TYPE_ERRORS[etype], {"value": repr(value)}
+    if etype == "list_type":
+        return "HJP103.list", {}
+    if etype in ("model_type", "dict_type", "model_attributes_type"):
+        return "HJP103.mapping", {}
+    return "HJP103.other", {"problem": err["msg"]}  # pydantic's own words: a type this table does not know

@@ -37,9 +37,7 @@ def check_plaintext_reporter(change: CommitChange, ctx: AuditContext) -> Iterabl
             continue
         if rc.before is not None and rc.before.get("reporter") == value:
             continue  # there before (flagged at the commit that added it), not added here
-        yield error("HJP520", f"{rc.id} 的 reporter（举报人）以明文提交进了仓库；举报人信息只能密封保存。"
-                              "请运行 hjp seal migrate 密封它，并按它的提示从 git 历史中清除旧值"
-                              "（合并请求尚未合并时，直接改写这个分支的提交即可）", rc.path, rc.line, 1, rc.id)
+        yield error("HJP520", rc.path, rc.line, 1, rc.id, id=rc.id)
 
 
 def _blob(ctx: AuditContext, sha: str) -> str | None:
@@ -69,18 +67,14 @@ def check_sealed_files(change: CommitChange, ctx: AuditContext) -> Iterable[Diag
         if name.endswith(".age"):
             rid = name[:-4]
             if status.startswith("D"):
-                yield error("HJP524", f"{rid} 的密封举报人信息被删除；举报人信息不能删除（记录作废时也要保留），"
-                                      f"请从 git 历史恢复：git checkout {change.commit.sha[:7]}~1 -- {path}", path, 1, 1, rid)
+                yield error("HJP524", path, 1, 1, rid, id=rid, sha=change.commit.sha[:7], file=path)
                 continue
             text = _blob(ctx, new)
             if text is not None and not looks_like_age(text.encode("utf-8", "replace")):
-                yield error("HJP521", f"{path} 不是 age 加密文件：密封存储中的文件必须是加密的，这样提交的内容可能是明文的"
-                                      "举报人信息；请撤销这次提交中的该文件，用 hjp new hazard --reporter 或 hjp seal migrate 密封，"
-                                      "并按 docs/sealed.md 清除历史", path, 1, 1, rid)
+                yield error("HJP521", path, 1, 1, rid, file=path)
         elif name == "access.log":
             if status.startswith("D"):
-                yield error("HJP523", "查阅记录 access.log 被删除；查阅记录只能追加，请从 git 历史恢复",
-                            path, 1, 1)
+                yield error("HJP523.deleted", path, 1, 1)
                 continue
             before, after = _blob(ctx, old), _blob(ctx, new)
             if before is not None and after is not None:
@@ -88,8 +82,7 @@ def check_sealed_files(change: CommitChange, ctx: AuditContext) -> Iterable[Diag
                 if not a.startswith(b.rstrip("\n")):
                     line = next((i + 1 for i, (x, y) in enumerate(zip(b.splitlines(), a.splitlines())) if x != y),
                                 min(len(b.splitlines()), len(a.splitlines())) + 1)
-                    yield error("HJP523", "查阅记录 access.log 中已有的记录被删改；查阅记录只能在末尾追加，"
-                                          "请从 git 历史恢复被删改的行", path, line, 1)
+                    yield error("HJP523.edited", path, line, 1)
 
 
 def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
@@ -104,9 +97,7 @@ def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagn
         hit = _SECRET.search(text)
         if hit:
             line = text.count("\n", 0, hit.start()) + 1
-            yield error("HJP522", "提交了 age 私钥（AGE-SECRET-KEY-…）：它从此已经泄露。请删除该文件，由该保管人重新运行 "
-                                  "hjp seal init 换用新密钥、删去 recipients.txt 中旧公钥，再运行 hjp seal rekey，"
-                                  "并按 docs/sealed.md 从 git 历史中清除", path, line, 1)
+            yield error("HJP522", path, line, 1)
 
 
 SEALED_AUDIT_RULES = [check_plaintext_reporter, check_sealed_files, check_private_key]

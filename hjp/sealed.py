@@ -125,11 +125,21 @@ class Recipient:
 class Problem:
     """Something wrong in recipients.txt; ``rules/sealed.py`` turns it into a diagnostic."""
 
-    code: str
+    key: str  # in the message catalog (hjp.messages)
     error: bool
     line: int
     col: int
-    message: str
+    args: tuple = ()
+
+    @property
+    def code(self) -> str:
+        return self.key.partition(".")[0]
+
+    @property
+    def message(self) -> str:
+        from hjp.messages import render
+
+        return render(self.key, self.args)
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -171,36 +181,25 @@ def parse_recipients(text: str) -> tuple[list[Recipient], list[Problem]]:
         secret = _SECRET.search(line)
         if secret:
             # Said without echoing the key: the message may end up in a CI log.
-            problems.append(Problem("HJP244", True, n, col + secret.start(),
-                                    "这一行是私钥（AGE-SECRET-KEY-…），不是公钥：私钥一旦进入仓库就已泄露；请立即删除这一行，"
-                                    "由该保管人用 hjp seal init 生成新密钥，再由保管人运行 hjp seal rekey，"
-                                    "并按 docs/sealed.md 从 git 历史中清除旧私钥"))
+            problems.append(Problem("HJP244", True, n, col + secret.start()))
             comments = []
             continue
         first = line.split()[0]
         if valid_public_key(line):
             if line in seen:
-                problems.append(Problem("HJP248", False, n, col,
-                                        f"公钥与第 {seen[line]} 行重复；请删除这一行"))
+                problems.append(Problem("HJP248", False, n, col, (("first", seen[line]),)))
             else:
                 seen[line] = n
                 name = "；".join(c for c in comments if c)
                 out.append(Recipient(line, name, n))
                 if not name:
-                    problems.append(Problem("HJP246", False, n, col,
-                                            "这个公钥没有注明保管人；请在它上一行写 # 姓名 单位 日期，例如 # 王某 应急办 2026-11-30"))
+                    problems.append(Problem("HJP246", False, n, col))
         elif valid_public_key(first):
-            problems.append(Problem("HJP243", True, n, col + len(first),
-                                    "公钥后面不能跟其他内容（age 的公钥文件格式不允许行尾注释）；"
-                                    "请把注明保管人的 # 注释移到公钥的上一行"))
+            problems.append(Problem("HJP243.trailing", True, n, col + len(first)))
         elif first.startswith("age1"):
-            problems.append(Problem("HJP243", True, n, col,
-                                    "这不是有效的 age 公钥（长度或校验位不对，可能抄错或被截断）；"
-                                    "请从保管人的私钥文件中 # public key: 那一行重新复制，或由保管人重新运行 hjp seal init"))
+            problems.append(Problem("HJP243.invalid_key", True, n, col))
         else:
-            problems.append(Problem("HJP243", True, n, col,
-                                    "这一行不是 age 公钥（应以 age1 开头，共 62 个字符）；"
-                                    "注释行请以 # 开头，其他内容请删除"))
+            problems.append(Problem("HJP243.not_key", True, n, col))
         comments = []
     return out, problems
 

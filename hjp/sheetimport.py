@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
-from hjp.diagnostics import Diagnostic, error, warning
+from hjp.diagnostics import Diagnostic, Severity, error, warning
+from hjp.messages import part
 from hjp.errors import HjpError
 from hjp.sheetcols import COLUMNS, match_header, normalize_header
 from hjp.sheetread import CellError, Table, TableColumn, cell_ref, convert, is_empty, locate_table, open_sheet
@@ -175,9 +176,8 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
     if id_col is not None and table.rows and all(
             isinstance(v[id_col.index - 1], (int, float)) or str(v[id_col.index - 1] or "").strip().isdigit()
             for _r, v in table.rows if id_col.index - 1 < len(v) and v[id_col.index - 1] not in (None, "")):
-        diags.append(warning("HJP618", f"{cell_ref(table.header_rows[-1], id_col.index)}“{id_col.header}”是序号"
-                                       "（纯数字），不是台账编号，按序号处理；编号由 hjp 分配", display,
-                             table.header_rows[-1], id_col.index))
+        diags.append(warning("HJP618.serial", display, table.header_rows[-1], id_col.index,
+                             cell=cell_ref(table.header_rows[-1], id_col.index), header=str(id_col.header)))
         mapped.remove(id_col)
         ignored.add(id_col.index)
     from hjp import kinds as kinds_mod
@@ -204,14 +204,11 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
             for c in checked:
                 if (r, c.index) in raw.unreadable and c.index not in ignored:
                     why = raw.unreadable[(r, c.index)]
-                    diags.append(error("HJP614", f"{cell_ref(r, c.index)}（{_label(c)}）{why}，读不出内容；请在 Excel 或"
-                                                 "WPS 中打开，确认公式能算出结果后保存（或“复制→选择性粘贴→数值”）再导入",
-                                       display, r, c.index))
+                    diags.append(error("HJP614", display, r, c.index, cell=cell_ref(r, c.index), label=_label(c),
+                                       why=why))
                     bad = True
                 if (r, c.index) in raw.pictures:
-                    diags.append(warning("HJP615", f"{cell_ref(r, c.index)}（{_label(c)}）是嵌入单元格的图片（WPS DISPIMG），"
-                                                   "不能导入；请把照片另存为文件，放进仓库的 evidence/ 目录，在佐证材料中写上路径",
-                                         display, r, c.index))
+                    diags.append(warning("HJP615", display, r, c.index, cell=cell_ref(r, c.index), label=_label(c)))
         record = cand.record
         for i, col, hint, path, c in readers:
             v = values[i] if i < width else None
@@ -225,7 +222,7 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
                 try:
                     convert(col, v, hint=hint, ref=cell_ref(r, c.index), vocab=vocab)
                 except CellError as exc:
-                    diags.append(error("HJP617", str(exc), display, r, c.index))
+                    diags.append(error(exc.key, display, r, c.index, **exc.arguments))
                 bad = True
                 continue
             if value is None:
@@ -235,8 +232,8 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
                 cand.given.add(path)
                 continue
             if path == ("id",) and not re.fullmatch(rf"{prefix}(-[A-Za-z0-9]+)+", str(value)):
-                diags.append(error("HJP617", f"{cell_ref(r, c.index)} 的编号“{value}”不是{_kind_label(kind)}编号"
-                                             f"（应以 {prefix}- 开头）；留空则由 hjp 编号", display, r, c.index))
+                diags.append(error("HJP617.id", display, r, c.index, cell=cell_ref(r, c.index), value=str(value),
+                                   label=_kind_label(kind), prefix=prefix))
                 bad = True
                 continue
             if len(path) == 1:
@@ -259,9 +256,7 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
             for sc in status_cols:
                 said = str(cell(sc) or "").strip()
                 if said in _DONE_WORDS:
-                    diags.append(warning("HJP625", f"{cell_ref(r, sc.index)} 写着“{said}”，但这一行没有整改完成日期，"
-                                                   "导入后状态为整改中；请在表中补上整改完成日期（或导入后用 hjp rectify 登记）",
-                                         display, r, sc.index))
+                    diags.append(warning("HJP625", display, r, sc.index, cell=cell_ref(r, sc.index), said=said))
         if extra_notes:
             old = cand.record.get("notes")
             cand.record["notes"] = "；".join(([old] if old else []) + extra_notes)
@@ -273,15 +268,14 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
                 if str(v).strip() == "镇级" and kinds_mod.BY_NOUN[kind].town:
                     slug = None
                 elif slug is None:
-                    listing = "、".join(f"{vl.name}（{slug}）" for slug, vl in sorted(ledger.villages.items()))
-                    diags.append(error("HJP621", f"{cell_ref(r, village_col.index)} 的村“{v}”不在台账中；台账中的村："
-                                                 f"{listing or '（还没有村）'}"
-                                                 "（新村请先用 hjp new village 建立）", display, r, village_col.index))
+                    listing = [part("HJP621.village", name=vl.name, slug=s) for s, vl in sorted(ledger.villages.items())]
+                    diags.append(error("HJP621.unknown", display, r, village_col.index,
+                                       cell=cell_ref(r, village_col.index), village=str(v),
+                                       listing=listing or part("HJP621.none")))
                     bad = True
                 if village is not None and slug != village and not bad:
-                    diags.append(error("HJP621", f"{cell_ref(r, village_col.index)} 的村“{v}”与 --village {village} 不符；"
-                                                 "请去掉 --village（按表中的村导入），或只导入这个村的行",
-                                       display, r, village_col.index))
+                    diags.append(error("HJP621.mismatch", display, r, village_col.index,
+                                       cell=cell_ref(r, village_col.index), village=str(v), given=village))
                     bad = True
                 cand.village = slug
         if bad:
@@ -290,8 +284,8 @@ def read_rows(table: Table, *, ledger: "Ledger", village: str | None, defaults: 
             out.append(cand)
     for name in notes_columns:
         c = next(c for c in cols if _label(c) == name)
-        diags.append(warning("HJP618", f"{cell_ref(table.header_rows[-1], c.index)}“{name}”不是台账的字段，这一列的内容"
-                                       "已记入备注（notes，写作“列名：内容”）", display, table.header_rows[-1], c.index))
+        diags.append(warning("HJP618", display, table.header_rows[-1], c.index,
+                             cell=cell_ref(table.header_rows[-1], c.index), name=name))
     # Cells a merge over data rows left empty: HJP616 names the merge; "缺少…" there would say it twice.
     by_index = {c.index: c.column.path for c in mapped if c.column is not None}
     told = {(d.line, d.col) for d in table.diagnostics if d.code == "HJP616"}
@@ -348,8 +342,7 @@ def match(rows: Rows, *, ledger: "Ledger", display: str, create_units: bool,
     needs_unit = kind != "unit" and any(c.path == ("unit",) for c in COLUMNS.get(kind, ()))
     for cand in rows.candidates:
         if cand.village is None and not kinds_mod.BY_NOUN[kind].town:
-            plan.diagnostics.append(error("HJP621", f"第 {cand.row} 行不知道属于哪个村；请用 --village 指定，"
-                                                    "或在表中加“所属村”列", display, cand.row, 1))
+            plan.diagnostics.append(error("HJP621", display, cand.row, 1, row=cand.row))
             continue
         if needs_unit and cand.record.get("unit") is not None:
             if not _resolve_unit(cand, plan, units_by_name, units_by_id, created, create_units, display):
@@ -378,21 +371,19 @@ def match(rows: Rows, *, ledger: "Ledger", display: str, create_units: bool,
                 loc = ledger.loc_of(found)
                 other = loc.village
                 if kinds_noun(found) != kind:
-                    plan.diagnostics.append(error("HJP620", f"第 {cand.row} 行的编号 {rid} 已被另一类记录使用；"
-                                                            "请改正编号或留空", display, cand.row, 1))
+                    plan.diagnostics.append(error("HJP620.other_kind", display, cand.row, 1, row=cand.row, id=rid))
                     continue
                 if other != cand.village:
-                    where = ledger.villages[other].name if other in ledger.villages else "镇级"
-                    plan.diagnostics.append(error("HJP620", f"第 {cand.row} 行的编号 {rid} 已是{where}的记录；"
-                                                            "同一编号不能用于两个村。请核对编号或所属村", display,
-                                                  cand.row, 1))
+                    where = ledger.villages[other].name if other in ledger.villages else part("word.town_level")
+                    plan.diagnostics.append(error("HJP620.other_village", display, cand.row, 1, row=cand.row, id=rid,
+                                                  where=where))
                     continue
                 _compare(cand, found, plan, display)
                 continue
             if rid in seen:
                 plan.duplicates += 1
-                plan.diagnostics.append(error("HJP620", f"第 {cand.row} 行的编号 {rid} 与第 {seen[rid].row} 行重复；"
-                                                        "请改正其中一个", display, cand.row, 1))
+                plan.diagnostics.append(error("HJP620.repeated", display, cand.row, 1, row=cand.row, id=rid,
+                                              first=seen[rid].row))
                 continue
             seen[rid] = cand
         elif key is not None:
@@ -400,9 +391,8 @@ def match(rows: Rows, *, ledger: "Ledger", display: str, create_units: bool,
             sig = _signature(cand)
             if sig in copies:
                 plan.duplicates += 1
-                plan.diagnostics.append(warning("HJP622", f"第 {cand.row} 行与第 {copies[sig].row} 行完全相同"
-                                                          f"（{_key_text(kind, cand.record)}），只导入第一行",
-                                                display, cand.row, 1))
+                plan.diagnostics.append(warning("HJP622", display, cand.row, 1, row=cand.row, first=copies[sig].row,
+                                                key=_key_text(kind, cand.record)))
                 continue
             copies[sig] = cand
             # Rows and records sharing a key pair off in order (the i-th such row with the i-th such
@@ -430,7 +420,7 @@ def _resolve_unit(cand: Candidate, plan: Plan, by_name: dict, by_id: dict, creat
     if text in by_id:
         slug, _u = by_id[text]
         if slug != cand.village:
-            plan.diagnostics.append(error("HJP623", f"{ref} 的单位 {text} 属于另一个村；请核对", display, cand.row, 1))
+            plan.diagnostics.append(error("HJP623.other_village", display, cand.row, 1, cell=ref, unit=text))
             return False
         return True
     u = by_name.get((cand.village, _norm(text)))
@@ -452,9 +442,9 @@ def _resolve_unit(cand: Candidate, plan: Plan, by_name: dict, by_id: dict, creat
 
     names = sorted({u.name for (slug, _n), u in by_name.items() if slug == cand.village})
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
-    hint = f"相近的有：{'、'.join(close)}" if close else (f"本村的单位有：{'、'.join(names[:10])}" if names else "本村还没有登记单位")
-    plan.diagnostics.append(error("HJP623", f"{ref} 的单位“{text}”不在本村的生产经营单位中（{hint}）；请改成已登记的"
-                                            "名称，或加 --create-units 同时新建这些单位", display, cand.row, 1))
+    hint = part("HJP623.close", names=close) if close else \
+        part("HJP623.names", names=names[:10]) if names else part("HJP623.no_units")
+    plan.diagnostics.append(error("HJP623", display, cand.row, 1, cell=ref, unit=text, hint=hint))
     return False
 
 
@@ -470,9 +460,8 @@ def _hazard_defaults(cand: Candidate, units_by_id: dict, plan: Plan, display: st
         if isinstance(found, date):
             rec["rectification"]["deadline"] = found + timedelta(days=due)
         else:
-            plan.diagnostics.append(error("HJP617", f"{cand.ref(('rectification', 'deadline'))} 的整改时限"
-                                                    f"是天数（{due}天），但这一行没有发现日期，算不出期限；请补上发现日期",
-                                          display, cand.row, 1))
+            plan.diagnostics.append(error("HJP617.days", display, cand.row, 1,
+                                          cell=cand.ref(("rectification", "deadline")), days=due))
 
 
 def _check_required(rows: Rows, plan: Plan, display: str, *, skip: set[int]) -> None:
@@ -494,19 +483,16 @@ def _check_required(rows: Rows, plan: Plan, display: str, *, skip: set[int]) -> 
                 continue
             col = cols.get(path)
             name = col.header if col else ".".join(path)
-            if present:
-                fix = "请在表中填写"
-            else:  # no column: only some rows got the value, from their unit
-                fix = f"这一行没有所属单位可以推出；请在表中加上“{name}”列，或用 --set {'.'.join(path)}=… 给默认值"
-            plan.diagnostics.append(error("HJP619", f"第 {c.row} 行缺少{name}；{fix}", display, c.row, 1))
+            # with no column, only some rows got the value, from their unit
+            fix = part("HJP619.fill") if present else part("HJP619.no_unit", name=name, field=".".join(path))
+            plan.diagnostics.append(error("HJP619.row", display, c.row, 1, row=c.row, name=name, fix=fix))
     for path in missing_everywhere:
         col = cols.get(path)
         name = col.header if col else ".".join(path)
         example = {"sector": "消防", "source": "检查", "level": "一般"}.get(path[-1], "…")
-        why = "，行里也没有登记过的所属单位可以推出" if path == ("sector",) and kind == "hazard" else ""
-        plan.diagnostics.append(error("HJP619", f"表中没有“{name}”列{why}；请在表中加上这一列，"
-                                                f"或用 --set {'.'.join(path)}={example} 给整张表一个默认值",
-                                      display, 1, 1))
+        why = part("HJP619.no_unit_sector") if path == ("sector",) and kind == "hazard" else ""
+        plan.diagnostics.append(error("HJP619", display, 1, 1, name=name, why=why, field=".".join(path),
+                                      example=example))
 
 
 def _existing(ledger: "Ledger", kind: str) -> dict[tuple[str | None, Any], list[Any]]:
@@ -582,7 +568,7 @@ def _compare(cand: Candidate, existing: Any, plan: Plan, display: str) -> None:
         if path in (("reporter",), ("id",)):
             continue
         if path == ("unit",) and cand.unit_text is not None:
-            diffs.append(f"所属单位 表中为“{cand.unit_text}”（台账中没有），台账中为 {existing.unit or '（空）'}")
+            diffs.append(part("HJP620.unit", text=cand.unit_text, theirs=existing.unit or part("HJP620.empty")))
             continue
         mine = _comparable(_get(cand.record, path))
         theirs = _comparable(_get(existing, path))
@@ -593,19 +579,18 @@ def _compare(cand: Candidate, existing: Any, plan: Plan, display: str) -> None:
         if mine != theirs:
             col = cols.get(path)
             name = col.header if col else ".".join(path)
-            show = (lambda v: "（空）" if v is None else "、".join(map(str, v)) if isinstance(v, list) else str(v))
-            diffs.append(f"{name} 表中为 {show(mine)}，台账中为 {show(theirs)}")
+            show = (lambda v: part("HJP620.empty") if v is None else [str(x) for x in v] if isinstance(v, list)
+                    else str(v))
+            diffs.append(part("HJP620.field", name=name, mine=show(mine), theirs=show(theirs)))
     for attr, entries in cand.children.items():
         theirs = [_comparable(e) for e in getattr(existing, attr, []) or []]
         if [_comparable(e) for e in entries] != theirs:
-            diffs.append(f"{attr} 与台账中不同")
+            diffs.append(part("HJP620.children", attr=attr))
     if not diffs:
         plan.present.append((cand, existing.id))
         return
-    plan.diagnostics.append(error("HJP620", f"第 {cand.row} 行与台账中已有的 {existing.id} 是同一条记录，但内容不同："
-                                            + "；".join(diffs[:4]) + ("……" if len(diffs) > 4 else "")
-                                            + "。导入不修改已有记录：请用 hjp rectify、close 等命令修改台账，"
-                                            "或改正表中这一行", display, cand.row, 1))
+    plan.diagnostics.append(error("HJP620", display, cand.row, 1, row=cand.row, id=existing.id, diffs=diffs[:4],
+                                  more=part("word.more") if len(diffs) > 4 else ""))
 
 
 def read_children(path: "Path", table: Table, candidates: list[Candidate], display: str) -> list[Diagnostic]:
@@ -637,9 +622,8 @@ def read_children(path: "Path", table: Table, candidates: list[Candidate], displ
             cand = by_id.get(rid)
             if cand is None:
                 if rid:
-                    diags.append(error("HJP620", f"{cell_ref(r, task_at + 1)} 的{parent} {rid} 不在"
-                                                 f"“{table.raw.name}”表中",
-                                       raw.display, r, task_at + 1))
+                    diags.append(error("HJP620.parent", raw.display, r, task_at + 1, cell=cell_ref(r, task_at + 1),
+                                       parent=parent, id=rid, sheet=table.raw.name))
                 continue
             entry: dict[str, Any] = {}
             for col, i in where:
@@ -648,7 +632,7 @@ def read_children(path: "Path", table: Table, candidates: list[Candidate], displ
                 try:
                     entry[col.path[0]] = convert(col, values[i], ref=cell_ref(r, i + 1))
                 except CellError as exc:
-                    diags.append(error("HJP617", str(exc), raw.display, r, i + 1))
+                    diags.append(error(exc.key, raw.display, r, i + 1, **exc.arguments))
             if entry:
                 cand.children.setdefault(attr, []).append(entry)
                 cand.record.setdefault(attr, []).append(entry)
@@ -785,7 +769,8 @@ def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sh
         for d in exc.diagnostics:
             at = rows_of.get(d.record or "")
             if at is not None:
-                mapped.append(error(d.code, f"{d.message}（{d.record}）", at[0], at[1], 1))
+                mapped.append(d.noted(part("import.record", id=d.record), severity=Severity.ERROR, path=at[0],
+                                      line=at[1], col=1))
             else:
                 mapped.append(d)
         return ImportRefused(exc.message if not mapped else "导入后的台账有错误，未导入任何记录", mapped, exc.code)
@@ -849,8 +834,7 @@ def _plan_sheet(tx: Any, path: "Path", table: Table, defaults: dict[tuple[str, .
     plan.diagnostics.extend(extra)
     for cand in plan.add:
         if cand.reporter is not None and cand.record.get("source") != "举报":
-            plan.diagnostics.append(error("HJP624", f"第 {cand.row} 行有举报人，但隐患来源不是“举报”；"
-                                                    "请核对来源，或删去举报人", table.raw.display, cand.row, 1))
+            plan.diagnostics.append(error("HJP624", table.raw.display, cand.row, 1, row=cand.row))
     errors = [d for d in plan.diagnostics if d.severity.value == "error"]
     if errors:
         raise ImportRefused("表中有错误，未导入任何记录", sorted(plan.diagnostics, key=lambda d: (d.line, d.col)))

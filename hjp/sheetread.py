@@ -26,6 +26,7 @@ from typing import Any, Iterator
 from xml.etree import ElementTree
 
 from hjp.diagnostics import Diagnostic, error
+from hjp.messages import Part, pack, part, render
 from hjp.sheetcols import COLUMNS, DERIVED, SIGNATURE, Column, Match, header_hint, known_headers, match_header
 
 
@@ -65,7 +66,7 @@ class RawSheet:
     name: str | None
     rows: list[tuple[int, list[Any]]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, col, last row, col (1-based)
-    unreadable: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> why
+    unreadable: dict[tuple[int, int], Part] = field(default_factory=dict)  # (row, col) -> why (HJP614)
     pictures: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -176,18 +177,18 @@ def _calamine_sheet(wb: Any, path: Path, shown: str, name: str) -> RawSheet:
 
 
 _DISPIMG = re.compile(r"^\s*=?\s*(?:_xlfn\.)?DISPIMG\s*\(", re.I)
-_PICTURE = "是嵌入单元格的图片"  # _scan_cells' word for a DISPIMG formula without its cached text
+_PICTURE = part("HJP615.picture")  # _scan_cells' word for a DISPIMG formula without its cached text
 
 
-def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], Part]:
     """Cells holding a formula without a cached value, or an error value (#REF!, #N/A…)."""
     out: dict[tuple[int, int], str] = {}
     try:
         with zipfile.ZipFile(path) as z:
-            part = _sheet_part(z, sheet)
-            if part is None:
+            member = _sheet_part(z, sheet)
+            if member is None:
                 return out
-            with z.open(part) as f:
+            with z.open(member) as f:
                 for ref, why in _scan_cells(f):
                     m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
                     if m:
@@ -247,7 +248,9 @@ def _scan_cells(f: Any, chunk: int = 1 << 22) -> Iterator[tuple[str, str]]:
                     continue
                 if b't="e"' in attrs:
                     value = re.search(rb"<(?:\w+:)?v>([^<]*)<", inner)
-                    yield ref.group(1).decode(), f"是错误值 {value.group(1).decode() if value else ''}".rstrip()
+                    shown = value.group(1).decode() if value else ""
+                    yield ref.group(1).decode(), part("HJP614.error_value", value=shown) if shown \
+                        else part("HJP614.error")
                 elif b"<f" in inner or b":f" in inner:
                     if not _HAS_VALUE.search(inner):
                         # WPS's picture in a cell saved without its cached text (by a tool that does
@@ -256,7 +259,7 @@ def _scan_cells(f: Any, chunk: int = 1 << 22) -> Iterator[tuple[str, str]]:
                         if formula and _DISPIMG.search(formula.group(1).decode("utf-8", "replace")):
                             yield ref.group(1).decode(), _PICTURE
                         else:
-                            yield ref.group(1).decode(), "是没有计算结果的公式"
+                            yield ref.group(1).decode(), part("HJP614.formula")
         if not block:
             return
         if len(tail) > 64 * chunk:  # a malformed part with no row ends: stop rather than grow
@@ -395,10 +398,9 @@ def locate_table(raw: RawSheet, *, kind: str | None, fields: dict[str, set[tuple
         if m is not None and m.column is not None:
             if m.column.path in seen:
                 other = seen[m.column.path]
-                diags.append(error("HJP612", f"{cell_ref(header_rows[-1], i)}“{text}”和 "
-                                             f"{cell_ref(header_rows[-1], other.index)}“{other.header}”都是"
-                                             f"“{m.column.header}”；请删去或改名其中一列", raw.display,
-                                   header_rows[-1], i))
+                diags.append(error("HJP612", raw.display, header_rows[-1], i, cell=cell_ref(header_rows[-1], i),
+                                   header=text, other_cell=cell_ref(header_rows[-1], other.index),
+                                   other_header=other.header, column=m.column.header))
                 col = TableColumn(i, text, None, col.hint)
             else:
                 seen[m.column.path] = col
@@ -502,9 +504,8 @@ def _merged_problems(raw: RawSheet, header: int, columns: list[TableColumn]) -> 
     out = []
     for r0, c0, r1, c1 in raw.merged:
         if r1 > header and r1 > r0 and any(c in used for c in range(c0, c1 + 1)) and r0 > header:
-            rng = f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"
-            out.append(error("HJP616", f"{rng} 是合并单元格，跨了 {r1 - r0 + 1} 行数据，只有第一行有值；请取消合并，"
-                                       "把内容填到每一行（WPS：开始→合并居中→拆分并填充内容）", raw.display, r0, c0))
+            out.append(error("HJP616", raw.display, r0, c0, first=cell_ref(r0, c0), last=cell_ref(r1, c1),
+                             rows=r1 - r0 + 1))
     return out
 
 
@@ -526,7 +527,15 @@ def _no_header(raw: RawSheet, kind: str | None, fields: dict[str, Any]) -> Sheet
 
 
 class CellError(ValueError):
-    """A cell that cannot become the field's value; the message says why and how to fix it."""
+    """A cell that cannot become the field's value: a catalog key (HJP617.*) and its arguments;
+    ``str()`` is the message, saying why and how to fix it."""
+
+    def __init__(self, key: str, /, **args: Any) -> None:
+        super().__init__(key)
+        self.key, self.arguments = key, args
+
+    def __str__(self) -> str:
+        return render(self.key, pack(self.arguments))
 
 
 _LEVELS = {"一般": "一般", "重大": "重大"}
@@ -581,11 +590,11 @@ def convert(col: Column, value: Any, *, hint: str = "", ref: str = "", vocab: di
         s = re.sub(r"\s|事故|隐患", "", _text(value))
         if s in _LEVELS:
             return _LEVELS[s]
-        raise CellError(f"{ref} 的隐患等级“{_text(value)}”不认识；请填 一般 或 重大（一般隐患、重大隐患也可以）")
+        raise CellError("HJP617.level", ref=ref, value=_text(value))
     if t == "source":
         v = _vocab(_text(value), _SOURCES)
         if v is None:
-            raise CellError(f"{ref} 的隐患来源“{_text(value)}”不认识；请填 自查、检查、举报、督查 或 其他")
+            raise CellError("HJP617.source", ref=ref, value=_text(value))
         return v
     if t == "supervision":
         s = _text(value)
@@ -593,17 +602,17 @@ def convert(col: Column, value: Any, *, hint: str = "", ref: str = "", vocab: di
             return None
         v = _vocab(s, _SUPERVISION)
         if v is None:
-            raise CellError(f"{ref} 的挂牌督办“{s}”不认识；请填 镇级、县级 或 市级（未挂牌留空）")
+            raise CellError("HJP617.supervision", ref=ref, value=s)
         return v
     if t == "drill_kind":
         v = _vocab(_text(value), _DRILL_KINDS)
         if v is None:
-            raise CellError(f"{ref} 的演练类型“{_text(value)}”不认识；请填 疏散逃生、桌面、专项 或 综合")
+            raise CellError("HJP617.drill_kind", ref=ref, value=_text(value))
         return v
     if t == "every":
         v = _vocab(_text(value), _EVERY)
         if v is None:
-            raise CellError(f"{ref} 的周期“{_text(value)}”不认识；请填 每月、每季度 或 每年")
+            raise CellError("HJP617.every", ref=ref, value=_text(value))
         return v
     if t in ("inspection_kind", "training_kind"):
         s = _text(value)
@@ -611,8 +620,8 @@ def convert(col: Column, value: Any, *, hint: str = "", ref: str = "", vocab: di
         for o in options:
             if s == o or (len(o) >= 2 and o in s):
                 return o
-        raise CellError(f"{ref} 的{'检查' if t == 'inspection_kind' else '培训'}类型“{s}”不认识；"
-                        f"请填 {'、'.join(options)}")
+        raise CellError("HJP617.inspection_kind" if t == "inspection_kind" else "HJP617.training_kind", ref=ref,
+                        value=s, options=options)
     if t == "bool":
         s = _text(value).lower()
         if isinstance(value, bool):
@@ -621,7 +630,7 @@ def convert(col: Column, value: Any, *, hint: str = "", ref: str = "", vocab: di
             return True
         if s in _FALSE:
             return False
-        raise CellError(f"{ref} 应填 是 或 否，现在是“{_text(value)}”")
+        raise CellError("HJP617.bool", ref=ref, value=_text(value))
     if t in ("int", "float", "money"):
         return parse_number(value, ref=ref, integer=(t == "int"), wan=("万" in hint))
     if t == "list":
@@ -653,7 +662,7 @@ def parse_date(value: Any, *, ref: str = "", days_after: bool = False) -> date |
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise CellError(f"{ref} 应填日期，现在是 {'TRUE' if value else 'FALSE'}")
+        raise CellError("HJP617.date_bool", ref=ref, value="TRUE" if value else "FALSE")
     if isinstance(value, (int, float)):
         n = float(value)
         if days_after and 0 <= n <= 3660 and n.is_integer():
@@ -662,7 +671,7 @@ def parse_date(value: Any, *, ref: str = "", days_after: bool = False) -> date |
             return parse_date(str(int(n)), ref=ref)
         if 20000 <= n <= 80000:  # Excel serial day numbers 1954-2119
             return EXCEL_EPOCH + timedelta(days=int(n))
-        raise CellError(f"{ref} 的“{_text(value)}”不是日期；请写成 2024-03-31（或设为日期格式）")
+        raise CellError("HJP617.not_date", ref=ref, value=_text(value))
     s = unicodedata.normalize("NFKC", str(value)).strip()
     if days_after:
         m = re.fullmatch(r"(\d{1,4})\s*天?", s)
@@ -674,20 +683,20 @@ def parse_date(value: Any, *, ref: str = "", days_after: bool = False) -> date |
             try:
                 return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
-                raise CellError(f"{ref} 的日期“{value}”不存在（月份或日期超出范围）；请核对") from None
-    raise CellError(f"{ref} 的日期“{value}”无法识别；请写成 2024-03-31、2024/3/31 或 2024年3月31日")
+                raise CellError("HJP617.no_such_date", ref=ref, value=str(value)) from None
+    raise CellError("HJP617.date_format", ref=ref, value=str(value))
 
 
 def parse_number(value: Any, *, ref: str = "", integer: bool = False, wan: bool = False) -> float | int:
     if isinstance(value, bool):
-        raise CellError(f"{ref} 应填数字，现在是 {'TRUE' if value else 'FALSE'}")
+        raise CellError("HJP617.number_bool", ref=ref, value="TRUE" if value else "FALSE")
     if isinstance(value, (int, float)):
         n = float(value)
     else:
         s = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
         m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(万元|万|元|人次|人|名|次|小时|学时|课时|h)?", s)
         if not m:
-            raise CellError(f"{ref} 应填数字，现在是“{value}”")
+            raise CellError("HJP617.number", ref=ref, value=str(value))
         n = float(m.group(1))
         if m.group(2) in ("万元", "万"):
             n *= 10000
@@ -695,10 +704,10 @@ def parse_number(value: Any, *, ref: str = "", integer: bool = False, wan: bool 
     if wan:
         n *= 10000
     if n != n or n in (float("inf"), float("-inf")):
-        raise CellError(f"{ref} 应填数字，现在是“{value}”")
+        raise CellError("HJP617.number", ref=ref, value=str(value))
     if integer:
         if not n.is_integer():
-            raise CellError(f"{ref} 应填整数，现在是“{_text(value)}”")
+            raise CellError("HJP617.integer", ref=ref, value=_text(value))
         return int(n)
     return int(n) if n.is_integer() else round(n, 2)
 

@@ -18,12 +18,13 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from hjp.diagnostics import Diagnostic, error
+from hjp.messages import Part, part
 
 MAX_BYTES = 10 * 1024 * 1024
 # C0 controls except tab/LF/CR, DEL, and C1 controls; U+0085 (NEL, a C1 control), U+2028 and U+2029
 # would also shift PyYAML's line count, so every later line number would be off.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_SEPARATORS = {"\u2028": "行分隔符", "\u2029": "段分隔符"}
+_SEPARATORS = {"\u2028": "HJP008.line_separator", "\u2029": "HJP008.paragraph_separator"}
 # In a value (only a double-quoted escape can put one there) CR is a control character too: the
 # file's CRLF line breaks never reach values, a "\r" escape does. So do the noncharacters U+FFFE and
 # U+FFFF (PyYAML refuses them raw, not as "\uFFFE"): XML 1.0 forbids them, so Word files and JUnit
@@ -153,9 +154,14 @@ class MList(list):
 
 
 class YamlProblem(Exception):
-    def __init__(self, code: str, message: str, line: int = 0, col: int = 0):
-        super().__init__(message)
-        self.code, self.message, self.line, self.col = code, message, line, col
+    """A problem at a node: its message catalog key and arguments, 0-based line/col."""
+
+    def __init__(self, key: str, line: int = 0, col: int = 0, /, **params: Any):
+        super().__init__(key)
+        self.key, self.line, self.col, self.params = key, line, col, params
+
+    def diagnostic(self, display: str, col: int | None = None) -> Diagnostic:
+        return error(self.key, display, self.line + 1, self.col + 1 if col is None else col, **self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,23 +191,22 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _at(node: Any, code: str, message: str) -> YamlProblem:
-    return YamlProblem(code, message, node.start_mark.line, node.start_mark.column)
+def _at(node: Any, key: str, /, **params: Any) -> YamlProblem:
+    return YamlProblem(key, node.start_mark.line, node.start_mark.column, **params)
 
 
 def _unsupported_tag(node: Any) -> YamlProblem:
     if isinstance(node, ScalarNode) and not node.style and node.value in ("<<", "=") and node.tag in (_MERGE, _VALUE):
         # no tag written: PyYAML gives these two plain values special meanings
-        return _at(node, "HJP004", f"{node.value} 在 YAML 1.1 里有特殊含义，不能直接当作文字；"
-                                   f"请加引号写成 \"{node.value}\"")
-    return _at(node, "HJP004", f"不支持的 YAML 标签 {_short_tag(node.tag)}；请去掉 ! 开头的标签")
+        return _at(node, "HJP004.special_scalar", value=node.value)
+    return _at(node, "HJP004.unsupported_tag", tag=_short_tag(node.tag))
 
 
-def _shown(value: str) -> str:
+def _shown(value: str) -> Part:
     """``值 abc``, ``空值``, or a long value cut short with its length."""
     if not value:
-        return "空值"
-    return f"值 {value[:20]}…（共 {len(value)} 个字符）" if len(value) > 30 else f"值 {value}"
+        return part("word.null")
+    return part("shown.cut", head=value[:20], length=len(value)) if len(value) > 30 else part("shown.value", value=value)
 
 
 def _scalar(node: Any, tag: str) -> Any:
@@ -217,22 +222,21 @@ def _scalar(node: Any, tag: str) -> Any:
     if tag == _NULL:
         if value in ("", "~", "null", "Null", "NULL"):
             return None
-        raise _at(node, "HJP004", f"{_shown(value)} 带有标签 !!null，却不是空值；请去掉标签 !!null")
+        raise _at(node, "HJP004.tag_null", shown=_shown(value))
     if tag in (_INT, INT_ODD, _FLOAT, FLOAT_ODD):
         if len(value) > _MAX_NUMBER_CHARS:
-            raise _at(node, "HJP004", f"数字 {value[:20]}…（共 {len(value)} 个字符）太长，不是合理的数值；如果是文字（例如证件号、编号），请加引号")
+            raise _at(node, "HJP004.long_number", head=value[:20], length=len(value))
         try:
             if tag == _INT or tag == INT_ODD:
                 return _CTOR.construct_yaml_int(node)
             return _CTOR.construct_yaml_float(node)
         except (ValueError, IndexError, OverflowError):
-            what = "整数" if tag in (_INT, INT_ODD) else "数字"
-            raise _at(node, "HJP004", f"{_shown(value)} 带有标签 {_short_tag(node.tag)}，却不是{what}；"
-                                      f"请去掉标签 {_short_tag(node.tag)}") from None
+            key = "HJP004.tag_int" if tag in (_INT, INT_ODD) else "HJP004.tag_float"
+            raise _at(node, key, shown=_shown(value), tag=_short_tag(node.tag)) from None
     if tag == _BOOL or tag == BOOL_ODD:
         found = _CTOR.bool_values.get(value.lower())
         if found is None:
-            raise _at(node, "HJP004", f"{_shown(value)} 带有标签 !!bool，却不是 true 或 false；请去掉标签 !!bool")
+            raise _at(node, "HJP004.tag_bool", shown=_shown(value))
         return found
     raise _unsupported_tag(node)
 
@@ -268,23 +272,21 @@ class _Builder:
     def build(self, node: Any) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise YamlProblem("HJP007", "别名（*）展开后的内容过大，疑似“亿笑”攻击文件；请不要用锚点和别名复制大段内容",
-                              node.start_mark.line, node.start_mark.column)
+            raise _at(node, "HJP007")
         if isinstance(node, ScalarNode):
             tag = node.tag
             if tag == _STR or tag == _TIMESTAMP or tag == DATE_LIKE or tag == STR_ODD:
                 # Only double-quoted scalars can smuggle control characters in as escapes ("\a").
                 if node.style == '"' and _VALUE_CONTROL.search(node.value):
                     ch = _VALUE_CONTROL.search(node.value).group()
-                    what = "非字符" if ch in "\ufffe\uffff" else "控制字符"
-                    raise YamlProblem("HJP008", f"文字中含有{what} U+{ord(ch):04X}（转义写法，会损坏 Word 文件）；请删除",
-                                      node.start_mark.line, node.start_mark.column)
+                    key = "HJP008.escaped_noncharacter" if ch in "\ufffe\uffff" else "HJP008.escaped_control"
+                    raise _at(node, key, code=ord(ch))
                 return node.value
             return _scalar(node, tag)
         if id(node) in self.open:
-            raise _at(node, "HJP004", "别名 * 引用了包含它自己的内容（锚点 & 从这里开始）；请直接写出内容")
+            raise _at(node, "HJP004.alias_cycle")
         if len(self.path) >= _MAX_DEPTH:  # _build_fast's depth counts the same way
-            raise _at(node, "HJP004", f"嵌套层次过深（超过 {_MAX_DEPTH} 层）；请检查括号 [ {{ 和缩进")
+            raise _at(node, "HJP004.too_deep", limit=_MAX_DEPTH)
         self.open.add(id(node))
         try:
             if isinstance(node, MappingNode):
@@ -293,7 +295,7 @@ class _Builder:
                 return self._sequence(node)
         finally:
             self.open.discard(id(node))
-        raise YamlProblem("HJP004", "无法识别的 YAML 内容", 0, 0)  # pragma: no cover
+        raise YamlProblem("HJP004.unknown")  # pragma: no cover
 
     def _mapping(self, node: Any) -> MDict:
         if node.tag != _MAP:
@@ -304,21 +306,15 @@ class _Builder:
         marks: dict[Any, tuple[int, int, int, int]] = {}
         for knode, vnode in node.value:
             if knode.tag == _MERGE and not knode.style:
-                raise _at(knode, "HJP004", "不支持合并键 <<；请把内容直接写出来")
+                raise _at(knode, "HJP004.merge_key")
             if not isinstance(knode, ScalarNode):
-                raise _at(knode, "HJP004", "键必须是简单的文字，不能是列表或映射")
+                raise _at(knode, "HJP004.complex_key")
             key = self.build(knode)
             km = knode.start_mark
             if isinstance(key, bool):
-                raise YamlProblem(
-                    "HJP010",
-                    f"键 {knode.value} 被 YAML 1.1 读成了布尔值 {str(key).lower()}；本格式没有这样的键"
-                    "（日期请用 date:），确需此文字时请加引号",
-                    km.line, km.column)
+                raise YamlProblem("HJP010", km.line, km.column, key=knode.value, value=str(key).lower())
             if key in marks:
-                first = marks[key][0] + 1
-                raise YamlProblem("HJP006", f"键 {knode.value} 重复出现（第 {first} 行已有）；请删除或合并其中一个",
-                                  km.line, km.column)
+                raise YamlProblem("HJP006", km.line, km.column, key=knode.value, first=marks[key][0] + 1)
             vm = vnode.start_mark
             self.path.append(key)
             try:
@@ -479,13 +475,11 @@ def _offset_line(raw: bytes, offset: int) -> tuple[int, int]:
 def decode(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     """Bytes to text: UTF-8 (a BOM is fine); anything else gets a message naming the encoding."""
     if len(raw) > MAX_BYTES:
-        mb = len(raw) / 1024 / 1024
-        return None, [error("HJP003", f"文件有 {mb:.1f} MB，超过 10 MB 上限；请按村或按年份拆分成多个文件", display)]
+        return None, [error("HJP003", display, mb=len(raw) / 1024 / 1024)]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [error("HJP002", "文件是 UTF-16 编码，须为 UTF-8；请转换："
-                            f"iconv -f UTF-16 -t UTF-8 '{display}' > tmp.yaml && mv tmp.yaml '{display}'", display)]
+        return None, [error("HJP002.utf16", display, file=display)]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -495,71 +489,56 @@ def decode(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
                 raw.decode(enc)
             except UnicodeDecodeError:
                 continue
-            msg = (f"文件不是 UTF-8 编码，看起来是 {name}（Windows 记事本、WPS 常见）；请转换："
-                   f"iconv -f {name} -t UTF-8 '{display}' > tmp.yaml && mv tmp.yaml '{display}'，"
-                   "或在编辑器中“另存为 UTF-8”")
-            return None, [error("HJP002", msg, display, line + 1, col + 1)]
-        return None, [error("HJP002", "文件不是 UTF-8 编码，也无法识别其编码；请在编辑器中“另存为 UTF-8”",
-                            display, line + 1, col + 1)]
+            return None, [error("HJP002.guessed", display, line + 1, col + 1, encoding=name, file=display)]
+        return None, [error("HJP002.unknown", display, line + 1, col + 1)]
 
 
-# (text in PyYAML's problem or context, code, message) in the order tried; libyaml's problems are
+# (text in PyYAML's problem or context, catalog key) in the order tried; libyaml's problems are
 # listed in full (strings of its scanner and parser) so that no English reaches the clerk.
-_BACKSLASH = "；含反斜杠 \\ 的文字（例如 Windows 路径）请改用单引号 '…'，或把 \\ 写成 \\\\"
-_DIRECTIVE = "以 % 开头的行是 YAML 指令，台账文件不用；请删除这一行（文字以 % 开头时请加引号）"
-_TAG = "不支持的 YAML 标签写法（! 开头）；请去掉标签，文字以 ! 开头时请加引号"
 _PROBLEMS = [
-    ("found duplicate anchor", "HJP004", "锚点名重复；请换一个名字"),
-    ("found undefined alias", "HJP004", "别名 * 指向不存在的锚点 &；请检查拼写"),
-    ("expected ',' or ']'", "HJP004", "方括号 [ 没有闭合，或列表项之间缺少逗号"),
-    ("expected ',' or '}'", "HJP004", "花括号 { 没有闭合，或项之间缺少逗号"),
-    ("found unexpected end of stream", "HJP004", "文件在引号或括号闭合之前就结束了；请补上 \" ' ] 或 }"),
-    ("mapping values are not allowed", "HJP004",
-     "这里不能出现冒号加空格“: ”；如果是文字内容，请给整个值加引号"),
-    ("could not find expected ':'", "HJP004", "缺少冒号“:”，或上一行的引号没有闭合"),
-    ("expected <block end>, but found", "HJP004", "缩进不一致；同一层的键和列表项 - 要左对齐"),
-    ("expected a single document", "HJP004", "文件里有多个 YAML 文档（---）；一个文件只能有一个"),
-    ("found unacceptable character", "HJP008", "文件含有不可见的控制字符；请删除"),
-    ("control characters are not allowed", "HJP008", "文件含有不可见的控制字符；请删除"),
-    ("invalid Unicode character", "HJP008", "文件含有不可见的控制字符；请删除"),
-    ("found a tab character", "HJP005", "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格"),
-    ("did not find expected key", "HJP004", "缩进不一致，或上一行缺少冒号“:”；同一层的键要左对齐"),
-    ("exceeded maximum nesting depth", "HJP004", "嵌套层次过深；请检查括号 [ { 是否多写了"),
-    ("did not find expected '-' indicator", "HJP004",
-     "缩进不一致：同一列表的各项“- ”要左对齐，属于一项的内容要比它的“- ”缩进得更多"),
-    ("did not find expected node content", "HJP004",
-     "这里应当是一个值，却是别的符号；请检查是否多写或少写了 , [ ] { } - 等符号，文字内容请加引号"),
-    ("block sequence entries are not allowed", "HJP004",
-     "这里不能开始“- ”列表：列表项要从下一行开始并缩进（或写成 [甲, 乙]）；文字以 - 开头时请加引号"),
-    ("mapping keys are not allowed", "HJP004", "这里不能出现“? ”；文字以 ? 开头时请加引号"),
-    ("did not find expected <document start>", "HJP004",
-     "文件的内容在前面已经完整结束（顶层只能有一个映射），这里多出了内容；请检查这一行的缩进，或删除多余的内容"),
-    ("found unexpected document indicator", "HJP004",
-     "引号里的一行以 --- 或 ... 开头，被当作了文档分隔符；请把引号里的文字写在一行，或改用 | 块文字"),
-    ("found unexpected ':'", "HJP004", "这里的冒号“:”不能直接写在文字中；请给整个值加引号"),
-    ("found unknown escape character", "HJP004", "双引号里有无效的反斜杠转义" + _BACKSLASH),
-    ("did not find expected hexdecimal number", "HJP004", "双引号里的 \\x、\\u、\\U 后面须是十六进制数字" + _BACKSLASH),
-    ("found invalid Unicode character escape code", "HJP004", "双引号里的 \\u 或 \\U 转义不是有效的字符" + _BACKSLASH),
-    ("found an indentation indicator equal to 0", "HJP004", "块文字标记 | 或 > 后面的缩进数字不能是 0；请删除这个 0"),
-    ("while scanning a block scalar", "HJP004",
-     "块文字标记 | 或 > 后面只能跟缩进数字、+ 或 -；文字内容请从下一行开始，并比键多缩进"),
-    ("directive", "HJP004", _DIRECTIVE),
-    ("version number", "HJP004", _DIRECTIVE),
-    ("incompatible YAML document", "HJP004", _DIRECTIVE),
-    ("%YAML", "HJP004", _DIRECTIVE),
-    ("%TAG", "HJP004", _DIRECTIVE),
-    ("tag", "HJP004", _TAG),
-    ("URI", "HJP004", _TAG),
-    ("did not find the expected '>'", "HJP004", _TAG),
-    ("found unexpected non-alphabetical character", "HJP004", _TAG),
-    ("did not find expected '!'", "HJP004", _TAG),
-    ("digit or '.' character", "HJP004", _DIRECTIVE),
-    ("while scanning an anchor", "HJP004", "& 后面缺少锚点名（字母或数字）；文字以 & 开头时请加引号"),
-    ("while scanning an alias", "HJP004", "* 后面缺少别名（字母或数字）；文字以 * 开头时请加引号"),
-    ("alphabetic or numeric character", "HJP004", "& 或 * 后面缺少名字（字母或数字）；文字以 & 或 * 开头时请加引号"),
-    ("did not find expected comment or line break", "HJP004",
-     "这一行在值的后面还有多余的内容（例如引号闭合后又写了文字）；请把整个值放进引号，或删除多余的内容"),
-    ("did not find expected whitespace", "HJP004", "这里缺少空格；请检查这一行的写法，文字内容请加引号"),
+    ("found duplicate anchor", "HJP004.duplicate_anchor"),
+    ("found undefined alias", "HJP004.undefined_alias"),
+    ("expected ',' or ']'", "HJP004.open_bracket"),
+    ("expected ',' or '}'", "HJP004.open_brace"),
+    ("found unexpected end of stream", "HJP004.unexpected_end"),
+    ("mapping values are not allowed", "HJP004.colon_space"),
+    ("could not find expected ':'", "HJP004.missing_colon"),
+    ("expected <block end>, but found", "HJP004.block_end"),
+    ("expected a single document", "HJP004.documents"),
+    ("found unacceptable character", "HJP008.unacceptable"),
+    ("control characters are not allowed", "HJP008.unacceptable"),
+    ("invalid Unicode character", "HJP008.unacceptable"),
+    ("found a tab character", "HJP005"),
+    ("did not find expected key", "HJP004.expected_key"),
+    ("exceeded maximum nesting depth", "HJP004.nesting"),
+    ("did not find expected '-' indicator", "HJP004.dash_indent"),
+    ("did not find expected node content", "HJP004.node_content"),
+    ("block sequence entries are not allowed", "HJP004.block_sequence"),
+    ("mapping keys are not allowed", "HJP004.question_mark"),
+    ("did not find expected <document start>", "HJP004.document_start"),
+    ("found unexpected document indicator", "HJP004.document_indicator"),
+    ("found unexpected ':'", "HJP004.colon_in_text"),
+    ("found unknown escape character", "HJP004.escape"),
+    ("did not find expected hexdecimal number", "HJP004.hex"),
+    ("found invalid Unicode character escape code", "HJP004.unicode_escape"),
+    ("found an indentation indicator equal to 0", "HJP004.indentation_zero"),
+    ("while scanning a block scalar", "HJP004.block_scalar"),
+    ("directive", "HJP004.directive"),
+    ("version number", "HJP004.directive"),
+    ("incompatible YAML document", "HJP004.directive"),
+    ("%YAML", "HJP004.directive"),
+    ("%TAG", "HJP004.directive"),
+    ("tag", "HJP004.tag"),
+    ("URI", "HJP004.tag"),
+    ("did not find the expected '>'", "HJP004.tag"),
+    ("found unexpected non-alphabetical character", "HJP004.tag"),
+    ("did not find expected '!'", "HJP004.tag"),
+    ("digit or '.' character", "HJP004.directive"),
+    ("while scanning an anchor", "HJP004.anchor"),
+    ("while scanning an alias", "HJP004.alias"),
+    ("alphabetic or numeric character", "HJP004.anchor_name"),
+    ("did not find expected comment or line break", "HJP004.trailing"),
+    ("did not find expected whitespace", "HJP004.whitespace"),
 ]
 
 # A key typed with the Chinese input method: "title：" instead of "title: ".
@@ -581,10 +560,6 @@ def _fullwidth_keys(text: str, first: int = 0, last: int | None = None) -> list[
                 found.append((line, at - line_start, m.group(1)))
         at = text.find(_FULLWIDTH_COLON, at + 1)
     return found
-
-
-def _fullwidth_message(key: str) -> str:
-    return f"键 {key} 后面用了全角冒号“：”，YAML 不认；请改成半角冒号加空格“{key}: ”（切换到英文输入法输入）"
 
 
 def _plain_spanning(root: Any, lines: set[int]) -> tuple[int, int, str] | None:
@@ -629,42 +604,36 @@ def _merge_conflict(text: str) -> YamlProblem | None:
     if not any(marker[0] in "<>" for _, marker in markers):
         return None
     line, marker = markers[0]
-    others = "、".join(str(n + 1) for n, _ in markers[1:6]) + ("等" if len(markers) > 6 else "")
-    where = f"（冲突标记在第 {line + 1} 行，以及第 {others} 行）" if others else ""
-    return YamlProblem(
-        "HJP015",
-        f"这里是 git 合并冲突标记 {marker}：这个文件合并时发生了冲突，还没有解决{where}；请打开文件，在 <<<<<<< 与 ======= "
-        "之间（本方的改动）和 ======= 与 >>>>>>> 之间（对方的改动）选定正确的内容，删除这三种标记行，"
-        "然后 git add 该文件并 git commit（放弃这次合并：git merge --abort）",
-        line, 0)
+    others = [n + 1 for n, _ in markers[1:6]]
+    where = part("HJP015.where", first=line + 1, others=others, more=part("word.etc") if len(markers) > 6 else "") \
+        if others else ""
+    return YamlProblem("HJP015", line, 0, marker=marker, where=where)
 
 
-def _explain(exc: yaml.YAMLError, source: str) -> tuple[str, str, int, int]:
+def _explain(exc: yaml.YAMLError, source: str) -> YamlProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line, mark.column) if mark is not None else (0, 0)
     ctx = getattr(exc, "context_mark", None)
     first = min(line, ctx.line) if ctx is not None else max(line - 1, 0)
     for key_line, key_col, key in _fullwidth_keys(source, first, line):
-        return "HJP004", _fullwidth_message(key), key_line, key_col
+        return YamlProblem("HJP004.fullwidth_colon", key_line, key_col, key=key)
     text = str(exc)
     if "did not find expected key" in text and mark is not None:
         before = source[:mark.index].rstrip(" ")
         if before.endswith(('"', "'")) and "\n" not in source[len(before):mark.index]:
             # title: "三合一"场所违规住人 — the quotes were meant as part of the text
-            return ("HJP004", "引号闭合后同一行还有别的内容：引号只能括住整个值；如果引号是文字的一部分，"
-                              "请用另一种引号括住整个值，例如 '“三合一”场所' 或 '\"三合一\"场所'", line, col)
+            return YamlProblem("HJP004.quote_then_text", line, col)
     if "cannot start any token" in text and mark is not None:
         ch = source[mark.index] if mark.index < len(source) else ""
         if ch == "\t":
-            return "HJP005", "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格", line, col
-        return "HJP004", f"值不能以 {ch} 开头；请给整个值加引号", line, col
-    for needle, code, msg in _PROBLEMS:
+            return YamlProblem("HJP005", line, col, context="")
+        return YamlProblem("HJP004.bad_start", line, col, char=ch)
+    for needle, key in _PROBLEMS:
         if needle in text:
-            if ctx is not None and ctx.line != line:
-                msg = f"{msg}（相关内容从第 {ctx.line + 1} 行开始）"
-            return code, msg, line, col
+            context = part("HJP004.from_line", line_no=ctx.line + 1) if ctx is not None and ctx.line != line else ""
+            return YamlProblem(key, line, col, context=context)
     problem = getattr(exc, "problem", None) or text.splitlines()[0]
-    return "HJP004", f"YAML 语法错误（{problem}）；请检查这一行及上一行的缩进、冒号和引号", line, col
+    return YamlProblem("HJP004.other", line, col, problem=problem)
 
 
 def parse_text(text: str, display: str, *, date_keys: frozenset[str] | None = None) -> Parsed:
@@ -678,12 +647,8 @@ def parse_text(text: str, display: str, *, date_keys: frozenset[str] | None = No
         line = text.count("\n", 0, m.start())
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
         ch = m.group()
-        if ch in _SEPARATORS:
-            msg = (f"第 {line + 1} 行含有 Unicode {_SEPARATORS[ch]} U+{ord(ch):04X}（看不见；YAML 把它当作换行，"
-                   "其后的行号都会错位）；请删除，需要换行时直接换行")
-        else:
-            msg = f"第 {line + 1} 行含有控制字符 U+{ord(ch):04X}（会损坏 Word 文件）；请删除"
-        return Parsed(None, [error("HJP008", msg, display, line + 1, col + 1)], text)
+        key = _SEPARATORS.get(ch, "HJP008.control")
+        return Parsed(None, [error(key, display, line + 1, col + 1, line_no=line + 1, code=ord(ch))], text)
     loader = _Loader(text)
     # Composing allocates millions of nodes and marks that form no cycles: the cyclic collector
     # only slows it down (measured 3.5 x on a 2 MB file).
@@ -700,18 +665,17 @@ def parse_text(text: str, display: str, *, date_keys: frozenset[str] | None = No
                 line = _plain_spanning(node, {c[0] for c in candidates})
                 if line is not None:
                     _, col, key = next(c for c in candidates if c[0] == line)
-                    raise YamlProblem("HJP004", _fullwidth_message(key), line, col)
+                    raise YamlProblem("HJP004.fullwidth_colon", line, col, key=key)
     except YamlProblem as p:
         p = _merge_conflict(text) or p
-        return Parsed(None, [error(p.code, p.message, display, p.line + 1, p.col + 1)], text)
+        return Parsed(None, [p.diagnostic(display)], text)
     except yaml.YAMLError as exc:
         conflict = _merge_conflict(text)
         if conflict is not None:
-            return Parsed(None, [error(conflict.code, conflict.message, display, conflict.line + 1, 1)], text)
-        code, msg, line, col = _explain(exc, text)
-        return Parsed(None, [error(code, msg, display, line + 1, col + 1)], text)
+            return Parsed(None, [conflict.diagnostic(display, col=1)], text)
+        return Parsed(None, [_explain(exc, text).diagnostic(display)], text)
     except RecursionError:  # not expected: _Builder stops at _MAX_DEPTH first
-        return Parsed(None, [error("HJP004", "嵌套层次过深，或别名 * 引用了自身；请直接写出内容", display)], text)
+        return Parsed(None, [error("HJP004.deep_or_cycle", display)], text)
     finally:
         loader.dispose()
         if gc_was_enabled:

@@ -84,7 +84,7 @@ def rule_crashed(name: str, exc: Exception, path: str) -> Diagnostic:
     filename = where.filename
     if filename.startswith(_PKG_DIR):
         filename = os.path.relpath(filename, os.path.dirname(_PKG_DIR))
-    return error("HJP900", f"检查 {name} 出错（hjp 程序缺陷，请报告）：{filename}:{where.lineno}", path)
+    return error("HJP900", path, rule=name, file=filename, line_no=where.lineno)
 
 
 def validate(ledger: Ledger, ctx: RuleContext) -> list[Diagnostic]:

@@ -36,13 +36,11 @@ def check_evidence_paths(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnosti
     for r, where, p in _evidence(ledger):
         state = evidence_state(repo, repo_resolved, p) if ctx.check_files else ("escapes" if escapes(p) else "ok")
         if state == "escapes":
-            yield error("HJP207", f"佐证材料路径 {p} 须是仓库内的相对路径（例如 evidence/{r.id}/验收单.jpg），"
-                                  "不能是绝对路径或用 .. 跳出仓库", **_at(ledger, r, *where))
+            yield error("HJP207.escapes", **_at(ledger, r, *where), evidence=p, id=r.id)
         elif state == "outside":
-            yield error("HJP207", f"佐证材料路径 {p} 经符号链接指向仓库之外；请把文件放进仓库", **_at(ledger, r, *where))
+            yield error("HJP207.outside", **_at(ledger, r, *where), evidence=p)
         elif state == "missing":
-            yield warning("HJP208", f"佐证材料 {p} 不存在；请把文件放到仓库的这个位置，或改正路径",
-                          **_at(ledger, r, *where))
+            yield warning("HJP208", **_at(ledger, r, *where), evidence=p)
 
 
 def evidence_states(ledger: Ledger) -> dict[str, str]:

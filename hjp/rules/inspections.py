@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
-from hjp.kinds import KINDS
+from hjp.kinds import BY_PREFIX, KINDS
+from hjp.messages import Part, part
 from hjp.rules.records import _at
 from hjp.schema_errors import did_you_mean, locate
 
@@ -26,17 +27,19 @@ def _inspections_by_id(ledger: Ledger) -> dict[str, tuple[str, Inspection]]:
     return {i.id: (slug, i) for slug, v in ledger.villages.items() for i in v.inspections}
 
 
-def _not_found(ledger: Ledger, rid: str, want: str, slug: str, candidates: list[str]) -> str:
-    """Why ``rid`` is not a ``want`` (隐患/检查) of village ``slug``: another kind, another village, or unknown."""
+def _not_found(ledger: Ledger, rid: str, prefix: str, slug: str, candidates: list[str]) -> Part:
+    """Why ``rid`` is not a record of the kind ``prefix`` (YH 隐患, JC 检查) of village ``slug``:
+    another kind, another village, or unknown."""
+    want = BY_PREFIX[prefix].label
     loc = ledger.locs.get(rid)
     if loc is not None:
-        label = _LABEL.get(rid.split("-", 1)[0], "其他记录")
+        label = _LABEL.get(rid.split("-", 1)[0])
         if label != want:
-            return f"是{label}编号，不是{want}"
+            return part("HJP256.other_kind", label=label or part("word.other_record"), want=want)
         if loc.village == slug:  # the right prefix in another kind's file (HJP218 says so)
-            return f"不在{want}台账中（见 {loc.path}:{loc.line}）"
-        return f"属于 {loc.village or '镇级'}，不是本村 {slug} 的{want}"
-    return f"不存在{did_you_mean(rid, candidates) or f'；请先登记该{want}，或改正编号'}"
+            return part("HJP256.other_file", want=want, file=loc.path, line_no=loc.line)
+        return part("HJP256.other_village", village=loc.village or part("word.town_level"), slug=slug, want=want)
+    return part("HJP256.unknown", hint=did_you_mean(rid, candidates) or part("HJP256.register", want=want))
 
 
 def check_inspection_unit(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -48,22 +51,20 @@ def check_inspection_unit(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnost
             if i.kind != LEADER or i.void is not None:
                 continue
             if i.unit is None:
-                yield error("HJP259", "主要负责人带队检查须写明被检查单位 unit（本村生产经营单位编号 DW-…）；请补上",
-                            **_at(ledger, i, "kind"))
+                yield error("HJP259", **_at(ledger, i, "kind"))
                 continue
             u = units.get(i.unit)
             if u is None:
                 continue  # HJP202 says so
             if i.led_by != u.principal:
-                yield warning("HJP260", f"带队人 led_by {i.led_by} 不是 {u.id}（{u.name}）登记的主要负责人 {u.principal}；"
-                                        "主要负责人带队检查须由主要负责人本人带队；负责人已更换的，请改正 units.yaml 的 principal",
-                              **_at(ledger, i, "led_by"))
+                yield warning("HJP260", **_at(ledger, i, "led_by"), led_by=i.led_by, unit=u.id, name=u.name,
+                              principal=u.principal)
             if u.since is not None and i.date < u.since:
-                yield warning("HJP261", f"检查日期 date {i.date} 时 {u.id}（{u.name}）尚未开业（开业日期 since {u.since}）；"
-                                        "请核对日期或单位的开业日期", **_at(ledger, i, "date"))
+                yield warning("HJP261.not_open", **_at(ledger, i, "date"), date=i.date, unit=u.id, name=u.name,
+                              since=u.since)
             elif u.closed_on is not None and i.date >= u.closed_on:
-                yield warning("HJP261", f"检查日期 date {i.date} 时 {u.id}（{u.name}）已关闭退出（closed_on {u.closed_on}）；"
-                                        "请核对日期或单位的关闭日期", **_at(ledger, i, "date"))
+                yield warning("HJP261.closed", **_at(ledger, i, "date"), date=i.date, unit=u.id, name=u.name,
+                              closed_on=u.closed_on)
 
 
 def check_inspection_links(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -80,8 +81,7 @@ def check_inspection_links(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
     def too_early(h: Any, i: Any, where: dict[str, Any]) -> Iterable[Diagnostic]:
         if h.found_on < i.date and (h.id, i.id) not in early:
             early.add((h.id, i.id))
-            yield warning("HJP258", f"隐患 {h.id} 的发现日期 found_on {h.found_on} 早于发现它的检查 {i.id} 的日期 {i.date}；"
-                                    "请核对日期", **where)
+            yield warning("HJP258.early", **where, id=h.id, found_on=h.found_on, inspection=i.id, date=i.date)
 
     for slug, v in ledger.villages.items():
         own = [h.id for h in v.hazards]
@@ -90,13 +90,11 @@ def check_inspection_links(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
                 found = hazards.get(fid)
                 where = _at(ledger, i, "findings", n)
                 if found is None or found[0] != slug:
-                    yield error("HJP257", f"findings（发现的隐患）中的 {fid} {_not_found(ledger, fid, '隐患', slug, own)}",
-                                **where)
+                    yield error("HJP257", **where, id=fid, why=_not_found(ledger, fid, "YH", slug, own))
                     continue
                 h = found[1]
                 if h.found_in is not None and h.found_in != i.id and h.found_in in inspections:  # else HJP256
-                    yield warning("HJP258", f"隐患 {fid} 列在本检查的 findings 中，但它的 found_in 是 {h.found_in}；"
-                                            "请核对，两处应指向同一次检查", **where)
+                    yield warning("HJP258.found_in", **where, id=fid, found_in=h.found_in)
                 yield from too_early(h, i, where)
     for slug, h in ledger.hazards():
         if h.found_in is None:
@@ -105,8 +103,7 @@ def check_inspection_links(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
         where = _at(ledger, h, "found_in")
         if found is None or found[0] != slug:
             own = [i.id for i in ledger.villages[slug].inspections]
-            yield error("HJP256", f"found_in（发现于检查）{h.found_in} {_not_found(ledger, h.found_in, '检查', slug, own)}",
-                        **where)
+            yield error("HJP256", **where, id=h.found_in, why=_not_found(ledger, h.found_in, "JC", slug, own))
             continue
         yield from too_early(h, found[1], where)
 
@@ -117,6 +114,5 @@ def check_coverage_from(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic
     if town is None or town.coverage_from is None or town.coverage_from <= town.plan.end:
         return
     line, col = locate(ledger.town_data, ("coverage_from",))
-    yield warning("HJP265", f"coverage_from（检查覆盖起算日期）{town.coverage_from} 晚于方案截止日期 plan.end {town.plan.end}，"
-                            "主要负责人带队检查将不计任何季度；请核对", ledger.display(ledger.root / "town.yaml"),
-                  line + 1, col + 1)
+    yield warning("HJP265", ledger.display(ledger.root / "town.yaml"), line + 1, col + 1,
+                  coverage_from=town.coverage_from, end=town.plan.end)

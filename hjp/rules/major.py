@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.messages import part
 from hjp.rules.records import _at
 
 if TYPE_CHECKING:
@@ -20,9 +21,7 @@ def check_major_basis(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     """HJP254: a 重大 hazard names the standard and clause it was judged by (判定依据)."""
     for _slug, h in ledger.hazards():
         if h.level == MAJOR and h.void is None and not (h.basis or "").strip():
-            yield error("HJP254", "重大隐患须写明判定依据 basis（所依据的判定标准及条款）；"
-                                  "请补上，例如 basis: 《工贸企业重大事故隐患判定标准》第四条第（一）项",
-                        **_at(ledger, h, "level"))
+            yield error("HJP254", **_at(ledger, h, "level"))
 
 
 def check_major_supervision(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -38,16 +37,15 @@ def check_major_supervision(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagno
         if s is not None and (s.since is None or s.since <= today):
             continue
         days = (today - h.found_on).days
-        later = "" if s is None else f"（supervision.since {s.since} 晚于{'今天' if ctx.is_today else '计算日期'}）"
+        later = "" if s is None else part("HJP255.later", since=s.since,
+                                          day=part("word.today" if ctx.is_today else "word.as_of"))
         if days > SUPERVISION_DAYS:
-            yield error("HJP255", f"重大隐患发现已 {days} 天仍未挂牌督办{later}，超过了 {SUPERVISION_DAYS} 天；"
-                                  "请写明 supervision: {level: 镇级|县级|市级, since: 挂牌日期}",
-                        **_at(ledger, h, "supervision" if s is not None else "level"))
+            yield error("HJP255", **_at(ledger, h, "supervision" if s is not None else "level"), days=days,
+                        later=later, limit=SUPERVISION_DAYS)
         else:
             try:
                 due = str(h.found_on + timedelta(days=SUPERVISION_DAYS))
             except OverflowError:  # a hostile 9999-12-3x: say it without the date
-                due = f"发现后 {SUPERVISION_DAYS} 天"
-            yield warning("HJP255", f"重大隐患尚未挂牌督办{later}；须在 {due} 前挂牌督办，"
-                                    "请写明 supervision: {level: 镇级|县级|市级, since: 挂牌日期}",
-                          **_at(ledger, h, "supervision" if s is not None else "level"))
+                due = part("HJP255.within", days=SUPERVISION_DAYS)
+            yield warning("HJP255.due", **_at(ledger, h, "supervision" if s is not None else "level"), later=later,
+                          due=due)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.kinds import BY_PREFIX, KINDS, VILLAGE_KINDS
+from hjp.messages import Part, part
 from hjp.schema_errors import did_you_mean, field_label
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ def check_duplicate_ids(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic
             locs = sorted(locs, key=lambda loc: ages[id(loc)])
         first, *newer = locs
         for again in newer:
-            yield error("HJP201", f"编号 {rid} 重复：{first.path}:{first.line} 已经用过；编号须在整个台账中唯一，请改用新编号",
-                        again.path, again.line, again.col, rid)
+            yield error("HJP201", again.path, again.line, again.col, rid, id=rid, first_path=first.path,
+                        first_line=first.line)
 
 
 def check_id_prefix(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -55,9 +56,8 @@ def check_id_prefix(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
         for _slug, r in ledger.records_of(kind):
             if not r.id.startswith(prefix + "-"):
                 other = BY_PREFIX.get(r.id.split("-", 1)[0])
-                yield error("HJP218", f"{kind.label}的编号应以 {prefix}- 开头（现为 {r.id}，"
-                                      f"{other.label if other else '其他'}的前缀）；请改正编号或把记录移到对应文件",
-                            **_at(ledger, r, "id"))
+                yield error("HJP218", **_at(ledger, r, "id"), kind=kind.label, prefix=prefix, id=r.id,
+                            other=other.label if other else part("HJP218.other"))
 
 
 def check_sectors(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -68,8 +68,8 @@ def check_sectors(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     for pool in (ledger.units(), ledger.hazards()):
         for _slug, r in pool:
             if r.sector not in allowed_set:
-                hint = did_you_mean(r.sector, allowed) or f"；可选：{'、'.join(allowed)}"
-                yield error("HJP216", f"sector（行业领域）的值 {r.sector} 不在词表中{hint}", **_at(ledger, r, "sector"))
+                hint = did_you_mean(r.sector, allowed) or part("hint.choices", choices=allowed)
+                yield error("HJP216", **_at(ledger, r, "sector"), value=r.sector, hint=hint)
 
 
 def check_unit_refs(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -80,38 +80,36 @@ def check_unit_refs(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
         for r in [r for k in referring for r in v.pool(k)]:
             if r.unit is not None and r.unit not in ids:
                 where = ledger.locs.get(r.unit)
-                extra = f"（它属于 {where.village or '镇级'}）" if where else ""
-                hint = did_you_mean(r.unit, sorted(ids)) or "；请先在本村 units.yaml 登记该单位"
-                yield error("HJP202", f"unit（所属单位）{r.unit} 不是本村 {slug} 的生产经营单位{extra}{hint}",
-                            **_at(ledger, r, "unit"))
+                extra = part("HJP202.elsewhere", village=where.village or part("word.town_level")) if where else ""
+                hint = did_you_mean(r.unit, sorted(ids)) or part("HJP202.register")
+                yield error("HJP202", **_at(ledger, r, "unit"), unit=r.unit, village=slug, elsewhere=extra, hint=hint)
 
 
 def check_hazard_five_measures(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
-    labels = {"measures": "定措施 measures", "funds": "定资金 funds", "contingency": "定预案 contingency"}
+    labels = {"measures": part("HJP203.measures"), "funds": part("HJP203.funds"),
+              "contingency": part("HJP203.contingency")}
     for _slug, h in ledger.hazards():
         if h.level != "重大" or h.void is not None:
             continue
         missing = [labels[k] for k in labels if getattr(h.rectification, k) in (None, "")]
         if missing:
-            yield error("HJP203", f"重大隐患须落实整改“五定”，缺少：{'、'.join(missing)}；请在 rectification 下补上",
-                        **_at(ledger, h, "rectification"))
+            yield error("HJP203", **_at(ledger, h, "rectification"), missing=missing)
 
 
 def check_hazard_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     for _slug, h in ledger.hazards():
         deadline = h.rectification.deadline
         if deadline < h.found_on:
-            yield error("HJP204", f"整改期限 rectification.deadline {deadline} 早于发现日期 found_on {h.found_on}；"
-                                  "整改期限不能早于发现日期，请核对这两个日期", **_at(ledger, h, "rectification"))
+            yield error("HJP204.deadline", **_at(ledger, h, "rectification"), deadline=deadline, found_on=h.found_on)
         if h.rectified_on is not None and h.rectified_on < h.found_on:
-            yield error("HJP204", f"整改完成日期 rectified_on {h.rectified_on} 早于发现日期 found_on {h.found_on}；"
-                                  "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "rectified_on"))
+            yield error("HJP204.rectified", **_at(ledger, h, "rectified_on"), rectified_on=h.rectified_on,
+                        found_on=h.found_on)
         if h.closed_on is not None and h.rectified_on is not None and h.closed_on < h.rectified_on:
-            yield error("HJP204", f"销号日期 closed_on {h.closed_on} 早于整改完成日期 rectified_on {h.rectified_on}；"
-                                  "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "closed_on"))
+            yield error("HJP204.closed_before_rectified", **_at(ledger, h, "closed_on"), closed_on=h.closed_on,
+                        rectified_on=h.rectified_on)
         elif h.closed_on is not None and h.closed_on < h.found_on:
-            yield error("HJP204", f"销号日期 closed_on {h.closed_on} 早于发现日期 found_on {h.found_on}；"
-                                  "日期顺序应为 发现 ≤ 整改完成 ≤ 销号", **_at(ledger, h, "closed_on"))
+            yield error("HJP204.closed_before_found", **_at(ledger, h, "closed_on"), closed_on=h.closed_on,
+                        found_on=h.found_on)
 
 
 def check_hazard_closure(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -119,25 +117,21 @@ def check_hazard_closure(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnosti
         if h.closed_on is None:
             continue
         if h.rectified_on is None:
-            yield error("HJP205", "已填销号日期 closed_on，但没有整改完成日期 rectified_on；须先整改、验收，再销号",
-                        **_at(ledger, h, "closed_on"))
+            yield error("HJP205.unrectified", **_at(ledger, h, "closed_on"))
         if not h.verified_by:
-            yield error("HJP205", "已填销号日期 closed_on，但没有验收人 verified_by；销号前须经验收，请填写验收人",
-                        **_at(ledger, h, "closed_on"))
+            yield error("HJP205.unverified", **_at(ledger, h, "closed_on"))
 
 
 def check_reporter(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     for _slug, h in ledger.hazards():
         if h.reporter is not None and h.source != "举报":
-            yield error("HJP206", f"只有来源为 举报 的隐患才填写 reporter（举报人），此隐患来源为 {h.source}；"
-                                  "请删除 reporter 或把 source 改为 举报", **_at(ledger, h, "reporter"))
+            yield error("HJP206", **_at(ledger, h, "reporter"), source=h.source)
 
 
 def check_unit_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     for _slug, u in ledger.units():
         if u.since is not None and u.closed_on is not None and u.closed_on < u.since:
-            yield error("HJP213", f"关闭退出日期 closed_on {u.closed_on} 早于开业日期 since {u.since}；请核对",
-                        **_at(ledger, u, "closed_on"))
+            yield error("HJP213", **_at(ledger, u, "closed_on"), closed_on=u.closed_on, since=u.since)
 
 
 def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -155,7 +149,7 @@ def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]
                 d = fields[fld]
                 if d is not None and d > today:
                     loc = ledger.loc_of(r)
-                    yield _future(loc, r.id, f"{label} {fld}", d, ctx, loc.field(fld))
+                    yield _future(loc, r.id, part("HJP217.field", label=label, field=fld), d, ctx, loc.field(fld))
             for nested in kind.future_nested:
                 for i, entry in enumerate(fields[nested.list_field] or ()):
                     d = entry.__dict__[nested.field]
@@ -165,12 +159,11 @@ def check_future_dates(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]
                                       loc.at(nested.list_field, i, nested.field))
 
 
-def _future(loc: Any, rid: str, what: str, d: date, ctx: RuleContext, pos: tuple[int, int]) -> Diagnostic:
+def _future(loc: Any, rid: str, what: Part | str, d: date, ctx: RuleContext, pos: tuple[int, int]) -> Diagnostic:
+    """``what``: the date's name, as the registry gives it (nested dates) or a HJP217.field part."""
     if ctx.is_today:
-        msg = f"{what} {d} 晚于今天 {ctx.as_of}，可能是笔误；在那天之前不计入统计"
-    else:
-        msg = f"{what} {d} 晚于计算日期 {ctx.as_of}（--as-of），按该日计算时不计入统计"
-    return warning("HJP217", msg, loc.path, pos[0], pos[1], rid)
+        return warning("HJP217.today", loc.path, pos[0], pos[1], rid, what=what, date=d, today=ctx.as_of)
+    return warning("HJP217.as_of", loc.path, pos[0], pos[1], rid, what=what, date=d, as_of=ctx.as_of)
 
 
 # What the clerk types between two names when a list is meant: the CLI splits on these already.
@@ -195,6 +188,5 @@ def check_name_lists(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
                     if len(parts) < 2:
                         continue
                     mark = _NAME_SEPARATORS.search(item).group()
-                    yield warning("HJP220", f"{field_label(model, (name,))} 的第 {i + 1} 项“{item}”中有“{mark}”，"
-                                            f"会被当作一个人（一项）；请拆成 {len(parts)} 项：[{', '.join(parts)}]",
-                                  **_at(ledger, r, name, i))
+                    yield warning("HJP220", **_at(ledger, r, name, i), field=field_label(model, (name,)), n=i + 1,
+                                  item=item, mark=mark, count=len(parts), parts=parts)

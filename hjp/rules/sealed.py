@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
-from hjp.schema_errors import PLAINTEXT_REPORTER
 from hjp.sealed import MARKER, RECIPIENTS, SUFFIX, Scan, parse_recipients, scan
 
 if TYPE_CHECKING:
@@ -43,21 +42,15 @@ def check_sealed_reporters(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
                 continue
             if h.reporter != MARKER:
                 # Never quote the value: this line goes to terminals and CI logs.
-                yield error("HJP240", PLAINTEXT_REPORTER, **_at(ledger, h, "reporter"))
+                yield error("HJP240", **_at(ledger, h, "reporter"))
                 continue
             marked.add(h.id)
             if h.id not in store.ids:
-                yield error("HJP241", f"reporter 为 {MARKER}，但找不到密封文件 {store.display(h.id + SUFFIX)}；"
-                                      "请从 git 历史恢复该文件，或确认无举报人信息后删除 reporter 这一行",
-                            **_at(ledger, h, "reporter"))
+                yield error("HJP241", **_at(ledger, h, "reporter"), file=store.display(h.id + SUFFIX))
     for rid in sorted(store.ids - marked):
-        if rid in ledger.locs:  # sealed names are hazard IDs (sealed.scan): this is the hazard
-            msg = (f"有 {rid} 的密封举报人信息，但该隐患没有写 reporter: {MARKER}；"
-                   f"请在该隐患中补上 reporter: {MARKER}")
-        else:
-            msg = (f"台账中没有隐患 {rid}，却有它的密封举报人信息；请核对文件名，"
-                   "或在台账中恢复这条隐患（记录不能删除，录入错误的请作废）")
-        yield error("HJP242", msg, store.display(rid + SUFFIX), 1, 1, rid)
+        # sealed names are hazard IDs (sealed.scan): a known ID is the hazard
+        key = "HJP242.unmarked" if rid in ledger.locs else "HJP242.no_record"
+        yield error(key, store.display(rid + SUFFIX), 1, 1, rid, id=rid)
 
 
 def check_recipients(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -72,17 +65,13 @@ def check_recipients(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
         try:
             text = store.recipients.decode("utf-8-sig")
         except UnicodeDecodeError:
-            yield error("HJP243", "recipients.txt 不是 UTF-8 编码；请在编辑器中“另存为 UTF-8”", path)
+            yield error("HJP243.encoding", path)
             return
         keys, problems = parse_recipients(text)
         for p in problems:
             make = error if p.error else warning
-            yield make(p.code, p.message, path, p.line, p.col)
+            yield make(p.key, path, p.line, p.col, **dict(p.args))
     if not keys and (store.ids or store.recipients is not None):
-        yield error("HJP245", "sealed/recipients.txt 中没有保管人公钥：新的举报人信息无法密封，"
-                              "增删保管人也无从重新加密；请保管人运行 hjp seal init",
-                    path if store.recipients is not None else store.display_dir)
+        yield error("HJP245", path if store.recipients is not None else store.display_dir)
     for name in store.unknown:
-        yield warning("HJP247", f"sealed/ 下不认识的文件 {name}：这里只放 recipients.txt、access.log 和 "
-                                f"隐患编号{SUFFIX}；请核对——私钥和明文的举报人信息绝不能放进仓库",
-                      store.display(name))
+        yield warning("HJP247", store.display(name), name=name)

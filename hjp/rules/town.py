@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error
+from hjp.messages import part
 from hjp.schema_errors import locate
 
 if TYPE_CHECKING:
@@ -26,15 +27,13 @@ def check_plan_and_phases(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnost
 
     plan = town.plan
     if plan.start > plan.end:
-        yield error("HJP215", f"方案起始日期 plan.start {plan.start} 晚于截止日期 plan.end {plan.end}；请核对",
-                    path, **at("plan", "start"))
+        yield error("HJP215.plan", path, **at("plan", "start"), start=plan.start, end=plan.end)
     for i, p in enumerate(town.phases):
         if p.start > p.end:
-            yield error("HJP215", f"阶段 {p.name} 的开始日期 start {p.start} 晚于结束日期 end {p.end}；请核对",
-                        path, **at("phases", i, "start"))
+            yield error("HJP215.phase", path, **at("phases", i, "start"), phase=p.name, start=p.start, end=p.end)
         elif p.start < plan.start or p.end > plan.end:
-            yield error("HJP215", f"阶段 {p.name}（{p.start} 至 {p.end}）超出了方案期限 {plan.start} 至 {plan.end}；"
-                                  "请核对阶段日期或 plan 的 start、end", path, **at("phases", i))
+            yield error("HJP215.phase_outside", path, **at("phases", i), phase=p.name, start=p.start, end=p.end,
+                        plan_start=plan.start, plan_end=plan.end)
 
 
 def check_timezone(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -57,6 +56,5 @@ def check_timezone(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     from hjp.schema_errors import did_you_mean
 
     line, col = locate(ledger.town_data, ("timezone",))
-    hint = did_you_mean(town.timezone, sorted(available_timezones())) or "；中国大陆请写 Asia/Shanghai"
-    yield error("HJP219", f"时区 timezone 的值 {town.timezone} 不是有效的时区名称{hint}",
-                ledger.display(ledger.root / "town.yaml"), line + 1, col + 1)
+    hint = did_you_mean(town.timezone, sorted(available_timezones())) or part("HJP219.china")
+    yield error("HJP219", ledger.display(ledger.root / "town.yaml"), line + 1, col + 1, value=town.timezone, hint=hint)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from hjp import creditcode
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.messages import part
 from hjp.rules.records import _at
 from hjp.schema_errors import did_you_mean
 
@@ -24,21 +25,17 @@ def check_credit_codes(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]
             continue
         problem = creditcode.problem(code)
         if problem is not None:
-            yield error("HJP250", f"credit_code（统一社会信用代码）{code} {problem}；请对照营业执照改正",
-                        **_at(ledger, u, "credit_code"))
+            yield error("HJP250", **_at(ledger, u, "credit_code"), code=code, problem=problem)
             continue
         want = creditcode.expected_check(code)
         if want is not None:
-            yield error("HJP251", f"credit_code（统一社会信用代码）{code} 的校验码不对：按前 17 位计算，第 18 位应为 {want}，"
-                                  f"现为 {code[17]}；请对照营业执照逐位核对（前 17 位录错一位也会这样）",
-                        **_at(ledger, u, "credit_code"))
+            yield error("HJP251", **_at(ledger, u, "credit_code"), code=code, want=want, got=code[17])
             continue
         if u.void is not None:
             continue
         first = seen.setdefault(code, u.id)
         if first != u.id:
-            yield warning("HJP252", f"credit_code（统一社会信用代码）{code} 与 {first} 相同；同一单位不要重复登记，"
-                                    "重复的一条请作废（void）", **_at(ledger, u, "credit_code"))
+            yield warning("HJP252", **_at(ledger, u, "credit_code"), code=code, first=first)
 
 
 def check_unit_grades(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -49,5 +46,5 @@ def check_unit_grades(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     allowed = set(grades)
     for _slug, u in ledger.units():
         if u.grade is not None and u.grade not in allowed:
-            hint = did_you_mean(u.grade, grades) or f"；可选：{'、'.join(grades)}（词表在 town.yaml 的 unit_grades）"
-            yield error("HJP253", f"grade（分级分类）的值 {u.grade} 不在词表中{hint}", **_at(ledger, u, "grade"))
+            hint = did_you_mean(u.grade, grades) or part("HJP253.choices", grades=grades)
+            yield error("HJP253", **_at(ledger, u, "grade"), grade=u.grade, hint=hint)

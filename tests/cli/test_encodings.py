@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hjp.deadlines import Findings, Item
-from hjp.diagnostics import Diagnostic, Severity
+from hjp.diagnostics import error
 from hjp.output import CheckResult, check_junit
 
 NAME = "王䶮😀"  # 䶮 (CJK Ext. A) and the emoji are outside GBK
@@ -130,7 +130,7 @@ def test_junit_replaces_what_xml_cannot_hold(here: Path) -> None:
     """Names the reader cannot refuse — a village folder whose name is not UTF-8 (a surrogate), a
     control character in a file name — still make a report GitLab and Jenkins can parse."""
     odd = "villages/\udcba\udcce/hazards.yaml"
-    diags = [Diagnostic("HJP011", Severity.ERROR, "目录名 \udcba\udcce\x01 不合规\ufffe", odd, 1, 1, None)]
+    diags = [error("HJP011", odd, slug="\udcba\udcce\x01", problem="不合规\ufffe")]
     item = Item(key="YH-1", id="YH-1", kind="hazard", title="坏\x1b标题\ufffe", village=None,
                 due=date(2026, 11, 1), days=29, lead=[])
     findings = Findings(as_of=date(2026, 11, 30), overdue=[item])

@@ -81,6 +81,7 @@ def test_only_cli_and_output_import_rich():
 
 
 CORE = ["hjp/model.py", "hjp/load.py", "hjp/layout.py", "hjp/yamlread.py", "hjp/schema_errors.py", "hjp/diagnostics.py",
+        "hjp/messages.py",
         "hjp/cache.py", "hjp/deadlines.py", "hjp/status.py", "hjp/kinds.py", "hjp/yamltext.py", "hjp/edit.py",
         "hjp/transaction.py", *sorted(str(p.relative_to(REPO)) for p in (PKG / "rules").glob("*.py"))]
 

@@ -202,7 +202,7 @@ def test_formulas_without_a_value_and_error_values_are_named(tmp_path):
                 + '<row r="3"><c r="A3"><f>ROW()-1</f><v>2</v></c>' + s("B3", "通道堵塞") + s("C3", "王某")
                 + '<c r="D3" t="e"><f>#REF!+1</f><v>#REF!</v></c></row></sheetData>')
     raw = open_sheet(path)
-    assert raw.unreadable == {(2, 1): "是没有计算结果的公式", (2, 4): "是没有计算结果的公式", (3, 4): "是错误值 #REF!"}
+    assert {cell: str(why) for cell, why in raw.unreadable.items()} == {(2, 1): "是没有计算结果的公式", (2, 4): "是没有计算结果的公式", (3, 4): "是错误值 #REF!"}
 
 
 def test_pictures_in_cells_are_found_and_not_read_as_text(tmp_path):
