@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from hjp import __version__, cachetag
+from hjp import __version__, cachetag, messages
 from hjp.files import write_cache_entry
 
 CACHE_DIR = ".hjp-cache"
@@ -48,10 +48,11 @@ def _code_fingerprint() -> str:
     import yaml
 
     here = Path(__file__).parent
-    h = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}".encode())
-    # messages.py: entries hold diagnostics as codes and arguments, which must fit its templates
-    for name in ("messages.py", "kinds.py", "model.py", "yamlread.py", "schema_errors.py", "load.py", "diagnostics.py",
-                 "cache.py"):
+    # messages.py counts by its keys and their arguments only: entries hold codes and arguments, so a
+    # changed wording is shown without rebuilding them.
+    h = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}"
+                       f"\0{messages.signature()}".encode())
+    for name in ("kinds.py", "model.py", "yamlread.py", "schema_errors.py", "load.py", "diagnostics.py", "cache.py"):
         try:
             st = (here / name).stat()
             h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())

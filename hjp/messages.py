@@ -3,7 +3,8 @@
 A ``Diagnostic`` carries its code, a catalog key — the code itself, or ``CODE.variant`` where one
 code has several wordings — and its arguments as plain data (str, int, float, bool, None, tuples
 of these, dates as ISO text). Its message is rendered from ``MESSAGES`` only when it is shown
-(``str(d)``, JSON ``message``, GitHub and JUnit output), so the caches store codes and arguments.
+(``str(d)``, JSON ``message``, GitHub and JUnit output), so the caches store codes and arguments,
+and a changed wording takes effect without flushing them.
 
 Templates are ``str.format`` strings over the arguments' names (``{{`` for a literal brace). Two
 kinds of argument value are rendered specially:
@@ -19,8 +20,10 @@ Standard library only, and nothing of hjp: the run cache's hit path renders thro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 Args = tuple  # ((name, value), ...) in the order given
@@ -105,6 +108,26 @@ def render(key: str, args: Args) -> str:
 
 def _raw(key: str, args: Args) -> str:
     return key + "".join(f" {name}={value!r}" for name, value in args)
+
+
+_FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def fields(key: str) -> frozenset[str]:
+    """The argument names the template of ``key`` uses."""
+    return frozenset(_FIELD.findall(MESSAGES[key].replace("{{", "")))
+
+
+@lru_cache(maxsize=1)
+def signature() -> str:
+    """Changes when a key or the arguments of a template change, not when a wording does: part of
+    the caches' keys (a cached diagnostic's arguments must fit the template that renders it)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for key in sorted(MESSAGES):
+        h.update(f"{key}:{','.join(sorted(fields(key)))}\0".encode())
+    return h.hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,12 +31,13 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Callable
 
-from hjp import __version__, cachetag
+from hjp import __version__, cachetag, messages
 from hjp.diagnostics import Diagnostic, Severity
 from hjp.files import write_cache_entry
 from hjp.paths import evidence_state, find_repo_root
 
 _FORMAT = 2
+_CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "messages.py")
 _KEEP = 8  # results kept per ledger (one per recent day or working directory)
 SUBDIR = "results"  # inside .hjp-cache; FileCache.prune only touches its two-letter subdirs
 
@@ -79,10 +80,12 @@ def cached(run: Callable[..., Validated]) -> Callable[..., Validated]:
 
 def _code_fingerprint(h: Any) -> None:
     here = Path(__file__).parent
-    h.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0".encode())
+    # The wording of messages is not part of an answer (entries hold codes and arguments, rendered
+    # when shown): messages.py counts only by its keys and their arguments.
+    h.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0{messages.signature()}\0".encode())
     for folder in (here, here / "rules"):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.endswith(".py"):
+            if entry.name.endswith(".py") and entry.path != _CATALOG:
                 st = entry.stat()
                 h.update(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}\0".encode())
     for lib in ("pydantic", "pydantic_core", "yaml"):

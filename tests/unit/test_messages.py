@@ -4,7 +4,11 @@ shown; the caches hold codes and arguments, so a changed wording needs no cache 
 from __future__ import annotations
 
 import ast
+import os
 import pickle
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -89,9 +93,104 @@ def test_a_diagnostic_pickles_as_codes_and_arguments(catalog: dict[str, str]) ->
     assert pickle.loads(blob) == d
 
 
+def test_signature_follows_keys_and_arguments_not_wording(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = messages.signature()
+    messages.signature.cache_clear()
+    monkeypatch.setitem(MESSAGES, "HJP213", MESSAGES["HJP213"].replace("请核对", "请再核对一遍"))
+    assert messages.signature() == before
+    messages.signature.cache_clear()
+    monkeypatch.setitem(MESSAGES, "HJP213", MESSAGES["HJP213"] + "{extra}")
+    assert messages.signature() != before
+    messages.signature.cache_clear()
+
+
 def test_the_catalog_imports_nothing_of_hjp() -> None:
     """The run cache's hit path renders through it: standard library only."""
     tree = ast.parse((REPO / "hjp" / "messages.py").read_text(encoding="utf-8"))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert imported <= {"__future__", "re", "dataclasses", "datetime", "functools", "typing", "hashlib"}
+
+
+# --------------------------------------------------------------------------- caches hold codes and arguments
+
+BAD = """\
+hazards:
+  - id: YH-2026-0001
+    title: 灭火器过期
+    sector: 消防
+    level: 特大
+    source: 自查
+    found_on: 2026-11-01
+    rectification: {owner: 王某, deadline: 2026-12-31}
+  - id: YH-2026-0002
+    title: 通道堵塞
+    sector: 消防
+    level: 一般
+    source: 自查
+    found_on: 2026-11-01
+    rectification: {owner: 王某, deadline: 2026-12-31}
+    evidence: [evidence/YH-2026-0002/照片.jpg]
+"""
+
+# Runs hjp validate from the package copy on PYTHONPATH; says how many files were parsed and
+# whether the models were imported (not on a whole-run cache hit).
+RUN = """\
+import sys
+sys.argv = ["hjp", "validate", "--ledger", "ledger"]
+import hjp.yamlread as yamlread  # before hjp.load, which takes parse_bytes from it
+parsed = []
+real = yamlread.parse_bytes
+def counting(raw, display, **kw):
+    parsed.append(display)
+    return real(raw, display, **kw)
+yamlread.parse_bytes = counting
+from hjp.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("PARSED", len(parsed), "MODELS", "hjp.model" in sys.modules and "pydantic" in sys.modules)
+"""
+
+
+def test_a_changed_wording_shows_without_flushing_either_cache(make_ledger, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edit a template in hjp/messages.py: the next run is still answered from the whole-run cache,
+    and (after an unrelated ledger change) from the per-file cache, in the new wording."""
+    root = make_ledger({"villages/hejiapan/hazards.yaml": BAD})
+    (root.parent / ".git").mkdir()
+    pkg = tmp_path / "lib" / "hjp"
+    shutil.copytree(REPO / "hjp", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(pkg.parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("HJP_NO_CACHE", None)
+
+    def run() -> tuple[list[str], str]:
+        proc = subprocess.run([sys.executable, "-c", RUN], cwd=root.parent, env=env, capture_output=True,
+                              text=True, timeout=120)
+        lines = proc.stdout.splitlines()
+        assert lines[-1].startswith("PARSED"), proc.stdout + proc.stderr
+        return lines[:-1], lines[-1]
+
+    first, stats = run()
+    assert stats == "PARSED 3 MODELS True"
+    assert [line.split(": ", 2)[1] for line in first[:2]] == ["error HJP105", "warning HJP208"]
+    assert "level（隐患等级） 的值 特大 不在允许的范围内" in first[0] and "不存在；请把文件放到仓库的这个位置" in first[1]
+
+    catalog = pkg / "messages.py"
+    text = catalog.read_text(encoding="utf-8")
+    for old, new in (("不在允许的范围内（", "超出了可选的值（"), ("不存在；请把文件放到仓库的这个位置，或改正路径", "找不到（改过的说法）")):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    catalog.write_text(text, encoding="utf-8")
+
+    second, stats = run()
+    assert stats == "PARSED 0 MODELS False"  # the whole-run cache answered
+    assert second == [first[0].replace("不在允许的范围内（", "超出了可选的值（"),
+                      first[1].replace("不存在；请把文件放到仓库的这个位置，或改正路径", "找不到（改过的说法）"), *first[2:]]
+
+    (root / "villages" / "xinzhuang").mkdir()
+    (root / "villages" / "xinzhuang" / "village.yaml").write_text("name: 新庄村\n", encoding="utf-8")
+    third, stats = run()
+    assert stats == "PARSED 1 MODELS True"  # only the new village.yaml: the others came from the per-file cache
+    assert third[:2] == second[:2]
