@@ -14,6 +14,10 @@ kinds of argument value are rendered specially:
 - a tuple renders its items joined by "、", or by the format spec: ``{items:, }`` joins by ", ".
 
 Keys of fragments are lower-case (``hint.did_you_mean``) or hang under their code (``HJP202.elsewhere``).
+Adding a message: docs/development.md ("Messages"). tests/unit/test_codes_documented.py checks that
+every key used in hjp/ is here and every key here is used, that the codes emitted, catalogued and
+documented in docs/codes.md agree (and its examples read as the templates here), and that no call
+passes wording of its own.
 
 Standard library only, and nothing of hjp: the run cache's hit path renders through it.
 """
@@ -128,6 +132,11 @@ def signature() -> str:
     for key in sorted(MESSAGES):
         h.update(f"{key}:{','.join(sorted(fields(key)))}\0".encode())
     return h.hexdigest()[:16]
+
+
+def codes() -> set[str]:
+    """Every diagnostic code of the catalog (HJP001 …)."""
+    return {key.partition(".")[0] for key in MESSAGES if key.startswith("HJP")}
 
 
 # ---------------------------------------------------------------------------------------------
