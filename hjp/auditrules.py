@@ -26,6 +26,7 @@ from hjp.deadlines import SELF_CONTAINED_KINDS
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.history import place_of, top_of
 from hjp.messages import Part, part
+from hjp.status import DeadlineState
 
 if TYPE_CHECKING:
     from hjp.audit import AuditContext, AuditRule, CommitChange, RecordChange
@@ -134,11 +135,8 @@ def check_deadline_moved(change: CommitChange, ctx: AuditContext) -> Iterable[Di
             yield error("HJP504", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, old=d_old, new=d_new, day=change.day)
 
 
-FAILING = ("overdue", "stale", "awaiting_closure")  # what `hjp check --fail-on overdue` fails on
-
-
 def _failing(ledger: Any, day: date, done_by: date | None = None) -> dict[str, tuple[str, Item]]:
-    from hjp.deadlines import compute
+    from hjp.deadlines import FAILING, compute
 
     found = compute(ledger, as_of=day, within=0, done_by=done_by)
     return {i.key: (bucket, i) for bucket in FAILING for i in getattr(found, bucket)}
@@ -203,8 +201,9 @@ def _hidden(change: CommitChange, scope: Scope, bucket: str, item: Item) -> dict
     """The arguments of HJP503.hidden / HJP504.hidden: the item, its state then, what the commit did."""
     from hjp.deadlines import CLOSURE_DAYS, KIND_NAMES, STALE_DAYS
 
-    state, limit = {"overdue": ("audit.state.overdue", None), "stale": ("audit.state.stale", STALE_DAYS),
-                    "awaiting_closure": ("audit.state.awaiting_closure", CLOSURE_DAYS)}[bucket]
+    state, limit = {DeadlineState.OVERDUE: ("audit.state.overdue", None),
+                    DeadlineState.STALE: ("audit.state.stale", STALE_DAYS),
+                    DeadlineState.AWAITING_CLOSURE: ("audit.state.awaiting_closure", CLOSURE_DAYS)}[DeadlineState(bucket)]
     return {"kind": KIND_NAMES.get(item.kind, item.kind), "key": item.key, "title": item.title, "day": change.day,
             "state": part(state, days=item.days, due=item.due, limit=limit),
             "what": _what_changed(change, scope, item.id), "limit": BACKDATE_DAYS}

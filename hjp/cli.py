@@ -21,6 +21,7 @@ import typer
 from hjp import __version__
 from hjp.app import APP
 from hjp.kinds import KINDS
+from hjp.status import FAIL_ON, ItemKind
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -44,6 +45,7 @@ app = typer.Typer(
 )
 
 # hjp new's nouns (from the registry of record kinds), with a village too
+ITEM_KINDS_HELP = "、".join(f"{k.value} {k.label}" for k in ItemKind)  # hazard 隐患、task 任务 …
 NOUNS_HELP = "、".join([*(f"{k.noun}（{k.label}）" for k in KINDS), "village（行政村）"])
 LEDGER_HELP = "台账目录（默认取环境变量 HJP_LEDGER，否则 ./ledgers）"
 AS_OF_HELP = "按哪一天计算，格式 YYYY-MM-DD（默认今天，北京时间）"
@@ -628,10 +630,8 @@ class CheckFormat(str, Enum):
     junit = "junit"
 
 
-class FailOn(str, Enum):
-    error = "error"
-    overdue = "overdue"
-    due_soon = "due-soon"
+# --fail-on's values are hjp.status.FAIL_ON's names (error, overdue, due-soon)
+FailOn = Enum("FailOn", {name.replace("-", "_"): name for name in FAIL_ON}, type=str)  # type: ignore[misc]
 
 
 @app.command()
@@ -642,9 +642,7 @@ def overdue(
     village: Optional[str] = typer.Option(None, "--village", help="只看一个村（村目录名，例如 hejiapan）",
                                           show_default=False),
     kind: Optional[list[str]] = typer.Option(None, "--kind", show_default=False,
-                                             help="只看一类事项，可重复：hazard 隐患、task 任务、milestone 阶段目标、"
-                                                  "occurrence 周期任务、drill 演练、coverage 演练覆盖、"
-                                                  "inspection 带队检查、training 负责人培训"),
+                                             help=f"只看一类事项，可重复：{ITEM_KINDS_HELP}"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON（供脚本和其他程序使用）"),
 ) -> None:
     """列出逾期、即将到期、长期未更新和待销号的事项（隐患、任务、演练）。

@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
-from hjp.status import DeadlineState, HazardBucket, HazardStatus, TaskStatus
+from hjp.status import FAIL_ON, DeadlineState, HazardBucket, HazardStatus, ItemKind, TaskStatus
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
     from hjp.model import Drill, Hazard, Task, Town, Unit
 
-KINDS = ("hazard", "task", "milestone", "occurrence", "drill", "coverage", "inspection", "training")
-KIND_NAMES = {"hazard": "隐患", "task": "任务", "milestone": "阶段目标", "occurrence": "周期任务",
-              "drill": "演练", "coverage": "演练覆盖", "inspection": "带队检查", "training": "负责人培训"}
+# Items' kinds and the lists they go in are hjp.status's ItemKind and DeadlineState; these are their values.
+KINDS = tuple(k.value for k in ItemKind)  # ("hazard", "task", "milestone", "occurrence", "drill", "coverage")
+KIND_NAMES = {k.value: k.label for k in ItemKind}  # hazard → 隐患 …
 BUCKETS = tuple(s.value for s in DeadlineState)  # ("overdue", "due_soon", "stale", "awaiting_closure")
+FAILING = tuple(s.value for s in FAIL_ON["overdue"])  # what `hjp check --fail-on overdue` fails on
 STALE_DAYS = 90  # an ongoing task with no progress for longer than this is stale
 CLOSURE_DAYS = 30  # a rectified hazard not closed within this many days awaits closure (待销号)
 EVACUATION = "疏散逃生"

@@ -16,7 +16,7 @@ from hjp.console import ascii_only
 from hjp.deadlines import CLOSURE_DAYS, STALE_DAYS
 from hjp.diagnostics import Diagnostic, Severity
 from hjp.messages import part
-from hjp.status import DeadlineState
+from hjp.status import FAIL_ON, ITEM_KIND_FIXES, DeadlineState, ItemKind
 
 if TYPE_CHECKING:
     from hjp.audit import AuditResult, Backfill
@@ -209,24 +209,28 @@ def audit_report(result: AuditResult, out: IO[str], *, fmt: str, display: Callab
 # --------------------------------------------------------------------------- deadline findings
 # `hjp overdue` (a table for the clerk) and `hjp check` (validation + deadlines for CI).
 
+# The lists (DeadlineState) and item kinds (ItemKind) are named once, in hjp.status; Findings and
+# Items carry their values (the JSON contract's strings).
 BUCKET_NAMES = {s.value: s.label for s in DeadlineState}
 # The day counts come from the deadline engine, which defines them (DESIGN §4).
-BUCKET_HINTS = {"overdue": "已过期限仍未完成", "due_soon": "{within} 天内到期",
-                "stale": f"长期坚持的任务超过 {STALE_DAYS} 天没有进展记录",
-                "awaiting_closure": f"整改完成超过 {CLOSURE_DAYS} 天仍未验收销号"}
-FAIL_ON_BUCKETS = {"error": (), "overdue": ("overdue", "stale", "awaiting_closure"),
-                   "due-soon": ("overdue", "stale", "awaiting_closure", "due_soon")}
-_FIX = {"hazard": "整改完成后填写 rectified_on", "task": "完成后填写 done_on",
-        "milestone": "完成后在该阶段目标下填写 done_on", "occurrence": "落实后在 occurrences 下记一条（date: 落实日期）",
-        "drill": "实施后填写 held_on", "coverage": "组织一次疏散逃生演练，登记到本村 drills.yaml（kind: 疏散逃生，unit: 单位编号）",
-        "inspection": "主要负责人带队检查后，登记到本村 inspections.yaml（kind: 主要负责人带队，unit: 单位编号）",
-        "training": "组织主要负责人参加安全培训，登记到 trainings.yaml 的 attendees（unit、name、role: 主要负责人）"}
+BUCKET_HINTS = {DeadlineState.OVERDUE: "已过期限仍未完成", DeadlineState.DUE_SOON: "{within} 天内到期",
+                DeadlineState.STALE: f"长期坚持的任务超过 {STALE_DAYS} 天没有进展记录",
+                DeadlineState.AWAITING_CLOSURE: f"整改完成超过 {CLOSURE_DAYS} 天仍未验收销号"}
+FAIL_ON_BUCKETS = {name: tuple(s.value for s in states) for name, states in FAIL_ON.items()}
 
 
 def _kind_name(kind: str) -> str:
-    from hjp.deadlines import KIND_NAMES
+    try:
+        return ItemKind(kind).label
+    except ValueError:  # a kind this table does not know yet: its own name
+        return kind
 
-    return KIND_NAMES.get(kind, kind)
+
+def _fix(kind: str) -> str:
+    try:
+        return ITEM_KIND_FIXES[ItemKind(kind)]
+    except (ValueError, KeyError):
+        return "完成后登记"
 
 
 def _lead(item: Item) -> str:
@@ -237,12 +241,13 @@ def finding_message(bucket: str, item: Item) -> str:
     """One finding as a Chinese sentence with the fix (for check's text, GitHub and JUnit output)."""
     what = f"{_kind_name(item.kind)} {item.key}「{item.title}」"
     who = f"（责任人：{_lead(item)}）"
-    if bucket == "overdue":
-        return f"{what}应于 {item.due} 完成，已逾期 {item.days} 天{who}；{_FIX.get(item.kind, '完成后登记')}"
-    if bucket == "due_soon":
+    state = DeadlineState(bucket)
+    if state is DeadlineState.OVERDUE:
+        return f"{what}应于 {item.due} 完成，已逾期 {item.days} 天{who}；{_fix(item.kind)}"
+    if state is DeadlineState.DUE_SOON:
         left = "今天到期" if item.days == 0 else f"还剩 {-item.days} 天"
         return f"{what}应于 {item.due} 完成，{left}{who}"
-    if bucket == "stale":
+    if state is DeadlineState.STALE:
         return (f"{what}已超过 {STALE_DAYS} 天没有进展记录，应于 {item.due} 前更新，已超过 {item.days} 天{who}；"
                 "请在 progress 下记录最新进展（date、note）")
     return (f"{what}整改完成已超过 {CLOSURE_DAYS} 天仍未销号，应于 {item.due} 前验收销号，已超过 {item.days} 天{who}；"
@@ -293,13 +298,14 @@ def _findings_tables(findings: Findings, villages: dict[str, str], within: int) 
     for bucket, items in findings.buckets().items():
         if not items:
             continue
-        hint = BUCKET_HINTS[bucket].format(within=within)
-        days_head = "剩余天数" if bucket == "due_soon" else "逾期天数"
+        soon = DeadlineState(bucket) is DeadlineState.DUE_SOON
+        hint = BUCKET_HINTS[DeadlineState(bucket)].format(within=within)
+        days_head = "剩余天数" if soon else "逾期天数"
         table = Table(title=f"{BUCKET_NAMES[bucket]}（{hint}）", title_justify="left", box=box.SIMPLE_HEAD,
                       show_edge=False, pad_edge=False)
         rows = []
         for i in items:
-            days = -i.days if bucket == "due_soon" else i.days
+            days = -i.days if soon else i.days
             village = villages.get(i.village, i.village) if i.village else "镇级"
             rows.append((i.key, _kind_name(i.kind), i.title, village, i.due.isoformat(), str(days), _lead(i)))
         whole = -3  # the never-wrapped columns whole, one CJK character for each folding one, 3 between columns
@@ -317,17 +323,16 @@ def _findings_tables(findings: Findings, villages: dict[str, str], within: int) 
 
 
 def _bucket_summary(bucket: str, items: list[Item], within: int) -> str:
-    from hjp.deadlines import KINDS
-
-    counts = {k: sum(1 for i in items if i.kind == k) for k in KINDS}
+    counts = {k.value: sum(1 for i in items if i.kind == k.value) for k in ItemKind}
     parts = "、".join(f"{_kind_name(k)} {n}" for k, n in counts.items() if n)
-    if bucket == "overdue":
+    state = DeadlineState(bucket)
+    if state is DeadlineState.OVERDUE:
         worst = max(items, key=lambda i: i.days)
         return f"逾期共 {len(items)} 项（{parts}），最久的 {worst.key} 已逾期 {worst.days} 天。"
-    if bucket == "due_soon":
+    if state is DeadlineState.DUE_SOON:
         today = sum(1 for i in items if i.days == 0)
         return f"{within} 天内到期共 {len(items)} 项（{parts}）" + (f"，其中今天到期 {today} 项。" if today else "。")
-    if bucket == "stale":
+    if state is DeadlineState.STALE:
         return f"长期未更新共 {len(items)} 项：请记录最新进展。"
     return f"待销号共 {len(items)} 项：请尽快组织验收并销号。"
 

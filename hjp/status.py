@@ -130,3 +130,51 @@ DEADLINE_STATE_LABELS = {
     DeadlineState.STALE: "长期未更新",
     DeadlineState.AWAITING_CLOSURE: "待销号",
 }
+
+# `hjp check --fail-on X`: the lists that fail the run (exit 1) besides validation errors. The audit
+# (HJP504) holds a commit to the same lists as --fail-on overdue.
+FAIL_ON: dict[str, tuple[DeadlineState, ...]] = {
+    "error": (),
+    "overdue": (DeadlineState.OVERDUE, DeadlineState.STALE, DeadlineState.AWAITING_CLOSURE),
+    "due-soon": (DeadlineState.OVERDUE, DeadlineState.STALE, DeadlineState.AWAITING_CLOSURE, DeadlineState.DUE_SOON),
+}
+
+
+class ItemKind(Enum):
+    """What a deadline item is: ``kind`` in ``hjp overdue --json`` (DESIGN §5), ``--kind``'s values."""
+
+    HAZARD = "hazard"          # its rectification deadline
+    TASK = "task"              # a one-off task's deadline (or an ongoing task gone stale)
+    MILESTONE = "milestone"    # one dated target of a task
+    OCCURRENCE = "occurrence"  # one period of a recurring task
+    DRILL = "drill"            # a planned drill
+    COVERAGE = "coverage"      # a unit's yearly 疏散逃生演练
+    INSPECTION = "inspection"  # a unit's 主要负责人带队检查 due in its quarter
+    TRAINING = "training"      # a unit's 主要负责人 safety training due by the plan's end
+
+    @property
+    def label(self) -> str:
+        return ITEM_KIND_LABELS[self]
+
+
+ITEM_KIND_LABELS = {
+    ItemKind.HAZARD: "隐患",
+    ItemKind.TASK: "任务",
+    ItemKind.MILESTONE: "阶段目标",
+    ItemKind.OCCURRENCE: "周期任务",
+    ItemKind.DRILL: "演练",
+    ItemKind.COVERAGE: "演练覆盖",
+    ItemKind.INSPECTION: "带队检查",
+    ItemKind.TRAINING: "负责人培训",
+}
+# What to do about an item of each kind once it is due (hjp check's messages)
+ITEM_KIND_FIXES = {
+    ItemKind.HAZARD: "整改完成后填写 rectified_on",
+    ItemKind.TASK: "完成后填写 done_on",
+    ItemKind.MILESTONE: "完成后在该阶段目标下填写 done_on",
+    ItemKind.OCCURRENCE: "落实后在 occurrences 下记一条（date: 落实日期）",
+    ItemKind.DRILL: "实施后填写 held_on",
+    ItemKind.COVERAGE: "组织一次疏散逃生演练，登记到本村 drills.yaml（kind: 疏散逃生，unit: 单位编号）",
+    ItemKind.INSPECTION: "主要负责人带队检查后，登记到本村 inspections.yaml（kind: 主要负责人带队，unit: 单位编号）",
+    ItemKind.TRAINING: "组织主要负责人参加安全培训，登记到 trainings.yaml 的 attendees（unit、name、role: 主要负责人）",
+}

@@ -16,7 +16,7 @@ from hjp import deadlines
 from hjp.cli import app
 from hjp.load import load_ledger
 from hjp.report import reports, viewmodel
-from hjp.status import HazardBucket, TaskStatus, hazard_label, task_label
+from hjp.status import DeadlineState, HazardBucket, TaskStatus, hazard_label, task_label
 
 FIXTURE = Path(__file__).resolve().parent.parent / "report" / "fixture" / "ledger"
 
@@ -106,8 +106,8 @@ def test_one_status_vocabulary():
 def test_check_and_overdue_say_the_engine_s_day_counts(monkeypatch):
     from hjp import output
 
-    assert f"超过 {deadlines.STALE_DAYS} 天" in output.BUCKET_HINTS["stale"]
-    assert f"超过 {deadlines.CLOSURE_DAYS} 天" in output.BUCKET_HINTS["awaiting_closure"]
+    assert f"超过 {deadlines.STALE_DAYS} 天" in output.BUCKET_HINTS[DeadlineState.STALE]
+    assert f"超过 {deadlines.CLOSURE_DAYS} 天" in output.BUCKET_HINTS[DeadlineState.AWAITING_CLOSURE]
 
 
 def test_reports_register_in_a_table():
