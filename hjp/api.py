@@ -53,7 +53,7 @@ def validate(root: Path, *, clock: Clock, cache: bool = True, freeze: bool = Fal
 
     checked = check_ledger(root, as_of=None, clock=clock, cache=cache, freeze=freeze)
     led = checked.ledger
-    return runcache.Validated(checked.diagnostics, len(led.files), len(led.locs) + len(led.duplicates),
+    return runcache.Validated(checked.diagnostics, len(led.files), len(led.loc_by_id) + len(led.duplicates),
                               led.timezone, checked.as_of, evidence_states(led))
 
 

@@ -159,6 +159,6 @@ class ScopeReader:
             return
         ledger = scope.before if side == "before" else scope.after
         ledger.pool(kind, scope.village).append(model)
-        ledger.where[id(model)] = Loc(path, line, 1, scope.village)
+        ledger.loc_by_record[id(model)] = Loc(path, line, 1, scope.village)
         if side == "after":
             scope.places.setdefault(rid, (path, line))

@@ -87,9 +87,9 @@ class FileCache:
             and cachetag.secret() is not None
         self.used: set[str] = set()
 
-    def key(self, raw: bytes, kind: str, display: str, village: str | None) -> str:
+    def key(self, raw: bytes, stem: str, display: str, village: str | None) -> str:
         h = hashlib.sha256(raw)
-        h.update(f"\0{kind}\0{display}\0{village}\0{_code_fingerprint()}".encode())
+        h.update(f"\0{stem}\0{display}\0{village}\0{_code_fingerprint()}".encode())
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:

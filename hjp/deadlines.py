@@ -474,7 +474,7 @@ class _Sink:
         self.village = village
         self.kinds = kinds
         self.findings = Findings(as_of)
-        self._where = ledger.where
+        self._where = ledger.loc_by_record
 
     def wants(self, kind: str, village: str | None) -> bool:
         return (self.kinds is None or kind in self.kinds) and (self.village is None or village == self.village)

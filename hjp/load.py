@@ -194,12 +194,12 @@ class Ledger:
     tasks: list[m.Task] = field(default_factory=list)
     trainings: list[m.Training] = field(default_factory=list)
     villages: dict[str, VillageLedger] = field(default_factory=dict)
-    locs: dict[str, Loc] = field(default_factory=dict)
+    loc_by_id: dict[str, Loc] = field(default_factory=dict)  # record ID -> where its first record stands
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     duplicates: list[tuple[str, Loc, Loc]] = field(default_factory=list)  # (id, again, first)
-    # id(record object) -> Loc: exact even when two records share an ID
-    where: dict[int, Loc] = field(default_factory=dict)
+    # id(record object) -> Loc: exact even when two records share an ID (use ``loc_of``)
+    loc_by_record: dict[int, Loc] = field(default_factory=dict)
     # The sealed store (sealed.Scan) as the rules see it; None: read ledgers/sealed/ when first asked.
     sealed: Any = None
     # What each file gave, by path: record files' FileResults, town/village files' (data, model,
@@ -228,7 +228,7 @@ class Ledger:
                     yield slug, r
 
     def loc_of(self, record: Any) -> Loc:
-        return self.where[id(record)]
+        return self.loc_by_record[id(record)]
 
     @property
     def timezone(self) -> str:
@@ -265,7 +265,7 @@ class Ledger:
 
     def record(self, record_id: str) -> Any:
         """The record with this ID (voided ones included), or None."""
-        loc = self.locs.get(record_id)
+        loc = self.loc_by_id.get(record_id)
         if loc is None:
             return None
         # The prefix's kind first; a record filed under another kind's prefix (HJP218) is still found.
@@ -273,7 +273,7 @@ class Ledger:
         level = [k for k in KINDS if (k.village if loc.village is not None else k.town)]
         for k in sorted(level, key=lambda k: k is not kind):
             for r in self.pool(k, loc.village):
-                if r.id == record_id and self.where.get(id(r), loc) is loc:
+                if r.id == record_id and self.loc_by_record.get(id(r), loc) is loc:
                     return r
         return None
 
@@ -286,13 +286,13 @@ def _validate_one(cls: type[BaseModel], item: Any, display: str, text: str | Non
         return None, translate(exc.errors(include_url=False), cls, item, display, record, text, prefix=prefix)
 
 
-def validate_record_file(parsed: Parsed, kind: str, display: str, village: str | None) -> FileResult:
+def validate_record_file(parsed: Parsed, stem: str, display: str, village: str | None) -> FileResult:
     """Validated records of one units/hazards/drills/tasks file."""
     result = FileResult(diagnostics=list(parsed.diagnostics))
     data = parsed.data
     if data is None:
         return result
-    top = m.RECORD_FILES[kind][1]
+    top = m.RECORD_FILES[stem][1]
     if not isinstance(data, MDict):
         result.diagnostics.append(error("HJP009.top_not_mapping", display, getattr(data, "line", 0) + 1, 1, top=top,
                                         found=_kind_of(data)))
@@ -310,19 +310,19 @@ def validate_record_file(parsed: Parsed, kind: str, display: str, village: str |
         result.diagnostics.append(error("HJP009.records_not_list", display, vl + 1, vc + 1, top=top,
                                         found=_kind_of(items)))
         return result
-    found = validate_items(items, kind, display, village, parsed.text)
+    found = validate_items(items, stem, display, village, parsed.text)
     result.records, result.locs = found.records, found.locs
     result.diagnostics.extend(found.diagnostics)
     if parsed.odd:
-        result.diagnostics.extend(_odd_in_records(parsed, m.RECORD_FILES[kind][2], top, items, display))
+        result.diagnostics.extend(_odd_in_records(parsed, m.RECORD_FILES[stem][2], top, items, display))
     return result
 
 
-def validate_items(items: MList, kind: str, display: str, village: str | None, text: str | None) -> FileResult:
+def validate_items(items: MList, stem: str, display: str, village: str | None, text: str | None) -> FileResult:
     """The records of a list (a file's top list, or the records a transaction appends to one)."""
     result = FileResult()
-    _container, _top, rec_cls, _prefix = m.RECORD_FILES[kind]
-    list_fields = BY_STEM[kind].list_fields
+    _container, _top, rec_cls, _prefix = m.RECORD_FILES[stem]
+    list_fields = BY_STEM[stem].list_fields
     if len(items) >= _BULK_MIN and all(item.__class__ is MDict for item in items):
         # One pydantic call for the whole list (no per-record Python overhead); a file with any
         # invalid record falls through to the loop below, which explains each one.
@@ -351,14 +351,14 @@ def validate_items(items: MList, kind: str, display: str, village: str | None, t
     return result
 
 
-def validate_appended(parsed: Parsed, kind: str, display: str, village: str | None) -> FileResult:
+def validate_appended(parsed: Parsed, stem: str, display: str, village: str | None) -> FileResult:
     """Records appended to a file, read on their own where they stand (a list at the top of
     ``parsed``): what ``validate_record_file`` says of them within the whole file."""
-    found = validate_items(parsed.data, kind, display, village, parsed.text)
+    found = validate_items(parsed.data, stem, display, village, parsed.text)
     if parsed.odd:
         import dataclasses
 
-        top, rec_cls = m.RECORD_FILES[kind][1], m.RECORD_FILES[kind][2]
+        top, rec_cls = m.RECORD_FILES[stem][1], m.RECORD_FILES[stem][2]
         odd = [dataclasses.replace(o, path=(top, *o.path)) for o in parsed.odd]
         found.diagnostics.extend(_odd_in_records(dataclasses.replace(parsed, odd=odd), rec_cls, top,
                                                  parsed.data, display))
@@ -542,7 +542,7 @@ def result_cache(root: Path) -> "FileCache":
     return FileCache(root, (dump_result, load_result))
 
 
-# A record file job: (path, display path, kind, village slug or None).
+# A record file job: (path, display path, file stem, village slug or None).
 Job = tuple[Path, str, str, "str | None"]
 # Parse in a second process only when the files to parse add up to this much: below it, starting
 # a process costs more than it saves (a fork is ~10 ms, a spawn ~300 ms on this machine).
@@ -550,16 +550,16 @@ PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 _FREEZE_MIN_RECORDS = 10_000
 
 
-def _parse_job(raw: bytes, display: str, kind: str, village: str | None) -> FileResult:
-    return validate_record_file(parse_bytes(raw, display, date_keys=date_keys()), kind, display, village)
+def _parse_job(raw: bytes, display: str, stem: str, village: str | None) -> FileResult:
+    return validate_record_file(parse_bytes(raw, display, date_keys=date_keys()), stem, display, village)
 
 
-def _worker_job(raw: bytes, display: str, kind: str, village: str | None, entry: str | None) -> bytes:
+def _worker_job(raw: bytes, display: str, stem: str, village: str | None, entry: str | None) -> bytes:
     """Runs in a worker process: the serialised FileResult (also stored in the cache when asked)."""
     from hjp import cache
 
     gc.disable()  # a short-lived worker: see load_ledger
-    blob = dump_result(_parse_job(raw, display, kind, village))
+    blob = dump_result(_parse_job(raw, display, stem, village))
     if entry is not None:
         try:
             cache.write_entry(Path(entry), blob)
@@ -593,7 +593,7 @@ def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK
     out: dict[Path, FileResult] = {}
     misses: list[tuple[Job, bytes, str | None]] = []
     for job in jobs:
-        path, display, kind, village = job
+        path, display, stem, village = job
         known = files.given.get(path)
         if known is not None:
             out[path] = known
@@ -603,11 +603,11 @@ def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK
             if sources is not None:
                 sources[path] = raw
         except OSError:
-            out[path] = validate_record_file(read_file(path, display), kind, display, village)
+            out[path] = validate_record_file(read_file(path, display), stem, display, village)
             continue
         key = None
         if fc is not None:
-            key = fc.key(raw, kind, display, village)
+            key = fc.key(raw, stem, display, village)
             hit = fc.get(key)
             if hit is not None:
                 out[path] = hit
@@ -621,8 +621,8 @@ def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK
         except Exception:  # no working multiprocessing here (e.g. no /dev/shm): one process it is
             pool = None
     if pool is None:
-        for (path, display, kind, village), raw, key in misses:
-            out[path] = result = _parse_job(raw, display, kind, village)
+        for (path, display, stem, village), raw, key in misses:
+            out[path] = result = _parse_job(raw, display, stem, village)
             if fc is not None and key is not None:
                 fc.put(key, result)
         return out
@@ -635,18 +635,18 @@ def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK
     with pool:
         while pending or running:
             while pending and len(running) < 2 * workers and not broken:
-                (path, display, kind, village), raw, key = pending[0]
+                (path, display, stem, village), raw, key = pending[0]
                 entry = fc.entry_for(key) if fc is not None and key is not None else None
                 try:
-                    fut = pool.submit(_worker_job, raw, display, kind, village, None if entry is None else str(entry))
+                    fut = pool.submit(_worker_job, raw, display, stem, village, None if entry is None else str(entry))
                 except Exception:  # the pool broke (a worker died): this process does the rest
                     broken = True
                     break
                 pending.popleft()
                 running[fut] = path
             if pending:
-                (path, display, kind, village), raw, key = pending.pop()
-                out[path] = result = _parse_job(raw, display, kind, village)
+                (path, display, stem, village), raw, key = pending.pop()
+                out[path] = result = _parse_job(raw, display, stem, village)
                 if fc is not None and key is not None:
                     fc.put(key, result)
             for fut in [f for f in running if f.done() or not pending]:
@@ -655,9 +655,9 @@ def _build_results(jobs: list[Job], fc: "FileCache | None", files: Files = _DISK
                     out[path] = load_result(fut.result())
                 except Exception:  # a worker died (killed, out of memory): parse it here instead
                     retry.append(path)
-    for (path, display, kind, village), raw, key in misses:
+    for (path, display, stem, village), raw, key in misses:
         if path in retry:
-            out[path] = result = _parse_job(raw, display, kind, village)
+            out[path] = result = _parse_job(raw, display, stem, village)
             if fc is not None and key is not None:
                 fc.put(key, result)
     return out
@@ -728,7 +728,7 @@ def load_ledger(root: Path | str, *, cache: bool = True, display_root: str | Non
     finally:
         if gc_was_enabled:
             gc.enable()
-    if freeze and gc_was_enabled and len(ledger.where) >= _FREEZE_MIN_RECORDS:
+    if freeze and gc_was_enabled and len(ledger.loc_by_record) >= _FREEZE_MIN_RECORDS:
         # Move the loaded ledger out of the collector's sight: otherwise the first collections
         # after the load traverse all of it (0.75 s at 100,000 hazards). Small ledgers (and
         # tests) are left alone.
@@ -764,12 +764,12 @@ def _load(root: Path | str, cache: bool, display_root: str | None, files: Files)
     ledger.diagnostics.extend(layout.root_entries(root, ledger.display))
     results = _build_results(_record_jobs(ledger, files), fc, files, sources)
 
-    def record_file(path: Path, kind: str, village: str | None) -> FileResult:
+    def record_file(path: Path, stem: str, village: str | None) -> FileResult:
         ledger.files.append(path)
         found = results.get(path)
         if found is None:
             display = ledger.display(path)  # appeared since _record_jobs looked: read it now
-            found = validate_record_file(read_file(path, display), kind, display, village)
+            found = validate_record_file(read_file(path, display), stem, display, village)
         ledger.results[path] = found
         return found
 
@@ -777,8 +777,8 @@ def _load(root: Path | str, cache: bool, display_root: str | None, files: Files)
         ledger.diagnostics.extend(res.diagnostics)
         into.extend(res.records)
         for rec, loc in zip(res.records, res.locs):
-            ledger.where[id(rec)] = loc
-            first = ledger.locs.setdefault(rec.id, loc)
+            ledger.loc_by_record[id(rec)] = loc
+            first = ledger.loc_by_id.setdefault(rec.id, loc)
             if first is not loc:
                 ledger.duplicates.append((rec.id, loc, first))
 

@@ -345,14 +345,14 @@ class Transaction:
         seq = self._seq.get(pattern.pattern)
         if seq is None:
             led = self.ledger
-            seq = max((int(mm.group("seq")) for rid in [*led.locs, *(d[0] for d in led.duplicates)]
+            seq = max((int(mm.group("seq")) for rid in [*led.loc_by_id, *(d[0] for d in led.duplicates)]
                        if (mm := pattern.fullmatch(rid))), default=0)
         seq += 1
         try:
             new = fmt.format(year=year, village=village or "", seq=seq)
         except (ValueError, KeyError, IndexError):
             raise EditError(f"town.yaml 的 id_format.{noun} 写法有误：{fmt}", 1) from None
-        if not re.fullmatch(kinds.ID_RE, new) or new in self.ledger.locs or new in self._ids:
+        if not re.fullmatch(kinds.ID_RE, new) or new in self.ledger.loc_by_id or new in self._ids:
             raise EditError(f"按 town.yaml 的 id_format.{noun} 生成的编号 {new} 不合规或已被占用；请检查编号样式", 1)
         self._seq[pattern.pattern] = seq
         self._ids.add(new)

@@ -31,7 +31,7 @@ def _not_found(ledger: Ledger, rid: str, prefix: str, slug: str, candidates: lis
     """Why ``rid`` is not a record of the kind ``prefix`` (YH 隐患, JC 检查) of village ``slug``:
     another kind, another village, or unknown."""
     want = BY_PREFIX[prefix].label
-    loc = ledger.locs.get(rid)
+    loc = ledger.loc_by_id.get(rid)
     if loc is not None:
         label = _LABEL.get(rid.split("-", 1)[0])
         if label != want:

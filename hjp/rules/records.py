@@ -79,7 +79,7 @@ def check_unit_refs(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
         ids = {u.id for u in v.units}
         for r in [r for k in referring for r in v.pool(k)]:
             if r.unit is not None and r.unit not in ids:
-                where = ledger.locs.get(r.unit)
+                where = ledger.loc_by_id.get(r.unit)
                 extra = part("HJP202.elsewhere", village=where.village or part("word.town_level")) if where else ""
                 hint = did_you_mean(r.unit, sorted(ids)) or part("HJP202.register")
                 yield error("HJP202", **_at(ledger, r, "unit"), unit=r.unit, village=slug, elsewhere=extra, hint=hint)

@@ -49,7 +49,7 @@ def check_sealed_reporters(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
                 yield error("HJP241", **_at(ledger, h, "reporter"), file=store.display(h.id + SUFFIX))
     for rid in sorted(store.ids - marked):
         # sealed names are hazard IDs (sealed.scan): a known ID is the hazard
-        key = "HJP242.unmarked" if rid in ledger.locs else "HJP242.no_record"
+        key = "HJP242.unmarked" if rid in ledger.loc_by_id else "HJP242.no_record"
         yield error(key, store.display(rid + SUFFIX), 1, 1, rid, id=rid)
 
 

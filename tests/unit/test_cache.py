@@ -37,7 +37,7 @@ def snapshot(led: load.Ledger) -> dict[str, Any]:
         "town_data": (dict(led.town_data), led.town_data.marks) if led.town_data is not None else None,
         "villages": {s: (v.village.model_dump() if v.village else None) for s, v in led.villages.items()},
         "records": records,
-        "locs": {k: loc(v) for k, v in led.locs.items()},
+        "loc_by_id": {k: loc(v) for k, v in led.loc_by_id.items()},
         "diagnostics": led.diagnostics,
         "duplicates": [(i, loc(a), loc(b)) for i, a, b in led.duplicates],
         "files": led.files,

@@ -74,7 +74,7 @@ def test_a_planted_file_entry_is_never_unpickled(ledger: Path, tmp_path: Path, p
     warm = load_ledger(ledger)
     assert not marker.exists()
     assert sorted(parses) == sorted(cold.display(p) for p in cold.files)  # every planted entry was a miss
-    assert warm.diagnostics == cold.diagnostics and sorted(warm.locs) == sorted(cold.locs)
+    assert warm.diagnostics == cold.diagnostics and sorted(warm.loc_by_id) == sorted(cold.loc_by_id)
     assert all(cachetag.verified(e.read_bytes()) is not None for e in file_entries(ledger))  # rewritten, ours
 
 
