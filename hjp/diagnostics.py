@@ -41,6 +41,11 @@ class Diagnostic:
             text += one_line(str(note))
         return text
 
+    def __reduce__(self) -> tuple:
+        # Pickled by its fields, as Part is: the per-file cache holds every diagnostic of a file.
+        return (Diagnostic, (self.code, self.severity, self.path, self.line, self.col, self.record, self.key,
+                             self.args, self.notes))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity.value} {self.code}: {self.message}"
 

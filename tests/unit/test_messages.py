@@ -93,6 +93,20 @@ def test_a_diagnostic_pickles_as_codes_and_arguments(catalog: dict[str, str]) ->
     assert pickle.loads(blob) == d
 
 
+def test_parts_unpickle_as_parts_and_render_by_their_own_types(catalog: dict[str, str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts are tuples underneath (cheap to unpickle) but stay Parts; a rendered fragment is reused
+    only for the same template and the same types of arguments (1, 1.0 and True are equal keys)."""
+    parts = [part("TEST.hint", word=1), part("TEST.hint", word=1.0), part("TEST.hint", word=True)]
+    back = pickle.loads(pickle.dumps(parts))
+    assert [type(p) for p in back] == [Part] * 3 and back == parts
+    assert [str(p) for p in back] == ["；是不是 1？", "；是不是 1.0？", "；是不是 True？"]
+    assert render("TEST.args", (("value", 1), ("when", ("a", "b")), ("n", 2), ("hint", back[1]))) == \
+        "值 1 在 a、b，共 2.0 项；是不是 1.0？"
+    monkeypatch.setitem(MESSAGES, "TEST.hint", "（{word}？）")
+    assert str(back[0]) == "（1？）"  # a changed template is rendered anew
+
+
 def test_signature_follows_keys_and_arguments_not_wording(monkeypatch: pytest.MonkeyPatch) -> None:
     before = messages.signature()
     messages.signature.cache_clear()
@@ -109,7 +123,7 @@ def test_the_catalog_imports_nothing_of_hjp() -> None:
     tree = ast.parse((REPO / "hjp" / "messages.py").read_text(encoding="utf-8"))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert imported <= {"__future__", "re", "dataclasses", "datetime", "functools", "typing", "hashlib"}
+    assert imported <= {"__future__", "re", "dataclasses", "datetime", "functools", "typing", "hashlib", "operator"}
 
 
 # --------------------------------------------------------------------------- caches hold codes and arguments
