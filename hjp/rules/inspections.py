@@ -78,34 +78,37 @@ def check_inspection_links(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
     inspections = _inspections_by_id(ledger)
     early: set[tuple[str, str]] = set()  # (hazard, inspection) pairs already warned about
 
-    def too_early(h: Any, i: Any, where: dict[str, Any]) -> Iterable[Diagnostic]:
+    # Places (_at: a YAML location lookup) are worked out only for a finding, never per link: the
+    # demo's 100k ledger has tens of thousands of links and next to no findings.
+    def too_early(h: Any, i: Any, *where: Any) -> Iterable[Diagnostic]:
         if h.found_on < i.date and (h.id, i.id) not in early:
             early.add((h.id, i.id))
-            yield warning("HJP258.early", **where, id=h.id, found_on=h.found_on, inspection=i.id, date=i.date)
+            yield warning("HJP258.early", **_at(ledger, *where), id=h.id, found_on=h.found_on,
+                          inspection=i.id, date=i.date)
 
     for slug, v in ledger.villages.items():
-        own = [h.id for h in v.hazards]
         for i in v.inspections:
             for n, fid in enumerate(i.findings):
                 found = hazards.get(fid)
-                where = _at(ledger, i, "findings", n)
                 if found is None or found[0] != slug:
-                    yield error("HJP257", **where, id=fid, why=_not_found(ledger, fid, "YH", slug, own))
+                    own = [h.id for h in v.hazards]
+                    yield error("HJP257", **_at(ledger, i, "findings", n), id=fid,
+                                why=_not_found(ledger, fid, "YH", slug, own))
                     continue
                 h = found[1]
                 if h.found_in is not None and h.found_in != i.id and h.found_in in inspections:  # else HJP256
-                    yield warning("HJP258.found_in", **where, id=fid, found_in=h.found_in)
-                yield from too_early(h, i, where)
+                    yield warning("HJP258.found_in", **_at(ledger, i, "findings", n), id=fid, found_in=h.found_in)
+                yield from too_early(h, i, i, "findings", n)
     for slug, h in ledger.hazards():
         if h.found_in is None:
             continue
         found = inspections.get(h.found_in)
-        where = _at(ledger, h, "found_in")
         if found is None or found[0] != slug:
             own = [i.id for i in ledger.villages[slug].inspections]
-            yield error("HJP256", **where, id=h.found_in, why=_not_found(ledger, h.found_in, "JC", slug, own))
+            yield error("HJP256", **_at(ledger, h, "found_in"), id=h.found_in,
+                        why=_not_found(ledger, h.found_in, "JC", slug, own))
             continue
-        yield from too_early(h, found[1], where)
+        yield from too_early(h, found[1], h, "found_in")
 
 
 def check_coverage_from(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:

@@ -162,7 +162,9 @@ def main() -> int:
         print(f"{args.hazards} hazards in {args.villages} villages: {len(files)} files, {size / 1e6:.1f} MB; "
               f"median of {args.runs} runs; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
         rows = [
-            ("validate cold", cold_s, "CSafeLoader load", ref_s, 1.3),
+            # issue 12: with inspections and trainings in the demo, cold validate stays ≤ 0.4 × the load
+            # (the first release's target was 1.3; it measured 0.32-0.34)
+            ("validate cold", cold_s, "CSafeLoader load", ref_s, 0.4),
             ("validate warm (cache)", warm_s, "validate cold", cold_s, 0.15),
             ("validate warm (cache)", warm_s, "CSafeLoader load", ref_s, None),
             ("warm, file cache only", warm_files_s, "validate cold", cold_s, None),
