@@ -6,7 +6,7 @@ options, calls one of these, renders the result and chooses the exit code; an im
 program calls the same functions. Problems are exceptions carrying a Chinese message and an exit
 code: ``EditError`` (a refused change), ``LedgerNotFound`` (no ledger there, a usage error).
 
-Changing records (``new``, ``rectify``, ``close``, ``held``, ``void``, ``done``, and ``change``
+Changing records (``new``, ``rectify``, ``close``, ``held``, ``void``, ``done``, ``note``, and ``change``
 for any list of ``hjp.edit`` plans) runs one ``hjp.transaction.Transaction``: the lock, the ledger
 loaded under it, the checks, the atomic write and (``commit=True``) one git commit of exactly the
 files written.
@@ -98,15 +98,14 @@ def overdue(root: Path, *, as_of: date | None, clock: Clock, within: int = 7, vi
             kinds: set[str] | None = None, cache: bool = True, freeze: bool = False) -> Overdue:
     """The deadline findings as of a day; no findings (None) when the ledger has errors."""
     from hjp.deadlines import compute
-    from hjp.schema_errors import did_you_mean
+    from hjp.villages import resolve
 
     if within < 0:
         raise UsageError(f"--within 不能为负数（现为 {within}）")
     checked = check_ledger(root, as_of=as_of, clock=clock, cache=cache, freeze=freeze)
     led = checked.ledger
-    if village is not None and village not in led.villages:
-        hint = did_you_mean(village, sorted(led.villages)) or f"；已有：{'、'.join(sorted(led.villages)) or '（无）'}"
-        raise UsageError(f"台账中没有村 {village}（--village 取 villages/ 下的目录名）{hint}")
+    if village is not None:
+        village = resolve(led.villages, village)
     if checked.has_errors:
         return Overdue(checked, None)
     return Overdue(checked, compute(led, as_of=checked.as_of, within=within, village=village, kinds=kinds))
@@ -125,6 +124,34 @@ def check(root: Path, *, as_of: date | None, clock: Clock, fail_on: str = "overd
 
 
 # ---------------------------------------------------------------------------------------------
+# Looking up: show, list
+
+
+def show(root: Path, rid: str, *, as_of: date | None, clock: Clock, full: bool = False, cache: bool = True,
+         freeze: bool = False) -> Any:
+    """``hjp show``: one record as the clerk reads it (``hjp.lookup.Shown``); lookup.NotFound
+    (exit 1) naming the closest IDs."""
+    from hjp import lookup
+
+    led = open_ledger(root, cache=cache, freeze=freeze)
+    return lookup.show_record(led, rid, as_of=as_of or clock(led.timezone), full=full)
+
+
+def list_records(root: Path, kind: str, *, as_of: date | None, clock: Clock, village: str | None = None,
+                 status: str | None = None, overdue: bool = False, cache: bool = True, freeze: bool = False) -> Any:
+    """``hjp list KIND``: the records of a kind (hjp new's noun, its plural or its Chinese name),
+    filtered (``hjp.lookup.Listing``); UsageError for an unknown kind, village or status."""
+    from hjp import lookup
+    from hjp.villages import resolve
+
+    k = lookup.kind_of_word(kind)  # before reading: a typo needs no ledger
+    led = open_ledger(root, cache=cache, freeze=freeze)
+    slug = resolve(led.villages, village) if village is not None else None
+    return lookup.list_records(led, kind=k, as_of=as_of or clock(led.timezone), village=slug, status=status,
+                               overdue=overdue)
+
+
+# ---------------------------------------------------------------------------------------------
 # Changing records
 
 
@@ -137,6 +164,9 @@ class Outcome:
     notices: list[str] = field(default_factory=list)
     commit: tuple[str, str] | None = None  # (sha, message)
     changes: list[Change] = field(default_factory=list)
+    # Of ``written``, the existing records changed: (index in ``written``, ID, kind's noun, (field,
+    # old, new) of each changed field), so the clerk is shown what changed, not the whole record.
+    edited: list[tuple[int, str, str, list[tuple[str, Any, Any]]]] = field(default_factory=list)
 
 
 def change(root: Path, plans: Callable[[Transaction], Iterable[Change]], *, clock: Clock, commit: bool = False,
@@ -165,6 +195,10 @@ def change(root: Path, plans: Callable[[Transaction], Iterable[Change]], *, cloc
         shown = tx.written_records() if show else []
         out = Outcome([(tx.display(c.path), line, text) for c, line, text in shown],
                       prepared.warnings, prepared.notices, None, list(tx.changes))
+        for n, (c, _line, _text) in enumerate(shown):
+            fields = tx.changed_fields(c)
+            if fields is not None and c.record_id is not None and c.kind is not None:
+                out.edited.append((n, c.record_id, c.kind, fields))
         if git is not None:
             text = message or "\n".join(dict.fromkeys(c.message for c in tx.changes))
             out.commit = (_commit(git, prepared.paths, text, tx), text.splitlines()[0])
@@ -256,6 +290,14 @@ def done(root: Path, rid: str, *, on: date | None = None, milestone: int | None 
     paths = list(evidence)
     return change(root, lambda tx: [edit.plan_done(tx, rid, on=on, milestone=milestone, note=note,
                                                    evidence=paths)], **opts)
+
+
+def note(root: Path, rid: str, *, text: str | None, on: date | None = None, evidence: Iterable[str] = (),
+         **opts: Any) -> Outcome:
+    from hjp import edit
+
+    paths = list(evidence)
+    return change(root, lambda tx: [edit.plan_note(tx, rid, text=text, on=on, evidence=paths)], **opts)
 
 
 def new(root: Path, noun: str, values: dict[str, Any], *, village: str | None = None,

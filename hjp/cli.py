@@ -48,6 +48,7 @@ app = typer.Typer(
 ITEM_KINDS_HELP = "、".join(f"{k.value} {k.label}" for k in ItemKind)  # hazard 隐患、task 任务 …
 NOUNS_HELP = "、".join([*(f"{k.noun}（{k.label}）" for k in KINDS), "village（行政村）"])
 LEDGER_HELP = "台账目录（默认取环境变量 HJP_LEDGER，否则 ./ledgers）"
+VILLAGE_HELP = "只看一个村：村目录名或村名，例如 hejiapan 或 何家畔村"
 AS_OF_HELP = "按哪一天计算，格式 YYYY-MM-DD（默认今天，北京时间）"
 
 
@@ -110,6 +111,16 @@ def open_ledger(path: Path, *, cache: bool = True) -> "Ledger":
 
     with APP.guard():
         return api.open_ledger(_ledger_dir(path), cache=cache and not _no_cache(), freeze=True)
+
+
+def resolve_village(ledger: "Ledger", given: Optional[str]) -> Optional[str]:
+    """--village (a village's directory name or its Chinese name) as its slug; None stays None."""
+    if given is None:
+        return None
+    from hjp.villages import resolve
+
+    with APP.guard():
+        return resolve(ledger.villages, given)
 
 
 def ledger_tz(ledger: "Ledger") -> str:
@@ -252,7 +263,7 @@ def report(
                                                "如 自查总结报告-2026-12-15.docx）"),
     phase: Optional[str] = typer.Option(None, "--phase", help="phase 报告的阶段名称，例如 集中攻坚阶段",
                                         show_default=False),
-    village: Optional[str] = typer.Option(None, "--village", help="只统计一个村（村目录名，例如 hejiapan）",
+    village: Optional[str] = typer.Option(None, "--village", help=VILLAGE_HELP,
                                           show_default=False),
     allow_errors: bool = typer.Option(False, "--allow-errors",
                                       help="台账有错误时仍生成报告（首页注明未计入的记录数）；默认拒绝生成"),
@@ -285,6 +296,7 @@ def report(
     pending = PendingChart() if plan.chart_name is not None else None
     try:
         led = open_ledger(ledger)
+        village = resolve_village(led, village)
         day = day or ledger_today(led)
         left_out = rp.ledger_check(led, as_of=day, allow_errors=allow_errors)
     except BaseException as exc:
@@ -388,10 +400,30 @@ def _changed(run: "Callable[..., Outcome]", ledger: Path, *args: object, on: Opt
     APP.diagnostics(out.warnings)
     for notice in out.notices:
         APP.notice(notice)
-    for display, line, text in out.written:
-        APP.line(f"已写入 {display}:{line}\n{text}")
+    _print_written(out)
     if out.commit is not None:
         APP.line(f"已提交 {out.commit[0][:7]} {out.commit[1]}")
+
+
+def _print_written(out: "Outcome") -> None:
+    """A new record whole; of a changed one only its changed fields (字段: 旧值 → 新值), never
+    again the whole record with the plan's text."""
+    from hjp.kinds import BY_NOUN
+    from hjp.lookup import field_label
+    from hjp.output import changed_text
+
+    edited = {n: (rid, noun, fields) for n, rid, noun, fields in out.edited}
+    seen = set()
+    for n, (display, line, text) in enumerate(out.written):
+        if n not in edited:
+            APP.line(f"已写入 {display}:{line}\n{text}")
+            continue
+        rid, noun, fields = edited[n]
+        if rid in seen:  # two changes of one record in one transaction: its fields are shown once
+            continue
+        seen.add(rid)
+        kind = BY_NOUN.get(noun)
+        changed_text(rid, display, line, fields, (lambda key: field_label(kind, key)) if kind else str, sys.stdout)
 
 
 def _planned(make: "Callable[[], T]") -> "T":
@@ -404,7 +436,7 @@ def new(
     ctx: typer.Context,
     # A space after each 、: the help formatter wraps only at spaces and cut "training" in two otherwise.
     kind: str = typer.Argument(..., help=f"记录类型：{NOUNS_HELP.replace('、', '、 ')}", show_default=False),
-    village: Optional[str] = typer.Option(None, "--village", help="所属村代码；镇级任务不写", show_default=False),
+    village: Optional[str] = typer.Option(None, "--village", help="所属村（村目录名或村名，例如 hejiapan 或 何家畔村）；镇级任务不写", show_default=False),
     ledger: Path = ledger_option(),
     commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
 ) -> None:
@@ -427,23 +459,18 @@ def new(
     # Asking comes first, without the lock (a clerk at a prompt must not hold up colleagues):
     # the ledger read here only supplies the vocabularies; the write re-reads it under the lock.
     led = open_ledger(ledger)
-    _planned(lambda: edit.check_target(led, kind, village))
+    village = _planned(lambda: edit.check_target(led, kind, village))
     values = _planned(lambda: cliargs.field_values(kind, args, led))
-    while True:
-        lacking = cliargs.missing(kind, values)
-        if not lacking:
-            break
-        if not _interactive():
-            names = "、".join(cliargs.describe(s, led) for s in lacking)
-            raise fail(f"缺少必填项：{names}；请补上这些选项（在终端中运行会逐项询问）")
-        spec = lacking[0]
-        while True:
-            answer = typer.prompt(cliargs.describe(spec, led).lstrip("-"))
-            try:
-                values[spec.option] = cliargs.convert(spec, [answer], led)
-                break
-            except edit.EditError as exc:
-                sys.stderr.write(f"hjp: {exc.message}\n")
+    lacking = cliargs.missing(kind, values)
+    if lacking and not _interactive():
+        names = "、".join(cliargs.describe(s, led) for s in lacking)
+        raise fail(f"缺少必填项：{names}；请补上这些选项（在终端中运行会逐项询问）")
+    asked: set[str] = set()
+    while lacking and (spec := cliargs.next_question(kind, values, asked)) is not None:
+        asked.add(spec.option)
+        _ask(spec, values, led, village, required=spec in cliargs.missing(kind, values))
+    if kind == "hazard":
+        _near_duplicates(led, village, values)
     if kind == "village":
         if slug is None:
             raise fail("请写出村代码，例如 hjp new village hejiapan --name 何家畔村")
@@ -451,6 +478,55 @@ def new(
     else:
         secret = _reporter(led, values) if kind == "hazard" else None
         _changed(api.new, ledger, kind, values, village=village, reporter=secret, commit=commit)
+
+
+def _ask(spec: "Any", values: dict, led: "Ledger", village: Optional[str], *, required: bool) -> None:
+    """Ask for one field on the terminal until the answer reads; an optional one may be left empty."""
+    from hjp import cliargs, edit
+
+    units = cliargs.village_units(led, village) if spec.option == "unit" else []
+    if spec.option == "unit" and not units:
+        return  # nothing to choose from: the hazard belongs to no unit
+    text = cliargs.describe(spec, led).lstrip("-")
+    default: Any = None if required else ""
+    if units:
+        listing = "；".join(f"{n}. {uid} {name}" for n, (uid, name) in enumerate(units, 1))
+        text = f"{text}：{listing}（填序号、编号或名称，没有所属单位直接回车）"
+    elif spec.type == "date":
+        text = f"{text}（格式 YYYY-MM-DD）"
+        if spec.default_today:
+            from hjp.clock import today
+
+            default = today(led.timezone).isoformat()
+    elif not required:
+        text = f"{text}（可不填，直接回车）"
+    while True:
+        answer = typer.prompt(text, default=default, show_default=bool(default))
+        if not answer.strip() and not required:
+            return
+        try:
+            values[spec.option] = cliargs.unit_answer(answer, units) if units else cliargs.convert(spec, [answer], led)
+            return
+        except edit.EditError as exc:
+            sys.stderr.write(f"hjp: {exc.message}\n")
+
+
+def _near_duplicates(led: "Ledger", village: Optional[str], values: dict) -> None:
+    """A hazard like one already there (same unit, same day, similar title) is said before it is
+    written: on a terminal the clerk confirms, otherwise a warning and it is written all the same."""
+    from hjp.clock import today
+    from hjp.lookup import near_duplicates
+
+    if village is None or "title" not in values:
+        return
+    found_on = values.get("found-on") or today(led.timezone)
+    same = near_duplicates(led, village, title=values["title"], unit=values.get("unit"), found_on=found_on)
+    if not same:
+        return
+    names = "、".join(f"{h.id}「{h.title}」" for h in same)
+    APP.say(f"hjp: 警告：本村 {found_on} 已登记相似的隐患（同一单位、同一天、名称相近）：{names}；请确认不是重复录入")
+    if _interactive() and not typer.confirm("仍要新增这条隐患吗？", default=False, err=True):
+        APP.error("未写入任何内容", 1)
 
 
 def _reporter(led: "Ledger", values: dict) -> "tuple[str, list] | None":
@@ -542,6 +618,25 @@ def done(
 
 
 @app.command()
+def note(
+    task: str = typer.Argument(..., help="任务编号，例如 RW-14", show_default=False),
+    text: str = typer.Argument(..., help="进展情况，例如 召开专题会议部署排查", show_default=False),
+    on: Optional[str] = typer.Option(None, "--on", help=ON_HELP, show_default=False),
+    evidence: list[str] = typer.Option([], "--evidence", help="佐证材料路径（相对仓库根目录，可重复）",
+                                       show_default=False),
+    ledger: Path = ledger_option(),
+    commit: bool = typer.Option(False, "--commit", help=COMMIT_HELP),
+) -> None:
+    """给任务记一条进展（progress），任何任务都可以，一次性任务也可以；不算完成（完成用 hjp done）。
+
+    示例：hjp note RW-14 --on 2024-12-10 召开专题会议部署排查 --evidence evidence/RW-14/会议纪要.pdf
+    """
+    from hjp import api
+
+    _changed(api.note, ledger, task, text=text, on=on, evidence=evidence, commit=commit)
+
+
+@app.command()
 def held(
     drill: str = typer.Argument(..., help="演练编号，例如 YL-2025-0001", show_default=False),
     on: Optional[str] = typer.Option(None, "--on", help=ON_HELP, show_default=False),
@@ -573,6 +668,63 @@ def void(
     from hjp import api
 
     _changed(api.void, ledger, record, on=on, reason=reason, commit=commit)
+
+
+# --- Lookups (issue 12): show, list ---------------------------------------------------------------
+
+
+@app.command()
+def show(
+    record: str = typer.Argument(..., help="记录编号，例如 YH-2024-0001", show_default=False),
+    full: bool = typer.Option(False, "--full", help="同时显示任务的方案原文（text）"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
+    ledger: Path = ledger_option(),
+    json_: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """查看一条记录：各字段（中文名称）、状态和期限（与 hjp overdue 一致）、修改历史摘要。
+
+    任务的方案原文较长，加 --full 才显示。举报人一律显示为“已密封”。编号不存在时列出最接近的编号，退出码 1。
+
+    示例：hjp show YH-2024-0001
+    """
+    from hjp import api
+    from hjp.clock import today
+    from hjp.output import show_json, show_text
+
+    day = parse_as_of(as_of)
+    with APP.guard():
+        shown = api.show(_ledger_dir(ledger), record, as_of=day, clock=today, full=full, cache=not _no_cache(),
+                         freeze=True)
+    (show_json if json_ else show_text)(shown, sys.stdout)
+
+
+@app.command("list")
+def list_(
+    kind: str = typer.Argument(..., show_default=False,
+                               help="记录类型：" + "、".join(f"{k.stem}（{k.label}）" for k in KINDS) + "，单复数均可"),
+    village: Optional[str] = typer.Option(None, "--village", help=VILLAGE_HELP, show_default=False),
+    status: Optional[str] = typer.Option(None, "--status", show_default=False,
+                                         help="只列某种状态，例如 逾期未整改、已整改待验收、已逾期、长期坚持、已作废"),
+    overdue_: bool = typer.Option(False, "--overdue", help="只列有逾期事项的记录（与 hjp overdue 的“逾期”一致）"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
+    ledger: Path = ledger_option(),
+    json_: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """列出一类记录，每条一行：编号、村、名称、日期、状态（输出到文件或管道时也不截断）。
+
+    示例：hjp list hazards --village 何家畔村 --status 逾期未整改
+    """
+    from hjp import api
+    from hjp.clock import today
+    from hjp.output import list_json, list_text
+
+    day = parse_as_of(as_of)
+    with APP.guard():
+        listing = api.list_records(_ledger_dir(ledger), kind, as_of=day, clock=today, village=village, status=status,
+                                   overdue=overdue_, cache=not _no_cache(), freeze=True)
+    if listing.unreadable:
+        APP.notice(f"台账有 {listing.unreadable} 个错误，有错误的记录未列出；请运行 hjp validate 查看")
+    (list_json if json_ else list_text)(listing, sys.stdout)
 
 
 # --- History and audit (issue 5): log, audit ----------------------------------------------------
@@ -639,7 +791,7 @@ def overdue(
     ledger: Path = ledger_option(),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
     within: int = typer.Option(7, "--within", help="列出多少天内到期的事项（默认 7）", show_default=False),
-    village: Optional[str] = typer.Option(None, "--village", help="只看一个村（村目录名，例如 hejiapan）",
+    village: Optional[str] = typer.Option(None, "--village", help=VILLAGE_HELP,
                                           show_default=False),
     kind: Optional[list[str]] = typer.Option(None, "--kind", show_default=False,
                                              help=f"只看一类事项，可重复：{ITEM_KINDS_HELP}"),
@@ -1079,7 +1231,7 @@ def import_plan(
 def import_xlsx(
     file: Path = typer.Argument(..., help="台账文件（.xlsx 或 .csv）", show_default=False),
     village: Optional[str] = typer.Option(None, "--village", show_default=False,
-                                          help="导入到哪个村（村目录名，例如 hejiapan）；表中有“所属村”列时可不写"),
+                                          help="导入到哪个村（村目录名或村名，例如 hejiapan 或 何家畔村）；表中有“所属村”列时可不写"),
     kind: Optional[str] = typer.Option(None, "--kind", show_default=False,
                                        help="记录类型：hazard、unit、drill、task（也可写复数）；默认按表头认出"),
     sheets: list[str] = typer.Option([], "--sheet", show_default=False,
@@ -1182,7 +1334,7 @@ def export_xlsx(
                                           help="输出文件（默认当前目录 镇名台账-日期.xlsx）"),
     ledger: Path = ledger_option(),
     as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP, show_default=False),
-    village: Optional[str] = typer.Option(None, "--village", help="只导出一个村（村目录名，例如 hejiapan）",
+    village: Optional[str] = typer.Option(None, "--village", help=VILLAGE_HELP,
                                           show_default=False),
     template: Optional[Path] = typer.Option(None, "--template", show_default=False,
                                             help="填入自己的 Excel 模板：在表头下方逐行填写，保留标题、格式和落款"),
@@ -1200,9 +1352,7 @@ def export_xlsx(
 
     led = open_ledger(ledger)
     day = parse_as_of(as_of) or ledger_today(led)
-    if village is not None and village not in led.villages:
-        known = "、".join(sorted(led.villages)) or "（台账中还没有村）"
-        raise fail(f"没有村 {village}；台账中的村：{known}")
+    village = resolve_village(led, village)
     broken = [d for d in led.diagnostics if d.severity is Severity.ERROR]
     if broken:
         for d in broken[:20]:

@@ -151,3 +151,43 @@ def missing(kind: str, values: dict[str, Any]) -> list[FieldSpec]:
     if k.one_of and not any(o in values for o in k.one_of):
         out.append(next(s for s in FIELDS[kind] if s.option == k.one_of[0]))
     return out
+
+
+# hjp new on a terminal, with required options missing, asks in this order; the optional ones named
+# in ASKED_TOO are asked once as well (an empty answer leaves them out): what a clerk needs to get a
+# hazard right the first time — which unit, where, and on which day it was found.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "hazard": ("title", "unit", "location", "found-on", "sector", "level", "source", "basis", "measures", "funds",
+               "contingency", "owner", "deadline"),
+}
+ASKED_TOO: dict[str, tuple[str, ...]] = {"hazard": ("unit", "location", "found-on")}
+
+
+def next_question(kind: str, values: dict[str, Any], asked: set[str]) -> FieldSpec | None:
+    """The next option to ask for on a terminal (None: nothing left to ask)."""
+    lacking = {s.option: s for s in missing(kind, values)}
+    specs = {s.option: s for s in FIELDS[kind]}
+    for opt in QUESTIONS.get(kind, ()):
+        if opt in lacking:
+            return lacking[opt]
+        if opt in ASKED_TOO.get(kind, ()) and opt in specs and opt not in values and opt not in asked:
+            return specs[opt]
+    return next(iter(lacking.values()), None)
+
+
+def village_units(ledger: Ledger, village: str | None) -> list[tuple[str, str]]:
+    """(ID, name) of the village's units in operation (not voided, not closed), to choose from."""
+    if village is None or village not in ledger.villages:
+        return []
+    return [(u.id, u.name) for u in ledger.villages[village].units if u.void is None and u.closed_on is None]
+
+
+def unit_answer(answer: str, units: list[tuple[str, str]]) -> str:
+    """A unit chosen at the prompt by its number in the list, its ID or its name → its ID."""
+    a = answer.strip()
+    if a.isdigit() and 1 <= int(a) <= len(units):
+        return units[int(a) - 1][0]
+    for uid, name in units:
+        if a in (uid, name):
+            return uid
+    raise EditError(f"本村没有单位 {a}；请填列表中的序号、单位编号或名称，没有所属单位直接回车", 2)

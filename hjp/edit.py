@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from hjp.transaction import Target, Transaction
 
 __all__ = ["BOM", "Change", "EditError", "plan_close", "plan_done", "plan_held", "plan_new", "plan_new_village",
-           "plan_rectify", "plan_void"]
+           "plan_note", "plan_rectify", "plan_void"]
 
 Op = tuple[str, tuple[Any, ...], Any]  # ("set" | "append", path inside the record, value)
 
@@ -269,24 +269,54 @@ def plan_done(tx: Transaction, rid: str, *, on: date | None = None, milestone: i
     return _modify(tx, rid, ("task",), verb, edit)
 
 
+def plan_note(tx: Transaction, rid: str, *, text: str | None, on: date | None = None,
+              evidence: list[str] | tuple[str, ...] = ()) -> Change:
+    """任务进展: a progress entry {date, note, evidence} on a task of any shape; completes nothing
+    (``plan_done`` does), so a one-off task can record how it is going before it is done."""
+    if text is not None:
+        check_text("进展内容", text)
+    if not text or not text.strip():
+        raise EditError("请写明这次的进展，例如 hjp note RW-14 --on 2026-11-20 召开专题会议部署排查", 2)
+    paths = list(evidence)
+    for p in paths:
+        check_text("--evidence", p)
+    day = on or tx.today
+    note = text.strip()
+
+    def edit(t: Target, edits: Edits, ops: list[Op]) -> None:
+        _not_future("进展日期", day, tx.today)
+        item = {"date": day, "note": note, "evidence": paths or None}
+        append_item(t.doc, edits, t.node, "progress", item, field_order(t.kind))
+        ops.append(("append", ("progress",), item))
+
+    return _modify(tx, rid, ("task",), "任务进展", edit)
+
+
 # ---------------------------------------------------------------------------------------------
 # New records
 
 
-def check_target(ledger: Ledger, noun: str, village: str | None) -> None:
-    """Refuse a missing, unknown or superfluous --village before asking the clerk for anything."""
+def check_target(ledger: Ledger, noun: str, village: str | None) -> str | None:
+    """The village's slug (--village may give its name, hjp.villages); a missing, unknown or
+    superfluous --village refused before asking the clerk for anything."""
     if noun == "village":
         if village is not None:
             raise EditError("新建行政村不用 --village；请写成 hjp new village 村代码 --name 村名", 2)
-        return
+        return None
     k = BY_NOUN[noun]
     if not k.town and village is None:
         raise EditError(f"新增{k.label}须指明所属村：--village 村代码", 2)
     if not k.village and village is not None:
         raise EditError(f"{k.label}是镇级记录，不用 --village；请去掉 --village {village}", 2)
     if village is not None and village not in ledger.villages:
-        known = "、".join(ledger.villages) or "（还没有任何村）"
-        raise EditError(f"村 {village} 不存在；已有的村：{known}。新建村请用 hjp new village {village} --name 村名", 2)
+        from hjp.errors import UsageError
+        from hjp.villages import resolve
+
+        try:
+            return resolve(ledger.villages, village)
+        except UsageError as exc:
+            raise EditError(f"{exc.message}。新建村请用 hjp new village 村代码 --name 村名", 2) from None
+    return village
 
 
 def _set_path(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

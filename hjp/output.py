@@ -496,3 +496,156 @@ CHECK_REPORTERS: dict[str, Callable[[CheckResult, IO[str]], None]] = {
     "github": check_github,
     "junit": check_junit,
 }
+
+
+# --------------------------------------------------------------------------- lookups
+# `hjp show` (one record), `hjp list` (a kind's records), and what an edit changed.
+
+
+def cell_width(text: str) -> int:
+    """Columns a text takes on a terminal (CJK and full-width characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - cell_width(text))
+
+
+def list_text(listing: Any, out: IO[str]) -> None:
+    """`hjp list`: a header and one line per record (编号、村、名称、日期、状态), columns aligned, never
+    cut (a line is as long as its cells; a terminal wraps it), then the count."""
+    kind = listing.kind
+    if not listing.rows:
+        out.write(f"截至 {listing.as_of}：没有符合条件的{kind.label}。\n")
+        return
+    from hjp.lookup import title_header
+
+    head = ("编号", "村", title_header(kind), "日期", "状态")
+    rows = [(r.id, r.village_name, r.title.replace("\n", " "), r.date.isoformat() if r.date else "—", r.status or "—")
+            for r in listing.rows]
+    widths = [max(cell_width(x) for x in col) for col in zip(head, *rows)]
+    for row in (head, *rows):
+        out.write("  ".join(_pad(c, w) for c, w in zip(row[:-1], widths)) + "  " + row[-1] + "\n")
+    from hjp.lookup import MEASURE
+
+    out.write(f"共 {len(rows)} {MEASURE.get(kind.noun, '条')}{kind.label}（截至 {listing.as_of}）。\n")
+
+
+def list_json(listing: Any, out: IO[str]) -> None:
+    """`hjp list --json`: {"as_of", "kind", "records": [{id, kind, village, title, date, status}]}."""
+    escape = ascii_only(out)
+    out.write('{\n  "as_of": ' + json.dumps(listing.as_of.isoformat()) + ',\n  "kind": '
+              + json.dumps(listing.kind.noun) + ',\n  "records": [')
+    out.write(",".join("\n    " + json.dumps(r.to_json(), ensure_ascii=escape) for r in listing.rows))
+    out.write("\n  ]\n}\n" if listing.rows else "]\n}\n")
+
+
+def _item_line(bucket: str, item: Item) -> str:
+    """One deadline item of the record shown (its title is the record's: only what is particular)."""
+    detail = ""
+    if item.kind == "occurrence":
+        detail = item.title[item.title.rfind("（"):]  # （2025年第3季度）
+    elif item.kind == "milestone":
+        detail = f"（{item.title.split('：', 1)[-1]}）"
+    what = f"{_kind_name(item.kind)} {item.key}{detail} "
+    if bucket == "overdue":
+        return f"{BUCKET_NAMES[bucket]}：{what}应于 {item.due} 完成，已逾期 {item.days} 天"
+    if bucket == "due_soon":
+        return f"{BUCKET_NAMES[bucket]}：{what}应于 {item.due} 完成，" + (
+            "今天到期" if item.days == 0 else f"还剩 {-item.days} 天")
+    if bucket == "stale":
+        return f"{BUCKET_NAMES[bucket]}：超过 {STALE_DAYS} 天没有进展记录，应于 {item.due} 前更新，已超过 {item.days} 天"
+    return f"{BUCKET_NAMES[bucket]}：整改完成超过 {CLOSURE_DAYS} 天仍未销号，应于 {item.due} 前验收销号，已超过 {item.days} 天"
+
+
+def _value_lines(label: str, value: Any, indent: str) -> list[str]:
+    """``label：value`` lines; a nested record indented under its label, a list of them numbered."""
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        lines = [f"{indent}{label}："]
+        for n, sub in enumerate(value, 1):
+            mark = f"  {n}. "  # the entry's fields line up under its first one
+            inner = [ln for key, title, v in sub for ln in _value_lines(title, v, indent + " " * len(mark))]
+            if inner:
+                inner[0] = indent + mark + inner[0].lstrip()
+            lines += inner
+        return lines
+    if isinstance(value, list) and value and isinstance(value[0], tuple):  # a nested record
+        return [f"{indent}{label}：", *(ln for key, title, v in value for ln in _value_lines(title, v, indent + "  "))]
+    if isinstance(value, list):
+        text = "、".join(show(v) for v in value) or "（无）"
+    elif isinstance(value, bool):
+        text = "是" if value else "否"
+    else:
+        text = show(value)
+    return [f"{indent}{label}：" + text.replace("\r\n", "\n").replace("\n", "\n" + indent + "  ")]
+
+
+def _when(iso: str, tz: str) -> str:
+    return _local_time(iso, tz)
+
+
+def show_text(shown: Any, out: IO[str]) -> None:
+    """`hjp show`: the record as the clerk reads it — what and where, status and deadlines as of
+    the day, every field under its Chinese name, the history in brief."""
+    k = shown.kind
+    lines = [f"{shown.id}  {shown.title}",
+             f"{k.label}，{shown.village_name}" + (f"（{shown.village}）" if shown.village else "")
+             + f"，{shown.path}:{shown.line}"]
+    if shown.status:
+        lines.append(f"状态：{shown.status}（截至 {shown.as_of}）")
+    if len(shown.items) == 1:
+        lines.append(f"期限：{_item_line(*shown.items[0])}")
+    elif shown.items:  # a unit's coverage, a task's milestones or periods: one a line
+        lines += [f"期限（{len(shown.items)} 项）：", *(f"  {_item_line(b, i)}" for b, i in shown.items)]
+    elif k.noun in ("hazard", "task", "drill", "unit") and shown.status != "已作废":
+        lines.append(f"期限：截至 {shown.as_of} 没有逾期、即将到期、长期未更新或待销号的事项")
+    lines.append("")
+    for key, title, value in shown.fields:
+        if key == "id":
+            continue
+        lines += _value_lines(title, value, "")
+    if shown.text_chars:
+        lines.append(f"方案原文：（共 {shown.text_chars} 字，加 --full 显示）")
+    h = shown.history
+    if h is not None:
+        lines.append("")
+        if h.note:
+            lines.append(f"修改历史：无（{h.note}）")
+        elif not h.commits:
+            lines.append("修改历史：尚未提交到 git")
+        else:
+            created = h.created
+            text = f"修改历史：{_when(created[0], h.tz)} {created[1]} 新建"
+            if h.last is not None:
+                text += f"；最后修改 {_when(h.last[0], h.tz)} {h.last[1]}（{h.last[2]}）"
+            lines.append(text + f"；共 {h.commits} 次提交（详见 hjp log {shown.id}）")
+    out.write("\n".join(lines) + "\n")
+
+
+def show_json(shown: Any, out: IO[str]) -> None:
+    """`hjp show --json`: {"id", "kind", "village", "path", "line", "as_of", "status", "deadlines":
+    [{"state", ITEM…}], "record": {field: value} (text only with --full), "history"}."""
+    h = shown.history
+    history = None
+    if h is not None:
+        history = {"commits": h.commits, "note": h.note,
+                   "created": {"date": h.created[0], "author": h.created[1], "message": h.created[2]} if h.created else None,
+                   "last": {"date": h.last[0], "author": h.last[1], "message": h.last[2]} if h.last else None}
+    doc = {"id": shown.id, "kind": shown.kind.noun, "village": shown.village, "path": shown.path, "line": shown.line,
+           "as_of": shown.as_of.isoformat(), "title": shown.title, "status": shown.status,
+           "deadlines": [{"state": b, **i.to_json()} for b, i in shown.items],
+           "record": shown.record, "history": history}
+    json.dump(doc, out, ensure_ascii=ascii_only(out), indent=2)
+    out.write("\n")
+
+
+def changed_text(rid: str, display: str, line: int, changes: list[tuple[str, Any, Any]],
+                 label: Callable[[str], str], out: IO[str]) -> None:
+    """After an edit: ``已写入 FILE:LINE ID`` and one ``字段: 旧值 → 新值`` line per changed field
+    (``label``: a flattened field name such as progress[3].note in Chinese)."""
+    out.write(f"已写入 {display}:{line} {rid}\n")
+    for key, old, new in changes:
+        name = label(key)
+        out.write(_field_line(f"  {name}: {show(_mask(key, old))} → {show(_mask(key, new))}") + "\n")

@@ -819,9 +819,10 @@ def _plan_sheet(tx: Any, path: "Path", table: Table, defaults: dict[tuple[str, .
     from hjp.edit import Change
 
     led = tx.ledger
-    if village is not None and village not in led.villages:
-        known = "、".join(sorted(led.villages)) or "（台账中还没有村，请先 hjp new village）"
-        raise ImportRefused(f"没有村 {village}；台账中的村：{known}", code=2)
+    if village is not None and village not in led.villages:  # its Chinese name, or no such village
+        from hjp.villages import resolve
+
+        village = resolve(led.villages, village)
     if village is None and not knd.town and not any(
             c.match is not None and c.match.derived == "village" for c in table.columns):
         raise ImportRefused("请用 --village 指定这些记录属于哪个村（村目录名，例如 hejiapan）", code=2)

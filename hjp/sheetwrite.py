@@ -189,39 +189,10 @@ def _record_sheet(noun: str, cols: list[Column], records: list[tuple[str | None,
 
 
 def _status_function(noun: str, ledger: "Ledger", as_of: date) -> Callable[[Any], str]:
-    """A record's derived status in the one wording of hjp.status (逾期未整改（N天）, 已逾期（N期次）…)."""
-    from hjp import deadlines
-    from hjp.status import HazardBucket, HazardStatus, TaskStatus, hazard_label, task_label
+    """A record's derived status in the one wording of hjp.status (hjp show and hjp list say the same)."""
+    from hjp.lookup import status_function
 
-    town = ledger.town
-
-    def status(r: Any) -> str:
-        if r.void is not None:
-            return HazardStatus.VOID.label
-        if noun == "hazard":
-            bucket = deadlines.hazard_bucket(r, as_of)
-            if bucket is None:
-                return "（统计日尚未发现）"
-            due = deadlines.closure_due(r)
-            late = (as_of - due).days if due is not None and bucket is HazardBucket.RECTIFIED else 0
-            return hazard_label(bucket, days=(as_of - r.rectification.deadline).days, awaiting_days=late)
-        if noun == "task":
-            st = deadlines.task_status(r, town, as_of)
-            stale = None
-            if st is TaskStatus.ONGOING:
-                last, _real = deadlines.last_progress(r, town, as_of)
-                if last is not None and (as_of - last).days > deadlines.STALE_DAYS:
-                    stale = (as_of - last).days
-            return task_label(st, missed=len(deadlines.missed_periods(r, town, as_of)), stale_days=stale)
-        if noun == "drill":
-            return "已实施" if r.held_on is not None and r.held_on <= as_of else "未实施"
-        if noun == "unit":
-            if r.closed_on is not None and r.closed_on <= as_of:
-                return "已关闭"
-            return "未开业" if r.since is not None and r.since > as_of else "在营"
-        return ""
-
-    return status
+    return status_function(noun, ledger, as_of)
 
 
 def _child_sheet(kind: str, name: str, attr: str, cols: tuple[Column, ...],

@@ -148,6 +148,7 @@ class Transaction:
         self._appends: dict[Path, list[bytes]] = {}
         self._create: set[Path] = set()  # files that must not exist yet (a sealed identity)
         self._expect: dict[tuple[Path, str], Expect] = {}
+        self._before: dict[tuple[Path, str], Any] = {}  # existing records' values before their first edit
         self._nodes: dict[tuple[Path, str], Any] = {}
         self._tails: dict[Path, Tail] = {}
         self._added: dict[Path, list[str]] = {}  # new records' IDs by file, in order
@@ -374,6 +375,10 @@ class Transaction:
             self._edits.setdefault(path, []).extend(change.edits)
             self._modified.add(path)
             expect = self._expectation(path, change.record_id)
+            if not expect.new:
+                import copy
+
+                self._before.setdefault((path, change.record_id), copy.deepcopy(expect.parsed))
             for op in change.ops:
                 _apply_op(expect.typed, op, written)
                 _apply_op(expect.parsed, op, as_parsed)
@@ -670,6 +675,15 @@ class Transaction:
                 fc.put(fc.key(w.new, found[0].stem, w.display, found[1]), result)
             except Exception:  # noqa: BLE001 - the cache only saves time
                 pass
+
+    def changed_fields(self, change: "Change") -> list[tuple[str, Any, Any]] | None:
+        """(field, old, new) of an existing record's values this transaction changed (fields
+        flattened as ``hjp log`` names them: progress[3].note); None for a new record or a file."""
+        from hjp.history import diff
+
+        if change.record_id is None or (change.path, change.record_id) not in self._before:
+            return None
+        return diff(self._before[(change.path, change.record_id)], self._expect[(change.path, change.record_id)].parsed)
 
     def written_records(self) -> list[tuple[Change, int, str]]:
         """(change, 1-based line, text) of each changed record as it now stands, the 举报人 masked."""

@@ -45,16 +45,14 @@ def snapshot(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".hjp-cache" not in p.relative_to(root).parts}
 
 
-def test_rectify_then_close_prints_the_record(ledger):
+def test_rectify_then_close_print_the_changed_fields(ledger):
     r = invoke("rectify", "YH-2026-0001", "--on", "2026-11-20", "--ledger", "ledger")
     assert r.exit_code == 0, r.stderr
+    assert r.stdout == "已写入 ledger/villages/hejiapan/hazards.yaml:3 YH-2026-0001\n  整改完成日期: （无） → 2026-11-20\n"
     r = invoke("close", "YH-2026-0001", "--on", "2026-11-25", "--by", "赵某", "--ledger", "ledger")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == (
-        "已写入 ledger/villages/hejiapan/hazards.yaml:3\n"
-        "- id: YH-2026-0001   #（注释不显示）\n  title: 卸油区静电接地装置失效\n  sector: 危险化学品\n  level: 一般\n"
-        "  source: 自查\n  found_on: 2026-11-01\n  rectification: {owner: 王某, deadline: 2026-11-30}\n"
-        "  rectified_on: 2026-11-20\n  verified_by: 赵某\n  closed_on: 2026-11-25\n")
+    assert r.stdout == ("已写入 ledger/villages/hejiapan/hazards.yaml:3 YH-2026-0001\n"
+                        "  验收人: （无） → 赵某\n  销号日期: （无） → 2026-11-25\n")
     assert (ledger / "villages/hejiapan/hazards.yaml").read_text(encoding="utf-8") == HAZARDS + (
         "    rectified_on: 2026-11-20\n    verified_by: 赵某\n    closed_on: 2026-11-25\n")
 
@@ -73,7 +71,7 @@ def test_rectify_then_close_prints_the_record(ledger):
     (["held", "YL-2026-0001", "--on", "2026-11-20"], 2, "请写明参演人数：--participants 人数，例如 --participants 32"),
     (["void", "YH-2026-0001"], 2, "作废须写明原因：--reason 原因，例如 --reason 重复录入"),
     (["new", "hazard", "--village", "nowhere", "--title", "x"], 2,
-     "村 nowhere 不存在；已有的村：hejiapan。新建村请用 hjp new village nowhere --name 村名"),
+     "台账中没有村 nowhere；--village 可写村目录名或村名，台账中的村：hejiapan（hejiapan村）。新建村请用 hjp new village 村代码 --name 村名"),
     (["new", "hazard", "--village", "hejiapan", "--titel", "x"], 2, "不认识的选项 --titel"),
     (["new", "hazard", "--village", "hejiapan", "--title", "x", "--level", "特大"], 2,
      "--level 的值 特大 不在可选范围内"),
@@ -125,7 +123,7 @@ def test_missing_required_fields_are_listed_off_a_terminal(ledger):
 def test_missing_fields_are_prompted_on_a_terminal(ledger, monkeypatch):
     monkeypatch.setattr(cli, "_interactive", lambda: True)
     r = invoke("new", "hazard", "--village", "hejiapan", "--title", "楼梯间堆放杂物", "--ledger", "ledger",
-               input="消费\n消防\n一般\n检查\n李某\n2026-12-10\n")
+               input="\n\n消费\n消防\n一般\n检查\n李某\n2026-12-10\n")  # 部位 and 发现日期: the defaults
     assert r.exit_code == 0, r.stderr
     assert "hjp: --sector 的值 消费 不在可选范围内" in r.stderr
     assert r.stdout.endswith(
@@ -161,7 +159,8 @@ def test_held_and_void(ledger):
     r = invoke("held", "YL-2026-0001", "--on", "2026-11-21", "--participants", "32", "--ledger", "ledger")
     assert r.exit_code == 0, r.stderr
     r = invoke("void", "YL-2026-0001", "--reason", "重复录入: 以 YL-2026-0002 为准", "--ledger", "ledger")
-    assert r.stdout.splitlines()[-1] == "  void: {date: 2026-11-28, reason: \"重复录入: 以 YL-2026-0002 为准\"}"
+    assert r.stdout == ("已写入 ledger/villages/hejiapan/drills.yaml:2 YL-2026-0001\n"
+                        "  作废.作废日期: （无） → 2026-11-28\n  作废.作废原因: （无） → 重复录入: 以 YL-2026-0002 为准\n")
     r = invoke("held", "YL-2026-0001", "--on", "2026-11-21", "--participants", "32", "--ledger", "ledger")
     assert (r.exit_code, r.stderr) == (1, "hjp: 错误：YL-2026-0001 已于 2026-11-28 作废（重复录入: 以 YL-2026-0002 为准），不能再修改\n")
 

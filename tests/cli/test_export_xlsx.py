@@ -172,7 +172,9 @@ def test_one_village(demo, here):
 
 def test_refusals(demo, here):
     r = invoke("export", "xlsx", "--ledger", str(demo), "--village", "nowhere")
-    assert r.exit_code == 2 and r.stderr.startswith("hjp: 错误：没有村 nowhere；台账中的村：")
+    assert r.exit_code == 2 and r.stderr == (
+        "hjp: 错误：台账中没有村 nowhere；--village 可写村目录名或村名，台账中的村：hejiapan（何家畔村）、huangzhai（黄寨村）、"
+        "zhangjuyuan（张举塬村）\n")
     (here / "x.xlsx").write_bytes(b"keep")
     r = invoke("export", "xlsx", "--ledger", str(demo), "-o", "x.xlsx")
     assert (r.exit_code, r.stderr) == (2, "hjp: 错误：x.xlsx 已存在；请换一个文件名，或加 --force 覆盖\n")

@@ -67,6 +67,6 @@ def test_no_write_through_a_village_folder_linking_outside_the_repository(make_l
     assert (r.exit_code, r.stdout) == (1, "")
     assert r.stderr == "hjp: 错误：台账中没有编号为 YH-2026-0777 的记录（若该记录有错误未能读取，请先运行 hjp validate）\n"
     r = invoke("new", "drill", "--village", "waicun", "--title", "演练", "--kind", "桌面", "--ledger", str(root))
-    assert r.exit_code == 2 and r.stderr.startswith("hjp: 错误：村 waicun 不存在")
+    assert r.exit_code == 2 and r.stderr.startswith("hjp: 错误：台账中没有村 waicun；")
     assert (outside / "hazards.yaml").read_text(encoding="utf-8") == hazards
     assert sorted(p.name for p in outside.iterdir()) == ["hazards.yaml", "village.yaml"]

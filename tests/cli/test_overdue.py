@@ -241,9 +241,9 @@ def test_reporter_and_voided_records_never_shown(led: Path) -> None:
     (["--kind", "hazards"], "hjp: 错误：--kind 的值 hazards 不认识；是不是要写 hazard？可选：hazard（隐患）、task（任务）、"
                             "milestone（阶段目标）、occurrence（周期任务）、drill（演练）、coverage（演练覆盖）、"
                             "inspection（带队检查）、training（负责人培训）\n"),
-    (["--village", "dongzhaung"], "hjp: 错误：台账中没有村 dongzhaung（--village 取 villages/ 下的目录名）；"
-                                  "是不是要写 dongzhuang？\n"),
-    (["--village", "xyz"], "hjp: 错误：台账中没有村 xyz（--village 取 villages/ 下的目录名）；已有：dongzhuang\n"),
+    (["--village", "dongzhaung"], "hjp: 错误：台账中没有村 dongzhaung；是不是要写 dongzhuang？--village 可写村目录名或村名，"
+                                  "台账中的村：dongzhuang（东庄村）\n"),
+    (["--village", "xyz"], "hjp: 错误：台账中没有村 xyz；--village 可写村目录名或村名，台账中的村：dongzhuang（东庄村）\n"),
     (["--within", "-1"], "hjp: 错误：--within 不能为负数（现为 -1）\n"),
     (["--as-of", "2026-02-30"], "hjp: 错误：--as-of 的日期 2026-02-30 无效；请写成 YYYY-MM-DD，例如 2026-12-15\n"),
     (["--as-of", "明天"], "hjp: 错误：--as-of 的日期 明天 无效；请写成 YYYY-MM-DD，例如 2026-12-15\n"),

@@ -168,7 +168,7 @@ def test_interactive_question_does_not_echo_the_reporter(make_ledger, monkeypatc
     monkeypatch.setattr(cli, "_interactive", lambda: True)
     args = [a for a in HAZARD_ARGS if a != "--source" and a != "举报"]
     r = CliRunner().invoke(cli.app, ["new", "hazard", *args, "--ledger", str(root)],
-                           input="举报\n举报人乙 13900000000\n", catch_exceptions=False)
+                           input="\n\n举报\n举报人乙 13900000000\n", catch_exceptions=False)  # 部位, 发现日期: defaults
     assert r.exit_code == 0, r.stderr
     assert "举报人（姓名、电话等，保密：输入时不显示；匿名举报直接回车）:" in r.stdout
     assert "举报人乙" not in r.stdout + r.stderr and "reporter: 已密封" in r.stdout

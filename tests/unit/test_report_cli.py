@@ -94,7 +94,7 @@ def test_format_follows_the_output_extension(here):
     (["phase"], "hjp: 错误：phase 报告须用 --phase 指定阶段，可选：集中攻坚阶段、治本提升阶段\n"),
     (["phase", "--phase", "攻坚"], "hjp: 错误：town.yaml 中没有名为 攻坚 的阶段；可选：集中攻坚阶段、治本提升阶段\n"),
     (["overdue", "--phase", "集中攻坚阶段"], "hjp: 错误：--phase 只用于 phase 报告，overdue 报告不按阶段划分\n"),
-    (["overdue", "--village", "zz"], "hjp: 错误：台账中没有村 zz；可选：a、b\n"),
+    (["overdue", "--village", "zz"], "hjp: 错误：台账中没有村 zz；--village 可写村目录名或村名，台账中的村：a（甲村）、b（乙村）\n"),
     (["overdue", "--as-of", "2025-02-30"], "hjp: 错误：--as-of 的日期 2025-02-30 无效；请写成 YYYY-MM-DD，例如 2026-12-15\n"),
     (["overdue", "--format", "md", "-o", "x.docx"], "hjp: 错误：输出文件 x.docx 的扩展名与 --format md 不一致\n"),
     (["overdue", "-o", "no/such/dir/x.md"], "hjp: 错误：输出目录 no/such/dir 不存在；请先创建\n"),

@@ -316,7 +316,7 @@ def test_a_command_waiting_for_the_lock_goes_on_when_it_is_released(root):
     holder.wait()
     out, err = proc.communicate(timeout=60)
     assert (waiting, err, proc.returncode) == ("hjp: 正在等待另一个 hjp 命令写完台账（最多等 60 秒）…\n", "", 0)
-    assert out.startswith("已写入 ledger/villages/hejiapan/hazards.yaml:2\n")
+    assert out == "已写入 ledger/villages/hejiapan/hazards.yaml:2 YH-2026-0001\n  整改完成日期: （无） → 2026-11-20\n"
     assert (root / "villages/hejiapan/hazards.yaml").read_text(encoding="utf-8").endswith("rectified_on: 2026-11-20\n")
 
 
@@ -337,7 +337,7 @@ def test_interactive_new_prompts_without_holding_the_lock(root, monkeypatch):
 
     free = []
 
-    def prompt(text: str) -> str:
+    def prompt(text: str, **kw: object) -> str:
         lock = FileLock(str(root / ".hjp-cache/lock"))
         try:
             lock.acquire(timeout=0)
@@ -347,7 +347,8 @@ def test_interactive_new_prompts_without_holding_the_lock(root, monkeypatch):
             free.append(True)
             lock.release()
         return {"行业领域": "消防", "隐患等级": "一般", "隐患来源": "检查", "整改责任人": "李某"}.get(
-            next((k for k in ("行业领域", "隐患等级", "隐患来源", "整改责任人") if k in text), ""), "2026-12-10")
+            next((k for k in ("行业领域", "隐患等级", "隐患来源", "整改责任人") if k in text), ""),
+            "" if "隐患部位" in text or "发现日期" in text else "2026-12-10")
 
     (root / ".hjp-cache").mkdir(exist_ok=True)
     monkeypatch.setattr(cli, "_interactive", lambda: True)
@@ -355,5 +356,5 @@ def test_interactive_new_prompts_without_holding_the_lock(root, monkeypatch):
     r = CliRunner().invoke(cli.app, ["new", "hazard", "--village", "hejiapan", "--title", "楼梯间堆放杂物",
                                      "--ledger", "ledger"], catch_exceptions=False)
     assert r.exit_code == 0, r.stderr
-    assert free == [True] * 5
+    assert free == [True] * 7  # 部位 and 发现日期 too
     assert "- id: YH-2026-0002" in r.stdout
