@@ -146,7 +146,9 @@ def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Di
     """HJP504: an item that was overdue (or stale, or awaiting closure: what ``hjp check`` fails on)
     as of the commit's day is not after it, and was not done — whatever field did it: a recurring
     task's start moved later, ``drill_required: false``, an overdue record voided, a unit's
-    ``closed_on``, a hazard's ``found_on``, town.yaml's plan or ``coverage_from`` … The deadlines
+    ``closed_on``, a hazard's ``found_on``, town.yaml's plan or ``coverage_from`` … An overdue item
+    that is only stale after the commit has left too (``_left``: an overdue one-off task made
+    ``ongoing: true``, which one progress note then clears). The deadlines
     (``hjp.deadlines``) are computed on the ledger just before and just after the commit
     (``CommitChange.scopes``). An item that went away because a completion was recorded is fine
     when that completion is dated within BACKDATE_DAYS of the commit; an older one is backdating:
@@ -161,7 +163,7 @@ def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Di
     moved: set[str] | None = None
     for scope in change.scopes():
         after = _failing(scope.after, day)
-        gone = {key: found for key, found in _failing(scope.before, day).items() if key not in after}
+        gone = {key: found for key, found in _failing(scope.before, day).items() if _left(found[0], after.get(key))}
         if not gone:
             continue
         undone = _failing(scope.after, day, date.min)  # as if nothing had been completed
@@ -170,9 +172,9 @@ def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Di
             if item.id in scope.invalid or item.id not in scope.places:
                 continue  # deleted, renumbered or invalid: HJP501, HJP502 or validation say so
             late = False
-            if key in undone:  # a completion took it away: when is it dated?
+            if _still(bucket, undone.get(key)):  # a completion took it away: when is it dated?
                 recent = _failing(scope.after, day, timely) if recent is None else recent
-                if key in recent or (scope.root, scope.village) in told_late:
+                if _still(bucket, recent.get(key)) or (scope.root, scope.village) in told_late:
                     continue
                 late = True
             else:
@@ -183,6 +185,23 @@ def check_overdue_hidden(change: CommitChange, ctx: AuditContext) -> Iterable[Di
             # a completion dated long before the commit is backdating, whichever field made it count
             yield error("HJP503.hidden" if late else "HJP504.hidden", path, line, 1, item.id,
                         **_hidden(change, scope, bucket, item))
+
+
+# How much an item in each failing state owes: an overdue item that becomes only stale or awaiting
+# closure has had its missed deadline taken away (a one-off task overdue for months made
+# ``ongoing: true`` is merely stale, and one progress note then clears it).
+_WEIGHT = {DeadlineState.OVERDUE.value: 2, DeadlineState.STALE.value: 1, DeadlineState.AWAITING_CLOSURE.value: 1}
+
+
+def _left(bucket: str, now: tuple[str, Item] | None) -> bool:
+    """Whether an item in ``bucket`` before the commit owes less after it (fails no more, or
+    fails for less); comparing the failing items alone missed overdue → stale, both failing."""
+    return now is None or _WEIGHT[now[0]] < _WEIGHT[bucket]
+
+
+def _still(bucket: str, found: tuple[str, Item] | None) -> bool:
+    """Whether ``found`` (the item computed some other way) owes at least what ``bucket`` did."""
+    return found is not None and _WEIGHT[found[0]] >= _WEIGHT[bucket]
 
 
 def _may_hide(change: CommitChange) -> bool:
