@@ -87,6 +87,7 @@ class CommitChange:
     records: list[RecordChange]
     broken: list[BrokenFile] = field(default_factory=list)
     time: CommitTime | None = None  # None: not known (a commit outside the audited range)
+    trailers: dict[str, str] = field(default_factory=dict)  # what its message declares (``declared``)
     scope_source: Callable[[CommitChange], list[Scope]] | None = field(default=None, repr=False)
     _scopes: list[Scope] | None = field(default=None, repr=False)
 
@@ -395,19 +396,23 @@ def ledger_paths(git: Git, prefix: str, revs: list[str]) -> tuple[list[str], set
 
 
 BACKFILL_CODES = frozenset({"HJP503"})  # what a declared back-fill turns into notices
-_BACKFILL = re.compile(r"^台账补录[ \t]*[:：][ \t\u3000]*(\S.*?)[ \t\u3000]*$", re.M)
+# What a commit may declare in its message (a trailer's name -> what the rules call it):
+TRAILERS = {"台账补录": "backfill",  # a paper ledger copied in: its backdated dates are notices (HJP503)
+            "隐患降级": "downgrade"}  # a 重大 hazard re-assessed, on the basis the trailer names (HJP510)
+_TRAILER = re.compile(rf"^({'|'.join(TRAILERS)})[ \t]*[:：][ \t\u3000]*(\S.*?)[ \t\u3000]*$", re.M)
 
 
 def backfills(git: Git, revs: list[str]) -> Iterator[str]:
-    """Start listing the messages of the commits in ``revs`` that may declare a back-fill, for
-    ``declared``; git's own --grep picks them, so a long history costs little."""
-    return git.lines("log", "--fixed-strings", "--grep=台账补录", "--format=%x1e%H%n%B", *revs)
+    """Start listing the messages of the commits in ``revs`` that may declare something (a
+    back-fill, a downgrade), for ``declared``; git's own --grep picks them, so a long history costs little."""
+    return git.lines("log", "--fixed-strings", *(f"--grep={name}" for name in TRAILERS), "--format=%x1e%H%n%B", *revs)
 
 
-def declared(lines: Iterable[str]) -> dict[str, str]:
-    """Commit -> what it declares it back-fills: a trailer ``台账补录: 2025年纸质台账`` (ASCII or full-width
-    colon) in the message's last paragraph, as git writes trailers."""
-    out: dict[str, str] = {}
+def declared(lines: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Commit -> what it declares (``TRAILERS``' values -> the text): trailers such as ``台账补录:
+    2025年纸质台账`` or ``隐患降级: 县应急局复核意见`` (ASCII or full-width colon) in the message's last
+    paragraph, as git writes trailers; the first of each name counts."""
+    out: dict[str, dict[str, str]] = {}
     messages: dict[str, list[str]] = {}
     sha = ""
     for line in lines:
@@ -418,9 +423,8 @@ def declared(lines: Iterable[str]) -> dict[str, str]:
             messages[sha].append(line)
     for sha, body in messages.items():
         last = "".join(body).strip().replace("\r\n", "\n").split("\n\n")[-1]
-        mm = _BACKFILL.search(last)
-        if mm:
-            out[sha] = mm.group(1)
+        for mm in _TRAILER.finditer(last):
+            out.setdefault(sha, {}).setdefault(TRAILERS[mm.group(1)], mm.group(2))
     return out
 
 
@@ -476,7 +480,9 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
         if today is not None:
             until = int(datetime.combine(today + timedelta(days=2), datetime.min.time(), zone(tz)).timestamp())
         times = floors(timeline, until=until)
-        declarations: dict[str, str | None] = {**dict.fromkeys(created), **declared(messages)}
+        trailers = declared(messages)
+        declarations: dict[str, str | None] = {**dict.fromkeys(created),
+                                               **{sha: t["backfill"] for sha, t in trailers.items() if "backfill" in t}}
     finally:
         timeline.close()  # type: ignore[attr-defined]  (generators: reap git when stopped early)
         messages.close()  # type: ignore[attr-defined]
@@ -489,6 +495,7 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
             result.commits += 1
             change = commit_change(versions, commit, tz, times.get(commit.sha))
             change.scope_source = scopes
+            change.trailers = trailers.get(commit.sha, {})
             diags = run_rules(change, ctx)
             if commit.sha in declarations:
                 diags = _as_backfill(result, commit, declarations[commit.sha], diags)

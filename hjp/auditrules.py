@@ -259,6 +259,33 @@ def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Dia
             yield error("HJP505", rc.path, rc.line, 1, rc.id, id=rc.id, closed_on=str(old["closed_on"]), fields=edited)
 
 
+MAJOR = "重大"
+
+
+def check_downgraded(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP510: a hazard's level changed from 重大 to anything else. A 重大事故隐患 is determined
+    under the 判定标准 and reported to the county on its own (挂牌督办, the report's 重大 figures
+    and its list of overdue 重大隐患): lowering it is what an inspector looks for first. It stands
+    only as a declared re-assessment: the commit's message ends with a trailer ``隐患降级: 依据``
+    and the record's notes gain the basis in the same commit; then it is a warning, listed, so
+    the audit still shows every downgrade. Raising a level is no finding."""
+    declared = change.trailers.get("downgrade")
+    for rc in change.records:
+        before, after = rc.before, rc.after
+        if before is None or after is None or before.get("level") != MAJOR or after.get("level") == MAJOR:
+            continue
+        if not rc.id.startswith("YH"):
+            continue
+        args = {"id": rc.id, "title": _title(after), "new": str(after.get("level") or "—")}
+        notes = after.get("notes")
+        if declared is None:
+            yield error("HJP510", rc.path, rc.line, 1, rc.id, **args)
+        elif not notes or notes == before.get("notes"):
+            yield error("HJP510.no_notes", rc.path, rc.line, 1, rc.id, declared=declared, **args)
+        else:
+            yield warning("HJP510.declared", rc.path, rc.line, 1, rc.id, declared=declared, **args)
+
+
 def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
     """HJP508 (unresolved merge-conflict markers) and HJP509 (any other reason): the commit left a
     record file that cannot be read. Its records are not compared in this commit: the next commit
@@ -313,6 +340,7 @@ AUDIT_RULES: list[AuditRule] = [
     check_deadline_moved,
     check_overdue_hidden,
     check_closed_edited,
+    check_downgraded,
     check_unreadable,
     check_dates_backwards,
     check_commit_clock,

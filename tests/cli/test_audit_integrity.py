@@ -49,3 +49,57 @@ def test_an_overdue_task_done_on_time_is_still_fine(repo):
     repo.at("2026-06-01")
     assert hjp("done", "RW-3", "--on", "2026-06-01", "--commit", today=repo.day).exit_code == 0
     assert findings(hjp("audit", "--since", "HEAD~1")) == []
+
+
+MAJOR = """\
+  - id: YH-2026-0002
+    title: 液氨储罐区未设置泄漏检测报警装置
+    sector: 危险化学品
+    level: 重大
+    source: 检查
+    found_on: 2026-01-10
+    rectification:
+      owner: 刘某
+      deadline: 2026-03-31
+"""
+
+
+def test_a_major_hazard_downgraded_is_found_unless_declared_with_its_basis(repo):
+    """F7: 重大 → 一般 passed audit and validate, and the county report lost a 重大隐患. A
+    downgrade is an error unless the commit declares it (隐患降级: trailer) and the record's notes
+    say on what basis; then it is a listed warning."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-01-12")
+    repo.write(hazards, HAZARDS + MAJOR)
+    repo.commit("登记重大隐患")
+    repo.at("2026-02-01")
+    repo.write(hazards, HAZARDS + MAJOR.replace("level: 重大", "level: 一般"))
+    repo.commit("更正等级")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{hazards}:12:1: error HJP510: YH-2026-0002（液氨储罐区未设置泄漏检测报警装置）的隐患等级由 重大 改为 一般；"
+        "重大事故隐患按判定标准认定、单独上报，降为一般须有复核认定的依据：确属误判的，请在这条记录的 notes 中写明依据"
+        "（复核单位、文号、日期），并在提交说明的最后一段写一行 隐患降级: 依据；否则请恢复为 重大"]
+    repo.git("commit", "--amend", "-q", "-m", "更正等级\n\n隐患降级: 县应急管理局复核意见（县应急〔2026〕5号）")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{hazards}:12:1: error HJP510: YH-2026-0002（液氨储罐区未设置泄漏检测报警装置）的隐患等级由 重大 改为 一般，"
+        "提交说明声明了降级（县应急管理局复核意见（县应急〔2026〕5号）），但这条记录的 notes 没有写明依据；"
+        "请在同一次提交中把复核认定的依据写进 notes"]
+    repo.write(hazards, HAZARDS + MAJOR.replace("level: 重大", "level: 一般")
+               + "    notes: 2026-01-30 县应急管理局复核（县应急〔2026〕5号）：储量未达临界量，不属于重大事故隐患\n")
+    repo.git("add", "-A")
+    repo.git("commit", "--amend", "-q", "-m", "更正等级\n\n隐患降级：县应急管理局复核意见（县应急〔2026〕5号）")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 0, result.stdout
+    assert findings(result) == [
+        f"{hazards}:12:1: warning HJP510: YH-2026-0002（液氨储罐区未设置泄漏检测报警装置）的隐患等级由 重大 改为 一般，"
+        "已声明降级：县应急管理局复核意见（县应急〔2026〕5号），依据写在 notes 中；请核对复核认定的文件"]
+    # raising a hazard to 重大 is no finding
+    repo.at("2026-02-02")
+    repo.write(hazards, HAZARDS.replace("level: 一般", "level: 重大") + MAJOR.replace("level: 重大", "level: 一般")
+               + "    notes: 2026-01-30 县应急管理局复核（县应急〔2026〕5号）：储量未达临界量，不属于重大事故隐患\n")
+    repo.commit("升级")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == []
