@@ -26,6 +26,7 @@ from hjp.deadlines import SELF_CONTAINED_KINDS
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.history import place_of, top_of
 from hjp.messages import Part, part
+from hjp.sealed import MARKER as SEALED_MARKER
 from hjp.status import DeadlineState
 
 if TYPE_CHECKING:
@@ -249,12 +250,21 @@ def _fields(rc: RecordChange) -> Part:
 
 
 def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
-    """HJP505: a closed (销号) hazard was edited other than by voiding it or adding to its notes."""
+    """HJP505: a closed (销号) hazard was edited other than by voiding it or adding to its notes.
+    Sealing its reporter is no edit: ``reporter`` becoming 已密封 while the same commit adds the
+    hazard's sealed file (what ``hjp seal migrate`` does, following HJP240's advice) — nearly
+    every old 举报 record is closed, and the clerk could not have fixed the finding."""
+    sealed: set[str] | None = None
     for rc in change.records:
         old = rc.before
         if old is None or rc.after is None or old.get("closed_on") is None or not rc.id.startswith("YH"):
             continue
         edited = [name for name, _o, _n in rc.changes if name.split(".")[0].split("[")[0] not in AUDIT_FREE_FIELDS]
+        if "reporter" in edited and rc.after.get("reporter") == SEALED_MARKER:
+            sealed = _sealed_added(change) if sealed is None else sealed
+            where = place_of(rc.path)
+            if where is not None and _join(where[0], f"sealed/{rc.id}.age") in sealed:
+                edited.remove("reporter")
         if edited:
             yield error("HJP505", rc.path, rc.line, 1, rc.id, id=rc.id, closed_on=str(old["closed_on"]), fields=edited)
 
@@ -284,6 +294,16 @@ def check_downgraded(change: CommitChange, ctx: AuditContext) -> Iterable[Diagno
             yield error("HJP510.no_notes", rc.path, rc.line, 1, rc.id, declared=declared, **args)
         else:
             yield warning("HJP510.declared", rc.path, rc.line, 1, rc.id, declared=declared, **args)
+
+
+def _sealed_added(change: CommitChange) -> set[str]:
+    """The sealed files (``…/sealed/<ID>.age``) the commit added."""
+    return {path for _o, _n, status, path in change.commit.changes
+            if status.startswith("A") and path.endswith(".age") and "sealed/" in path}
+
+
+def _join(root: str, rel: str) -> str:
+    return f"{root}/{rel}" if root else rel
 
 
 def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:

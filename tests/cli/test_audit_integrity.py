@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 from test_log_audit import HAZARDS, TASKS, findings, hjp, repo  # noqa: F401  (repo: the fixture)
-from test_sealed_cli import World, sealed_world  # noqa: F401  (sealed_world: the fixture)
+from test_sealed_cli import World, sealed_world, world  # noqa: F401  (the fixtures)
 
 ONE_OFF = TASKS + """\
   - id: RW-3
@@ -103,3 +103,46 @@ def test_a_major_hazard_downgraded_is_found_unless_declared_with_its_basis(repo)
                + "    notes: 2026-01-30 县应急管理局复核（县应急〔2026〕5号）：储量未达临界量，不属于重大事故隐患\n")
     repo.commit("升级")
     assert findings(hjp("audit", "--since", "HEAD~1")) == []
+
+
+CLOSED_IN_CLEAR = """\
+hazards:
+  - id: YH-2024-0003
+    title: 燃气软管老化
+    sector: 消防
+    level: 一般
+    source: 举报
+    found_on: 2024-08-02
+    reporter: 明文王五电话13711112222
+    rectification: {owner: 村民小组长, deadline: 2024-08-10}
+    rectified_on: 2024-08-09
+    verified_by: 赵某
+    closed_on: 2024-08-12
+"""
+
+
+def test_seal_migrate_is_no_edit_after_closure(world: World):
+    """F3: `hjp seal migrate --commit` followed its own HJP240 advice and the audit then failed
+    with HJP505 on every closed hazard it migrated, an error the clerk could not fix. The
+    reporter → 已密封 change with the sealed file added in the same commit is hjp's own; a hand edit
+    of a closed hazard's reporter is still HJP505."""
+    w = world
+    hz = w.ledger / "villages/hejiapan/hazards.yaml"
+    assert w.hjp("seal", "init", "--name", "保管人甲", "--identity", str(w.key("a.txt")), "--commit").returncode == 0
+    hz.write_text(CLOSED_IN_CLEAR, encoding="utf-8")
+    w.git("add", "-A")
+    w.git("commit", "-qm", "录入2024年纸质台账\n\n台账补录: 2024年纸质台账")
+    base = w.git("rev-parse", "HEAD").decode().strip()
+    r = w.hjp("seal", "migrate", "--commit")
+    assert r.returncode == 0, r.stderr
+    r = w.hjp("audit", "--since", base)
+    assert (r.returncode, r.stdout.splitlines()[-1:]) == (0, ["审计通过：检查了 1 个修改台账的提交，没有发现问题。"]), r.stdout
+    # by hand: a closed hazard's reporter replaced by 已密封 with no sealed file added is an edit
+    base = w.git("rev-parse", "HEAD").decode().strip()
+    hz.write_text(hz.read_text(encoding="utf-8") + CLOSED_IN_CLEAR.split("hazards:\n")[1].replace("0003", "0004"),
+                  encoding="utf-8")
+    w.git("commit", "-qam", "录入\n\n台账补录: 2024年纸质台账")
+    hz.write_text(hz.read_text(encoding="utf-8").replace("明文王五电话13711112222", "已密封"), encoding="utf-8")
+    w.git("commit", "-qam", "手工改为已密封")
+    r = w.hjp("audit", "--since", base)
+    assert r.returncode == 1 and "error HJP505: YH-2024-0004 已于 2024-08-12 销号，之后又被修改了 reporter" in r.stdout, r.stdout
