@@ -107,6 +107,9 @@ class AuditContext:
     # The run's date in the ledger's zone, for comparing commit dates with the clock: given in CI
     # (where the commits audited were just pushed), None elsewhere.
     clock: date | None = None
+    # A directory's files at a commit, name -> blob id (None: not known): for comparing a file
+    # with its neighbours (a sealed file copied over another, HJP511)
+    tree: Callable[[str, str], dict[str, str]] | None = None
 
 
 DAY = 86_400
@@ -245,6 +248,17 @@ def _unmatched(these: list[Slice], others: list[Slice]) -> list[Slice]:
             left[sl.text] -= 1
         else:
             out.append(sl)
+    return out
+
+
+def tree_of(git: Git, rev: str, path: str) -> dict[str, str]:
+    """The files directly in directory ``path`` at ``rev``: name -> blob id ({} when there is none)."""
+    out: dict[str, str] = {}
+    for entry in git.run("ls-tree", "-z", f"{rev}:{path}", check=False).split("\0"):
+        meta, _tab, name = entry.partition("\t")
+        parts = meta.split()
+        if name and len(parts) == 3 and parts[1] == "blob":
+            out[name] = parts[2]
     return out
 
 
@@ -462,7 +476,7 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
             raise GitError(f"找不到版本 {since}；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）") from None
     if not has_commits(git):
         return AuditResult(0, [], tz)
-    ctx = AuditContext(tz, git.blob, today if ci and since else None)
+    ctx = AuditContext(tz, git.blob, today if ci and since else None, tree=lambda rev, path: tree_of(git, rev, path))
     result = AuditResult(0, [], tz)
     timeline = commit_times(git, revs)  # git walks the dates while the ledger's history is read
     messages = backfills(git, revs)

@@ -540,6 +540,12 @@ MESSAGES: dict[str, str] = {
     "HJP510.no_notes": "{id}（{title}）的隐患等级由 重大 改为 {new}，提交说明声明了降级（{declared}），但这条记录的 notes "
                        "没有写明依据；请在同一次提交中把复核认定的依据写进 notes",
     "HJP510.declared": "{id}（{title}）的隐患等级由 重大 改为 {new}，已声明降级：{declared}，依据写在 notes 中；请核对复核认定的文件",
+    "HJP511": "{file}（{id} 的密封举报人信息）被改写了，而这次提交不是 hjp seal rekey（access.log 中没有追加重新加密的记录）："
+              "原来的举报人信息可能已被替换；请从 git 历史恢复：{restore}；增删保管人后请用 hjp seal rekey 重新加密",
+    "HJP511.copy": "{file} 与 {other} 内容完全相同：每份密封文件都是单独加密的，不会有两份相同，这一份是复制来的，"
+                   "{id} 原来的举报人信息已不在当前版本中；请从 git 历史恢复：{restore}",
+    "HJP511.copy_new": "{file} 与 {other} 内容完全相同：每份密封文件都是单独加密的，不会有两份相同，这一份是复制来的，"
+                       "不是 {id} 的举报人信息；请删除它，用 hjp new hazard --reporter 或 hjp seal migrate 密封 {id} 的举报人",
     "HJP520": "{id} 的 reporter（举报人）以明文提交进了仓库；举报人信息只能密封保存。请运行 hjp seal migrate 密封它，"
               "并按它的提示从 git 历史中清除旧值（合并请求尚未合并时，直接改写这个分支的提交即可）",
     "HJP521": "{file} 不是 age 加密文件：密封存储中的文件必须是加密的，这样提交的内容可能是明文的举报人信息；"

@@ -1,5 +1,6 @@
-"""Audit rules of the sealed 举报人 store (HJP520–HJP524, issue 11), registered in
-``auditrules.AUDIT_RULES``: what a commit must never do to the confidentiality of a 举报人.
+"""Audit rules of the sealed 举报人 store (HJP520–HJP524; HJP511 from the audit range, the sealed one
+being full; issue 11), registered in ``auditrules.AUDIT_RULES``: what a commit must never do to the
+confidentiality of a 举报人.
 
 CI runs ``hjp audit --since <base>`` on every merge request, so a hand edit that puts an identity
 in clear, a private key, or a damaged or rewritten access log is caught before it is merged. No
@@ -14,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error
-from hjp.sealed import MARKER, looks_like_age
+from hjp.sealed import ACCESS_LOG, MARKER, REKEY_TAG, SUFFIX, looks_like_age
 
 if TYPE_CHECKING:
     from hjp.audit import AuditContext, CommitChange
@@ -85,6 +86,54 @@ def check_sealed_files(change: CommitChange, ctx: AuditContext) -> Iterable[Diag
                     yield error("HJP523.edited", path, line, 1)
 
 
+def check_sealed_rewritten(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP511: a sealed file that another one was copied over, or rewritten outside ``hjp seal
+    rekey``. Every sealed file is encrypted on its own (age draws a fresh file key), so two equal
+    ones mean a copy; and only rekey rewrites an existing one, appending its line to access.log in
+    the same commit. Either way the hazard's real 举报人 is gone from the current version, which no
+    listing shows (validate passes) until a custodian opens the file. No key is needed: blob ids
+    and access.log's added lines tell."""
+    ages = [(old, new, status, path) for old, new, status, path in change.commit.changes
+            if not status.startswith("D") and path.endswith(SUFFIX) and SEALED_FILE.search(path)]
+    if not ages:
+        return
+    moved = {SEALED_FILE.search(p).group("name") for _o, _n, st, p in change.commit.changes  # type: ignore[union-attr]
+             if st.startswith("D") and SEALED_FILE.search(p)}
+    folders: dict[str, tuple[dict[str, list[str]], bool]] = {}
+    for old, new, status, path in ages:
+        folder, _slash, name = path.rpartition("/")
+        if folder not in folders:
+            listing = ctx.tree(change.commit.sha, folder) if getattr(ctx, "tree", None) is not None else {}
+            by_blob: dict[str, list[str]] = {}
+            for other, blob in listing.items():
+                if other.endswith(SUFFIX):
+                    by_blob.setdefault(blob, []).append(other)
+            folders[folder] = (by_blob, _rekeyed(change, ctx, f"{folder}/{ACCESS_LOG}" if folder else ACCESS_LOG))
+        by_blob, rekeyed = folders[folder]
+        rid = name[:-len(SUFFIX)]
+        twins = sorted(n for n in by_blob.get(new, ()) if n != name)
+        restore = f"git checkout {change.commit.sha[:7]}~1 -- {path}"
+        if twins:
+            other = f"{folder}/{twins[0]}" if folder else twins[0]
+            if status.startswith("A") and name not in moved:
+                yield error("HJP511.copy_new", path, 1, 1, rid, file=path, other=other, id=rid)
+            else:
+                yield error("HJP511.copy", path, 1, 1, rid, file=path, other=other, id=rid, restore=restore)
+        elif status.startswith("M") and not rekeyed:
+            yield error("HJP511", path, 1, 1, rid, file=path, id=rid, restore=restore)
+
+
+def _rekeyed(change: CommitChange, ctx: AuditContext, log_path: str) -> bool:
+    """Whether the commit appends an ``hjp seal rekey`` line to the access.log at ``log_path``."""
+    for old, new, status, path in change.commit.changes:
+        if path != log_path or status.startswith("D"):
+            continue
+        before, after = (_blob(ctx, old) or "").replace("\r\n", "\n"), (_blob(ctx, new) or "").replace("\r\n", "\n")
+        added = after[len(before.rstrip("\n")):] if after.startswith(before.rstrip("\n")) else after
+        return any(line.split("\t")[-1].startswith(REKEY_TAG) for line in added.splitlines())
+    return False
+
+
 def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
     """HJP522: an age private key (AGE-SECRET-KEY-1…) committed under the ledger: it is compromised
     from that moment, and every identity sealed to it can be read by whoever has the history."""
@@ -100,4 +149,4 @@ def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagn
             yield error("HJP522", path, line, 1)
 
 
-SEALED_AUDIT_RULES = [check_plaintext_reporter, check_sealed_files, check_private_key]
+SEALED_AUDIT_RULES = [check_plaintext_reporter, check_sealed_files, check_sealed_rewritten, check_private_key]

@@ -42,6 +42,9 @@ DIRNAME = "sealed"
 RECIPIENTS = "recipients.txt"
 ACCESS_LOG = "access.log"
 SUFFIX = ".age"
+# How access.log's reason column starts for ``hjp seal rekey``, the one command that rewrites sealed
+# files: the audit excuses a rewritten sealed file only in a commit that appends such a line (HJP511).
+REKEY_TAG = "hjp seal rekey"
 HEADER = "hjp-reporter/v1"
 PAD = 128
 KEY_FILE_MAX = 64 * 1024  # an identity file is ~200 bytes: anything this big is not one

@@ -235,7 +235,7 @@ def plan_rekey(ledger_root: Path, *, identity: Path, who: str, now: datetime, di
     key = ident.public[0] if not used_keys else sorted(used_keys)[0]
     line = sealed.access_line(when=now, who=who, record=f"全部 {len(writes)} 条", key=key,
                               custodian=names.get(key, "不在 recipients.txt 中"),
-                              reason="hjp seal rekey：按 recipients.txt 重新加密（解密后立即重新加密，未显示）")
+                              reason=f"{sealed.REKEY_TAG}：按 recipients.txt 重新加密（解密后立即重新加密，未显示）")
     writes.append(Write(log, old, sealed.appended_log(old, line)))
     dropped = not any(r.key in ident.public for r in recipients)
     return Rekey(writes, len(writes) - 1, dropped)

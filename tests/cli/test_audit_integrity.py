@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 from test_log_audit import HAZARDS, TASKS, findings, hjp, repo  # noqa: F401  (repo: the fixture)
-from test_sealed_cli import World, sealed_world, world  # noqa: F401  (the fixtures)
+from test_sealed_cli import HAZARD_ARGS, World, sealed_world, world  # noqa: F401  (the fixtures)
 
 ONE_OFF = TASKS + """\
   - id: RW-3
@@ -146,3 +146,46 @@ def test_seal_migrate_is_no_edit_after_closure(world: World):
     w.git("commit", "-qam", "手工改为已密封")
     r = w.hjp("audit", "--since", base)
     assert r.returncode == 1 and "error HJP505: YH-2024-0004 已于 2024-08-12 销号，之后又被修改了 reporter" in r.stdout, r.stdout
+
+
+def test_a_sealed_file_overwritten_is_found_and_rekey_is_not(sealed_world: World):
+    """F4: copying one sealed file over another passed validate and audit; the reporter of the
+    overwritten hazard was gone from HEAD and nobody knew until a custodian opened it. A sealed
+    file whose bytes change outside `hjp seal rekey`, or equal to another sealed file, is HJP511."""
+    from conftest import custodian_key
+
+    from hjp import sealed
+
+    w = sealed_world
+    assert w.hjp("new", "hazard", *HAZARD_ARGS, "--reporter", "举报人乙").returncode == 0
+    w.git("add", "-A")
+    w.git("commit", "-qm", "台账")
+    store = w.ledger / "sealed"
+    base = w.git("rev-parse", "HEAD").decode().strip()
+    shutil.copyfile(store / "YH-2026-0002.age", store / "YH-2026-0001.age")
+    w.git("commit", "-qam", "更新")
+    assert w.hjp("validate").returncode == 0  # nothing a listing can tell
+    r = w.hjp("audit", "--since", base)
+    sha = w.git("rev-parse", "--short=7", "HEAD").decode().strip()
+    assert r.returncode == 1
+    assert findings(r) == [
+        "ledgers/sealed/YH-2026-0001.age:1:1: error HJP511: ledgers/sealed/YH-2026-0001.age 与 ledgers/sealed/YH-2026-0002.age "
+        "内容完全相同：每份密封文件都是单独加密的，不会有两份相同，这一份是复制来的，YH-2026-0001 原来的举报人信息已不在当前版本中；"
+        f"请从 git 历史恢复：git checkout {sha}~1 -- ledgers/sealed/YH-2026-0001.age"]
+    # rewritten with another identity sealed by hand (as the age tool or a script would)
+    w.git("reset", "-q", "--hard", base)
+    keys = [sealed.Recipient(custodian_key()[1], "x", 1)] + sealed.read_recipients(w.ledger, str)
+    (store / "YH-2026-0001.age").write_bytes(sealed.seal("YH-2026-0001", "冒名者", keys))
+    w.git("commit", "-qam", "重新密封")
+    r = w.hjp("audit", "--since", base)
+    sha = w.git("rev-parse", "--short=7", "HEAD").decode().strip()
+    assert findings(r) == [
+        "ledgers/sealed/YH-2026-0001.age:1:1: error HJP511: ledgers/sealed/YH-2026-0001.age（YH-2026-0001 的密封举报人信息）"
+        "被改写了，而这次提交不是 hjp seal rekey（access.log 中没有追加重新加密的记录）：原来的举报人信息可能已被替换；"
+        f"请从 git 历史恢复：git checkout {sha}~1 -- ledgers/sealed/YH-2026-0001.age；增删保管人后请用 hjp seal rekey 重新加密"]
+    # hjp seal rekey rewrites every sealed file: no finding
+    w.git("reset", "-q", "--hard", base)
+    r = w.hjp("seal", "rekey", "--identity", str(w.key("a.txt")), "--commit")
+    assert r.returncode == 0, r.stderr
+    r = w.hjp("audit", "--since", base)
+    assert (r.returncode, r.stdout.splitlines()[-1:]) == (0, ["审计通过：检查了 1 个修改台账的提交，没有发现问题。"]), r.stdout
