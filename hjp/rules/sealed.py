@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from hjp.diagnostics import Diagnostic, error, warning
+from hjp.diagnostics import Diagnostic, Severity, error, warning
 from hjp.sealed import MARKER, RECIPIENTS, SUFFIX, Scan, parse_recipients, scan
 
 if TYPE_CHECKING:
@@ -47,10 +47,49 @@ def check_sealed_reporters(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
             marked.add(h.id)
             if h.id not in store.ids:
                 yield error("HJP241", **_at(ledger, h, "reporter"), file=store.display(h.id + SUFFIX))
-    for rid in sorted(store.ids - marked):
+    unmatched = sorted(store.ids - marked)
+    unread = _unread_hazards(ledger) if unmatched else None
+    for rid in unmatched:
         # sealed names are hazard IDs (sealed.scan): a known ID is the hazard
-        key = "HJP242.unmarked" if rid in ledger.loc_by_id else "HJP242.no_record"
+        if rid in ledger.loc_by_id:
+            key = "HJP242.unmarked"
+        elif unread is None:
+            key = "HJP242.no_record"
+        elif rid.encode("ascii", "replace") in unread:
+            continue  # in a hazards file that could not be read: its error says what to fix first
+        else:
+            key = "HJP242.unread"
         yield error(key, store.display(rid + SUFFIX), 1, 1, rid, id=rid)
+
+
+def _unread_hazards(ledger: Ledger) -> bytes | None:
+    """The bytes of every village hazards file with an error of its own (unreadable: another
+    encoding, hazards.YAML, a Tab, conflict markers; or a record that did not validate), joined;
+    None when there is none. A sealed file whose hazard is not in the ledger may be in one of them,
+    and telling the clerk to restore the hazard or check the sealed files' names would be wrong:
+    renaming or deleting them destroys identities. Only asked when a sealed file has no hazard."""
+    failed = {d.path for d in ledger.diagnostics if d.severity is Severity.ERROR}
+    if not failed:
+        return None
+    found: list[bytes] = []
+    villages = ledger.root / "villages"
+    try:
+        folders = [e for e in villages.iterdir() if e.is_dir()]
+    except OSError:
+        return None
+    for folder in folders:
+        try:
+            entries = [e for e in folder.iterdir() if e.name.lower().startswith("hazards")]
+        except OSError:
+            continue
+        for entry in entries:
+            if ledger.display(entry) not in failed:
+                continue
+            try:
+                found.append(entry.read_bytes())
+            except OSError:
+                found.append(b"")  # unreadable even as bytes: still a file that was not read
+    return b"\n".join(found) if found else None
 
 
 def check_recipients(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:

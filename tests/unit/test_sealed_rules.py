@@ -128,3 +128,25 @@ def test_sealer_for_importers(tmp_path):
     with pytest.raises(sealed.SealError) as err:
         sealer.seal("YH-2024-0003", "丁\x00", field="第 5 行 举报人")
     assert err.value.message == "第 5 行 举报人 含有控制字符 U+0000；请删除" and err.value.code == 2
+
+
+def test_an_unreadable_hazards_file_makes_no_false_hjp242(make_ledger, diagnostics_of):
+    """F8: one hazards file that could not be read (GBK here; also hazards.YAML, a Tab, conflict
+    markers) gave one HJP242 per sealed reporter of that village, advising to "restore the deleted
+    hazard" and check the sealed files' names — a clerk who renames or deletes them destroys
+    identities. IDs found in the unreadable file are not reported; any other is, with the reason
+    it may not have been found."""
+    sealed = HAZARD + "    reporter: 已密封\n"
+    files = {"villages/cun/hazards.yaml": (sealed + sealed.replace("hazards:\n", "").replace("0001", "0002")).encode("gbk"),
+             "villages/dong/hazards.yaml": sealed.replace("0001", "0005"),
+             **sealed_files({"YH-2024-0001": "甲", "YH-2024-0002": "乙", "YH-2024-0005": "丙", "YH-2024-0009": "丁"})}
+    got = diagnostics_of(make_ledger(files))
+    assert [line.split(": ")[1] for line in got] == ["error HJP242", "error HJP002"], got
+    assert got[0] == ("ledger/sealed/YH-2024-0009.age:1:1: error HJP242: 台账中没有隐患 YH-2024-0009，却有它的密封举报人信息，"
+                      "但有隐患文件未能读取（见其他错误），它可能在那里；请先改正那些错误再核对，不要改名或删除密封文件")
+    # misnamed: hazards.YAML is not read at all (HJP016)
+    files["villages/cun/hazards.YAML"] = files.pop("villages/cun/hazards.yaml")
+    root = make_ledger(files)
+    (root / "villages/cun/hazards.yaml").unlink()
+    got = diagnostics_of(root)
+    assert [line.split(": ")[1] for line in got] == ["error HJP242", "error HJP016"], got
