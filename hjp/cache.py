@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from hjp import __version__, cachetag, messages
 from hjp.files import write_cache_entry
+from hjp.sealed import MARKER
 
 CACHE_DIR = ".hjp-cache"
 # Bump when the entry layout below changes (the code fingerprint would catch it too).
@@ -72,6 +73,14 @@ def _loads_single(blob: bytes | memoryview) -> tuple[Any, Any, list]:
 Codec = tuple[Callable[[Any], bytes], Callable[[memoryview], Any]]
 
 
+def holds_identity(result: Any) -> bool:
+    """Whether a file's result holds a 举报人 in clear (a hazard's ``reporter`` other than 已密封, HJP240):
+    such a result is never cached. The cache sits in the ledger folder the clerk copies or zips for
+    the county, and an entry outlives the text: after the clerk removes the identity by hand, the
+    run cache answers and nothing prunes the entry that holds it."""
+    return any(getattr(r, "reporter", None) not in (None, MARKER) for r in getattr(result, "records", ()))
+
+
 class FileCache:
     """One ledger's cache directory; ``get``/``put`` by key, ``close`` prunes what went unused.
 
@@ -106,6 +115,8 @@ class FileCache:
         return self._read(key, self.decode)
 
     def put(self, key: str, result: Any) -> None:
+        if holds_identity(result):
+            return
         self._write(key, lambda: self.encode(result))
 
     def get_single(self, key: str) -> tuple[Any, Any, list] | None:

@@ -559,8 +559,9 @@ def _worker_job(raw: bytes, display: str, stem: str, village: str | None, entry:
     from hjp import cache
 
     gc.disable()  # a short-lived worker: see load_ledger
-    blob = dump_result(_parse_job(raw, display, stem, village))
-    if entry is not None:
+    result = _parse_job(raw, display, stem, village)
+    blob = dump_result(result)
+    if entry is not None and not cache.holds_identity(result):
         try:
             cache.write_entry(Path(entry), blob)
         except OSError:  # an unwritable cache only costs speed (this process then tells nobody)

@@ -210,3 +210,40 @@ def test_dumps_loads_round_trip_keeps_every_loc_field(ledger: Path) -> None:
     assert [(a.path, a.line, a.col, a.village, a.marks, a.items) for a in back.locs] == \
            [(a.path, a.line, a.col, a.village, a.marks, a.items) for a in res.locs]
     assert led.town is not None
+
+
+def test_a_plaintext_reporter_is_never_written_to_the_cache(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """F5: a 举报人 written in clear by hand, then reverted: the parsed file (with the identity) stayed
+    in ledgers/.hjp-cache, which the clerk zips for the county, because reverting hits the run
+    cache and nothing prunes the entry. A file holding a reporter in clear is never cached."""
+    from typer.testing import CliRunner
+
+    from hjp.cli import app
+
+    monkeypatch.delenv("HJP_NO_CACHE", raising=False)
+    hz = sorted((ledger / "villages").glob("*/hazards.yaml"))[1]
+    clean = hz.read_text(encoding="utf-8")
+    run = CliRunner()
+    assert "HJP240" not in run.invoke(app, ["validate", "--ledger", str(ledger)]).stdout  # (the fixture's bad hazard fails)
+    hz.write_text(clean.replace("    source: 自查\n", "    source: 举报\n    reporter: 第二明文赵六\n", 1), encoding="utf-8")
+    assert "第二明文赵六" in hz.read_text(encoding="utf-8")
+    result = run.invoke(app, ["validate", "--ledger", str(ledger)])
+    assert "HJP240" in result.stdout
+    run.invoke(app, ["overdue", "--ledger", str(ledger)])
+    hz.write_text(clean, encoding="utf-8")
+    assert "HJP240" not in run.invoke(app, ["validate", "--ledger", str(ledger)]).stdout
+    stored = [p for p in (ledger / cache.CACHE_DIR).rglob("*") if p.is_file()]
+    assert stored and not [p for p in stored if "第二明文赵六".encode() in p.read_bytes()]
+    # and the file is still read from the cache once it holds no identity
+    assert load_ledger(ledger).diagnostics == load_ledger(ledger, cache=False).diagnostics
+    # parsed by worker processes, which write their entries themselves
+    import shutil
+
+    shutil.rmtree(ledger / cache.CACHE_DIR)
+    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv("HJP_JOBS", "3")
+    hz.write_text(clean.replace("    source: 自查\n", "    source: 举报\n    reporter: 第二明文赵六\n", 1), encoding="utf-8")
+    assert load._workers_for(10**6, 10) == 2
+    load_ledger(ledger)
+    stored = [p for p in (ledger / cache.CACHE_DIR).rglob("*") if p.is_file()]
+    assert len(stored) > 10 and not [p for p in stored if "第二明文赵六".encode() in p.read_bytes()]
