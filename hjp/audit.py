@@ -6,8 +6,9 @@ looks at it and yields diagnostics — the one ``Diagnostic`` type, its path rel
 repository — so an audit rule is written like a validation rule. A rule that crashes becomes an
 HJP900 diagnostic and the other rules still run. The runner pairs each diagnostic with its commit;
 ``output.audit_report`` renders them. Every change is compared with the commit's own parent, so
-merges and branches need no special care (a merge's own conflict resolutions are not inspected:
-the branch commits are).
+branches need no special care; a merge is audited for its own changes only, those in none of its
+parents (``_merge_own``: a deadline pushed while resolving a conflict), the rest having been
+audited in the commits it merges.
 """
 
 from __future__ import annotations
@@ -317,14 +318,15 @@ def commit_change(versions: Versions, commit: Commit, tz: str, time: CommitTime 
     broken: list[BrokenFile] = []
     files = [(old, new, path) for old, new, _st, path in commit.changes if top_of(path)]
     parent = commit.parents[0] if commit.parents else None
+    bases: dict[str, str] = {}  # a merge's other parents -> their merge base with the first
     for old, new, path in files:
         found = versions.change(old, new, path, parent)
         if isinstance(found, BrokenFile):
             broken.append(found)
             continue
-        if len(commit.parents) > 1:
-            continue  # a merge: its changes were audited in the commits it merges
         gone, came = found
+        if len(commit.parents) > 1:  # a merge: only its own changes (the rest was audited in its parents)
+            gone, came = _merge_own(versions, commit, path, new, gone, came, bases)
         for rid, (rec, line) in gone.items():
             before.setdefault(rid, (rec, path, line))
         for rid, (rec, line) in came.items():
@@ -353,6 +355,31 @@ def commit_change(versions: Versions, commit: Commit, tz: str, time: CommitTime 
             continue
         out.append(RecordChange(rid, prior[0] if prior else None, rec, path, line, old_id))
     return CommitChange(commit, day_of(time.floor if time else commit.ctime, tz), out, broken, time)
+
+
+def _merge_own(versions: Versions, commit: Commit, path: str, new: str, gone: Records, came: Records,
+               bases: dict[str, str]) -> tuple[Records, Records]:
+    """(gone, came) of one file of a merge, less what the merge took from another parent.
+
+    The merge is compared with its first parent. A record that differs from it is the merge's
+    own change (an "evil merge": a deadline pushed while resolving a conflict), unless it is as
+    some other parent left it and that parent had changed it since the merge base: then it was
+    audited in that parent's commits. Taking a parent's side of a record that parent never touched
+    reverts the first parent's change, which is the merge's own again.
+    """
+    git = versions.git
+    excused: set[str] = set()
+    ids = set(gone) | set(came)
+    for other in commit.parents[1:]:
+        if other not in bases:
+            bases[other] = git.run("merge-base", commit.parents[0], other, check=False).strip() or NULL_SHA
+        theirs = versions.whole(f"{other}:{path}", path) or {}
+        base = versions.whole(f"{bases[other]}:{path}", path) or {} if bases[other] != NULL_SHA else {}
+        for rid in ids - excused:
+            mine = came.get(rid, (None,))[0]
+            if (theirs.get(rid) or (None,))[0] == mine and (base.get(rid) or (None,))[0] != mine:
+                excused.add(rid)
+    return ({k: v for k, v in gone.items() if k not in excused}, {k: v for k, v in came.items() if k not in excused})
 
 
 def run_rules(change: CommitChange, ctx: AuditContext, rules: list[AuditRule] | None = None) -> list[Diagnostic]:

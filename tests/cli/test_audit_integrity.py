@@ -9,6 +9,17 @@ import shutil
 from test_log_audit import HAZARDS, TASKS, findings, hjp, repo  # noqa: F401  (repo: the fixture)
 from test_sealed_cli import HAZARD_ARGS, World, sealed_world, world  # noqa: F401  (the fixtures)
 
+SECOND_HAZARD = """\
+  - id: YH-2026-0002
+    title: 配电箱未上锁
+    sector: 消防
+    level: 一般
+    source: 检查
+    found_on: 2026-01-20
+    rectification:
+      owner: 李某
+      deadline: 2026-03-31
+"""
 ONE_OFF = TASKS + """\
   - id: RW-3
     title: 完成自建房安全隐患整治
@@ -189,3 +200,42 @@ def test_a_sealed_file_overwritten_is_found_and_rekey_is_not(sealed_world: World
     assert r.returncode == 0, r.stderr
     r = w.hjp("audit", "--since", base)
     assert (r.returncode, r.stdout.splitlines()[-1:]) == (0, ["审计通过：检查了 1 个修改台账的提交，没有发现问题。"]), r.stdout
+
+
+def test_a_deadline_pushed_inside_a_merge_is_found(repo):
+    """F13: a merge's own changes (in neither parent: an "evil merge") were not audited, so a
+    deadline pushed while resolving a merge passed. What the merge takes from either parent was
+    audited in that parent's commits and is no finding."""
+    import os
+    import subprocess
+
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-01-20")
+    repo.write(hazards, HAZARDS + SECOND_HAZARD)
+    repo.commit("新增")
+    base = repo.sha()
+    repo.git("checkout", "-qb", "x")
+    repo.at("2026-02-05", "王五")
+    repo.write(hazards, HAZARDS + SECOND_HAZARD + "    location: 配电室\n")
+    repo.commit("补地点")
+    repo.git("checkout", "-q", "main")
+    repo.at("2026-02-06")
+    repo.write("ledgers/villages/dazhuang/hazards.yaml", HAZARDS.replace("0001", "0003"))
+    repo.commit("大庄村")
+    repo.at("2026-02-10")
+    subprocess.run(["git", "merge", "-q", "--no-commit", "x"], cwd=repo.root, check=True, capture_output=True,
+                   env=dict(os.environ))
+    path = repo.root / hazards
+    path.write_text(path.read_text(encoding="utf-8").replace("deadline: 2026-01-31", "deadline: 2026-03-31"),
+                    encoding="utf-8")
+    repo.commit("Merge branch x")
+    result = hjp("audit", "--since", base)
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{hazards}:2:1: error HJP504: YH-2026-0001 的期限 rectification.deadline 在 2026-01-31 已过之后被推迟到 2026-03-31"
+        "（提交日期 2026-02-10）；期限过后不应改动，逾期应如实反映"]
+    # the same merge without the edit: nothing of its own
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    subprocess.run(["git", "merge", "-q", "--no-edit", "x"], cwd=repo.root, check=True, capture_output=True,
+                   env=dict(os.environ))
+    assert hjp("audit", "--since", base).exit_code == 0
