@@ -35,6 +35,7 @@ from hjp.paths import display_path, find_repo_root, ledger_dir_problem  # noqa: 
 from hjp.diagnostics import Diagnostic, error
 from hjp.errors import LedgerNotFound  # noqa: F401  (re-exported: raised by load_ledger)
 from hjp.messages import Part, part
+from hjp.sealed import reporter_comments
 from hjp.schema_errors import date_fields, did_you_mean, odd_values, translate, value_arg
 from hjp.yamlread import MDict, MList, Parsed, parse_bytes
 
@@ -315,7 +316,14 @@ def validate_record_file(parsed: Parsed, stem: str, display: str, village: str |
     result.diagnostics.extend(found.diagnostics)
     if parsed.odd:
         result.diagnostics.extend(_odd_in_records(parsed, m.RECORD_FILES[stem][2], top, items, display))
+    if stem == "hazards" and parsed.text is not None and "reporter:" in parsed.text:
+        result.diagnostics.extend(_reporter_comments(parsed.text, display))
     return result
+
+
+def _reporter_comments(text: str, display: str) -> list[Diagnostic]:
+    """HJP240 for a comment on a line that holds ``reporter: 已密封`` (``sealed.reporter_comments``)."""
+    return [error("HJP240.comment", display, line, col) for line, col in reporter_comments(text)]
 
 
 def validate_items(items: MList, stem: str, display: str, village: str | None, text: str | None) -> FileResult:

@@ -432,6 +432,8 @@ MESSAGES: dict[str, str] = {
     # HJP240-HJP249 the sealed 举报人 store (hjp/rules/sealed.py, hjp/sealed.py)
     "HJP240": "reporter（举报人）以明文写在台账中，任何能拿到仓库的人都能看到；"
               "举报人信息只能存放在密封文件中，这里只写 已密封。请运行 hjp seal migrate 把它移入密封存储",
+    "HJP240.comment": "reporter（举报人）这一行写了注释：注释会随台账进入 git 历史，任何能拿到仓库的人都能看到，举报人信息不能写在这里；"
+                      "请删除这条注释（已经提交过的，请按 docs/sealed.md 从 git 历史中清除）",
     "HJP241": "reporter 为 已密封，但找不到密封文件 {file}；"
               "请从 git 历史恢复该文件，或确认无举报人信息后删除 reporter 这一行",
     "HJP242.unmarked": "有 {id} 的密封举报人信息，但该隐患没有写 reporter: 已密封；请在该隐患中补上 reporter: 已密封",
@@ -550,6 +552,8 @@ MESSAGES: dict[str, str] = {
                        "不是 {id} 的举报人信息；请删除它，用 hjp new hazard --reporter 或 hjp seal migrate 密封 {id} 的举报人",
     "HJP520": "{id} 的 reporter（举报人）以明文提交进了仓库；举报人信息只能密封保存。请运行 hjp seal migrate 密封它，"
               "并按它的提示从 git 历史中清除旧值（合并请求尚未合并时，直接改写这个分支的提交即可）",
+    "HJP520.comment": "reporter（举报人）这一行的注释随这次提交进入了仓库，注释中可能写有举报人信息，git 会永远记住它；"
+                      "请删除这条注释，并按 docs/sealed.md 从 git 历史中清除（合并请求尚未合并时，直接改写这个分支的提交即可）",
     "HJP521": "{file} 不是 age 加密文件：密封存储中的文件必须是加密的，这样提交的内容可能是明文的举报人信息；"
               "请撤销这次提交中的该文件，用 hjp new hazard --reporter 或 hjp seal migrate 密封，并按 docs/sealed.md 清除历史",
     "HJP522": "提交了 age 私钥（AGE-SECRET-KEY-…）：它从此已经泄露。请删除该文件，由该保管人重新运行 hjp seal init "

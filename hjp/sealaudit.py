@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error
-from hjp.sealed import ACCESS_LOG, MARKER, REKEY_TAG, SUFFIX, looks_like_age
+from hjp.sealed import ACCESS_LOG, MARKER, REKEY_TAG, SUFFIX, looks_like_age, reporter_comments
 
 if TYPE_CHECKING:
     from hjp.audit import AuditContext, CommitChange
@@ -39,6 +39,27 @@ def check_plaintext_reporter(change: CommitChange, ctx: AuditContext) -> Iterabl
         if rc.before is not None and rc.before.get("reporter") == value:
             continue  # there before (flagged at the commit that added it), not added here
         yield error("HJP520", rc.path, rc.line, 1, rc.id, id=rc.id)
+
+
+def check_reporter_comments(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP520: a comment written on a ``reporter: 已密封`` line of a hazards file (``sealed.
+    reporter_comments``): where a clerk jots the name, and the records the other rules compare
+    hold no comments. Only lines the commit added are told: one not in the parent's version."""
+    for old, new, status, path in change.commit.changes:
+        if status.startswith("D") or not path.endswith("hazards.yaml"):
+            continue
+        text = _blob(ctx, new)
+        if text is None or "#" not in text or "reporter:" not in text:
+            continue
+        found = reporter_comments(text)
+        if not found:
+            continue
+        lines = text.split("\n")
+        before = _blob(ctx, old) or ""
+        had = {before.split("\n")[n - 1] for n, _c in reporter_comments(before)} if "reporter:" in before else set()
+        for line, col in found:
+            if lines[line - 1] not in had:
+                yield error("HJP520.comment", path, line, col)
 
 
 def _blob(ctx: AuditContext, sha: str) -> str | None:
@@ -149,4 +170,5 @@ def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagn
             yield error("HJP522", path, line, 1)
 
 
-SEALED_AUDIT_RULES = [check_plaintext_reporter, check_sealed_files, check_sealed_rewritten, check_private_key]
+SEALED_AUDIT_RULES = [check_plaintext_reporter, check_reporter_comments, check_sealed_files, check_sealed_rewritten,
+                      check_private_key]

@@ -489,6 +489,45 @@ def check_reason(reason: str | None) -> str:
     return value
 
 
+def reporter_comments(text: str) -> list[tuple[int, int]]:
+    """(line, column), 1-based, of each comment on a line that holds ``reporter: 已密封`` — where a
+    clerk naturally jots the name beside the marker, and which git keeps for ever (HJP240 in
+    validation, HJP520 in the audit). Any other value is HJP240 itself, and migrate drops a comment
+    after it. A ``#`` counts when a blank precedes it outside quotes, as YAML reads a comment. Only
+    the lines holding ``reporter:`` are looked at, so this costs next to nothing."""
+    out: list[tuple[int, int]] = []
+    at, line_no, counted = text.find("reporter:"), 1, 0
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end == -1 else end
+        line = text[start:end]
+        if "#" not in line[:at - start]:  # not itself inside a comment
+            col = _comment_col(line, at - start + len("reporter:"))
+            value = line[at - start + len("reporter:"):col].split(",")[0].split("}")[0].strip().strip("'\"")
+            if col is not None and value == MARKER:
+                line_no += text.count("\n", counted, start)
+                counted = start
+                out.append((line_no, col + 1))
+        at = text.find("reporter:", end)
+    return out
+
+
+def _comment_col(line: str, pos: int) -> int | None:
+    """Where a YAML comment starts in ``line`` after ``pos`` (0-based), skipping quoted text."""
+    quote = ""
+    for i in range(pos, len(line)):
+        ch = line[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'" and (i == pos or line[i - 1] in " \t:,[{"):
+            quote = ch
+        elif ch == "#" and line[i - 1] in " \t":
+            return i
+    return None
+
+
 def access_line(*, when: datetime, who: str, record: str, key: str, custodian: str, reason: str) -> str:
     """One line of access.log. It never holds the identity: only who opened which record, with
     which key, when and why."""

@@ -239,3 +239,22 @@ def test_a_deadline_pushed_inside_a_merge_is_found(repo):
     subprocess.run(["git", "merge", "-q", "--no-edit", "x"], cwd=repo.root, check=True, capture_output=True,
                    env=dict(os.environ))
     assert hjp("audit", "--since", base).exit_code == 0
+
+
+def test_a_comment_on_the_reporter_line_is_found_by_the_audit(repo):
+    """F23: the comment never reaches a record, so HJP520 (which compares records) saw nothing."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-01-06")
+    repo.write(hazards, HAZARDS.replace("reporter: 已密封", "reporter: 已密封  # 举报人张三 电话13800001111"))
+    repo.commit("补充")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{hazards}:7:20: error HJP520: reporter（举报人）这一行的注释随这次提交进入了仓库，注释中可能写有举报人信息，"
+        "git 会永远记住它；请删除这条注释，并按 docs/sealed.md 从 git 历史中清除（合并请求尚未合并时，直接改写这个分支的提交即可）"]
+    assert "张三" not in result.stdout and "1380" not in result.stdout
+    repo.at("2026-01-07")  # a later commit that leaves the comment as it was adds nothing
+    repo.write("ledgers/villages/hejiapan/hazards.yaml",
+               (repo.root / hazards).read_text(encoding="utf-8").replace("owner: 王某", "owner: 王五"))
+    repo.commit("改责任人")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == []

@@ -150,3 +150,23 @@ def test_an_unreadable_hazards_file_makes_no_false_hjp242(make_ledger, diagnosti
     (root / "villages/cun/hazards.yaml").unlink()
     got = diagnostics_of(root)
     assert [line.split(": ")[1] for line in got] == ["error HJP242", "error HJP016"], got
+
+
+def test_a_comment_on_the_reporter_line_is_hjp240(make_ledger, diagnostics_of):
+    """F23: `reporter: 已密封  # 举报人张三 电话…` passed validate and audit: the name went into git
+    history for good. A comment on a line holding `reporter:` 已密封 is an error that never quotes it;
+    a comment elsewhere, a '#' inside quotes, or a plaintext value (HJP240 already) add nothing."""
+    files = {"villages/cun/hazards.yaml":
+             HAZARD + "    reporter: 已密封  # 举报人张三 电话13800001111\n"
+             + HAZARD.replace("hazards:\n", "").replace("0001", "0002").replace("灭火器过期", "'灭火器 #3 过期'")
+             + "    reporter: '已密封'   # 见纸质登记簿\n"
+             + "  - {id: YH-2024-0003, title: 通道堵塞, sector: 消防, level: 一般, source: 举报, reporter: 已密封, "
+               "found_on: 2024-05-11, rectification: {owner: 王某, deadline: 2024-06-30}}  # 李四\n"
+             + HAZARD.replace("hazards:\n", "").replace("0001", "0004") + "    # 举报人另见登记簿\n    reporter: 已密封\n",
+             **sealed_files({"YH-2024-0001": "甲", "YH-2024-0002": "乙", "YH-2024-0003": "丙", "YH-2024-0004": "丁"})}
+    got = diagnostics_of(make_ledger(files))
+    message = ("reporter（举报人）这一行写了注释：注释会随台账进入 git 历史，任何能拿到仓库的人都能看到，举报人信息不能写在这里；"
+               "请删除这条注释（已经提交过的，请按 docs/sealed.md 从 git 历史中清除）")
+    assert got == [f"{H}:9:20: error HJP240: {message}", f"{H}:17:23: error HJP240: {message}",
+                   f"{H}:18:160: error HJP240: {message}"]
+    assert not [line for line in got if "张三" in line or "1380" in line or "李四" in line]
