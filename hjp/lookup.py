@@ -282,7 +282,7 @@ class Shown:
 def closest_ids(ledger: Ledger, rid: str, n: int = 5) -> list[str]:
     up = rid.strip().upper()
     same = up.split("-")[0]
-    ids = sorted(ledger.locs, key=lambda i: i.split("-")[0] != same)  # the same kind first
+    ids = sorted(ledger.loc_by_id, key=lambda i: i.split("-")[0] != same)  # the same kind first
     close = difflib.get_close_matches(up, ids, n=len(ids), cutoff=0.6)
     close = sorted(close, key=lambda i: i.split("-")[0] != same)[:n]
     if len(close) < n:  # YH-2024-12 for YH-2024-0012: same kind and digits
