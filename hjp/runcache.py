@@ -173,6 +173,14 @@ def lookup(root: Path, key: str, today_for: Any) -> tuple[list[Diagnostic], int,
         return None
 
 
+def _shared(args: tuple, seen: dict[str, Any]) -> tuple:
+    """``args`` with each (name, value) pair replaced by an equal one met before, so that pickle
+    writes and reads it once: the same label, value list or hint recurs in thousands of findings
+    (10,000 alike made the entry 6 times slower to read than one holding the rendered text).
+    Keyed by repr, which tells 1, 1.0 and True apart where == does not."""
+    return tuple(seen.setdefault(repr(pair), pair) for pair in args)
+
+
 def store(root: Path, key: str, *, timezone: str, day: date, diagnostics: list[Diagnostic], files: int,
           records: int, evidence: dict[str, str]) -> None:
     """Save a run's answer; best effort (a read-only checkout just does not get faster)."""
@@ -181,9 +189,10 @@ def store(root: Path, key: str, *, timezone: str, day: date, diagnostics: list[D
         return  # .hjp-cache is a link (or a file) a repository committed: write nothing through it
     if cachetag.real_dir(target.parent) is False:
         return
+    seen: dict[str, Any] = {}
     blob = cachetag.sign(pickle.dumps((_FORMAT, timezone, day.isoformat(),
                                        [(d.code, d.severity.value, d.path, d.line, d.col, d.record, d.key,
-                                         d.args, d.notes) for d in diagnostics],
+                                         _shared(d.args, seen), d.notes) for d in diagnostics],
                                        files, records, evidence), protocol=pickle.HIGHEST_PROTOCOL))
     if blob is None:  # no key: no cache
         return

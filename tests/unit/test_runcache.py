@@ -129,3 +129,21 @@ def test_a_hit_imports_neither_pydantic_nor_the_models(ledger: Path) -> None:
     assert runs[0].stdout.splitlines()[-1] != "[]"  # the first computes (and stores)
     assert runs[1].stdout.splitlines()[-1] == "[]"  # the second is a hit
     assert runs[0].stdout.splitlines()[:-1] == runs[1].stdout.splitlines()[:-1]
+
+
+def test_arguments_shared_in_an_entry_keep_their_types(ledger: Path) -> None:
+    """Equal (name, value) pairs are written once per entry; 1, 1.0 and True are equal in Python
+    but read differently, so each comes back as it went in."""
+    from hjp.diagnostics import warning
+    from hjp.messages import part
+
+    diags = [warning("HJP213", "a.yaml", n, 1, closed_on=value, since=part("hint.did_you_mean", word=value))
+             for n, value in enumerate((1, 1.0, True, 1, "1"), start=1)]
+    key = runcache.ledger_key(ledger, "ledger")
+    runcache.store(ledger, key, timezone="Asia/Shanghai", day=date(2026, 11, 28), diagnostics=diags, files=1,
+                   records=1, evidence={})
+    back, _files, _records = runcache.lookup(ledger, key, lambda tz: date(2026, 11, 28))
+    assert back == diags
+    assert [type(dict(d.args)["closed_on"]) for d in back] == [int, float, bool, int, str]
+    assert [d.message.split("；")[0] for d in back] == [d.message.split("；")[0] for d in diags]
+    assert "closed_on 1.0 " in back[1].message and "closed_on True " in back[2].message
