@@ -995,7 +995,7 @@ def seal_init(
         out.write(f"注意：已有 {plan.sealed_count} 份举报人信息是在此之前密封的，这把新钥匙还打不开；"
                   f"请现有保管人运行 hjp seal rekey --identity 其私钥文件。\n")
     if commit:
-        sha = _sealed_commit(root, [rpath], f"登记举报人信息保管人 {who}")
+        sha = _sealed_commit(root, [rpath], f"登记举报人信息保管人 {who}\n\n新增保管人: {who}")
         out.write(f"已提交 {sha[:7]}\n")
     else:
         out.write(f"请提交：git add {shown(rpath)} && git commit -m '登记举报人信息保管人'\n")

@@ -550,6 +550,12 @@ MESSAGES: dict[str, str] = {
                    "{id} 原来的举报人信息已不在当前版本中；请从 git 历史恢复：{restore}",
     "HJP511.copy_new": "{file} 与 {other} 内容完全相同：每份密封文件都是单独加密的，不会有两份相同，这一份是复制来的，"
                        "不是 {id} 的举报人信息；请删除它，用 hjp new hazard --reporter 或 hjp seal migrate 密封 {id} 的举报人",
+    "HJP512": "recipients.txt 新增了保管人公钥 {key}（注明为“{name}”）：持有对应私钥的人今后能打开所有新密封的举报人信息，"
+              "下次 hjp seal rekey 之后连同以前的也能打开；注明的姓名是随手写的文字，不能证明是谁的钥匙。确是新保管人的，"
+              "请当面或电话与本人核对公钥，并在提交说明的最后一段写一行 新增保管人: 姓名（hjp seal init --commit 会自动写上）；"
+              "否则请删除这一行，并检查此后密封的举报人信息是否已经泄露",
+    "HJP512.declared": "recipients.txt 新增了保管人公钥 {key}（注明为“{name}”），提交说明声明：新增保管人 {declared}；"
+                       "请与本人核对公钥无误",
     "HJP520": "{id} 的 reporter（举报人）以明文提交进了仓库；举报人信息只能密封保存。请运行 hjp seal migrate 密封它，"
               "并按它的提示从 git 历史中清除旧值（合并请求尚未合并时，直接改写这个分支的提交即可）",
     "HJP520.comment": "reporter（举报人）这一行的注释随这次提交进入了仓库，注释中可能写有举报人信息，git 会永远记住它；"

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from hjp.diagnostics import Diagnostic, error
-from hjp.sealed import ACCESS_LOG, MARKER, REKEY_TAG, SUFFIX, looks_like_age, reporter_comments
+from hjp.diagnostics import Diagnostic, error, warning
+from hjp.sealed import (ACCESS_LOG, MARKER, RECIPIENTS, REKEY_TAG, SUFFIX, looks_like_age, parse_recipients,
+                        reporter_comments)
 
 if TYPE_CHECKING:
     from hjp.audit import AuditContext, CommitChange
@@ -155,6 +156,34 @@ def _rekeyed(change: CommitChange, ctx: AuditContext, log_path: str) -> bool:
     return False
 
 
+def check_custodian_added(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP512: a public key added to a recipients.txt that already held keys. Whoever holds its
+    private key reads every 举报人 sealed from then on (and all earlier ones after the next rekey),
+    and the comment naming it is free text: anyone who can commit could add their own key under a
+    custodian's name. Every addition is listed; it is an error unless the commit declares it
+    (trailer ``新增保管人: 姓名``, which ``hjp seal init --commit`` writes), then a warning, so that
+    the reviewer of every merge request sees it either way. The first keys (recipients.txt created,
+    or the ledger's creation) set the store up and are no finding; a key removed is not either."""
+    declared = change.trailers.get("custodian")
+    for old, new, status, path in change.commit.changes:
+        if status.startswith(("A", "D")) or not path.endswith(f"sealed/{RECIPIENTS}"):
+            continue
+        before, after = _blob(ctx, old), _blob(ctx, new)
+        if before is None or after is None:
+            continue
+        had = {r.key for r in parse_recipients(before.lstrip("\ufeff"))[0]}
+        if not had:
+            continue
+        for r in parse_recipients(after.lstrip("\ufeff"))[0]:
+            if r.key in had:
+                continue
+            args = {"key": f"{r.key[:12]}…{r.key[-6:]}", "name": r.name or "—"}
+            if declared is None:
+                yield error("HJP512", path, r.line, 1, **args)
+            else:
+                yield warning("HJP512.declared", path, r.line, 1, declared=declared, **args)
+
+
 def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
     """HJP522: an age private key (AGE-SECRET-KEY-1…) committed under the ledger: it is compromised
     from that moment, and every identity sealed to it can be read by whoever has the history."""
@@ -171,4 +200,4 @@ def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagn
 
 
 SEALED_AUDIT_RULES = [check_plaintext_reporter, check_reporter_comments, check_sealed_files, check_sealed_rewritten,
-                      check_private_key]
+                      check_custodian_added, check_private_key]

@@ -258,3 +258,35 @@ def test_a_comment_on_the_reporter_line_is_found_by_the_audit(repo):
                (repo.root / hazards).read_text(encoding="utf-8").replace("owner: 王某", "owner: 王五"))
     repo.commit("改责任人")
     assert findings(hjp("audit", "--since", "HEAD~1")) == []
+
+
+def test_a_custodian_key_added_is_always_listed_and_an_error_unless_declared(sealed_world: World):
+    """F19: anyone who can commit appended their own key to recipients.txt, labelled as the real
+    custodian; validate and audit stayed silent and every later 举报人 was readable by them."""
+    from hjp.sealed import generate_identity
+
+    w = sealed_world
+    w.git("add", "-A")
+    w.git("commit", "-qm", "台账")
+    base = w.git("rev-parse", "HEAD").decode().strip()
+    r = w.hjp("seal", "init", "--name", "保管人乙", "--identity", str(w.key("b.txt")), "--commit")
+    assert r.returncode == 0, r.stderr
+    r = w.hjp("audit", "--since", base)
+    public_b = w.key("b.txt").read_text(encoding="utf-8").split("public key: ")[1].split()[0]
+    shown_b = f"{public_b[:12]}…{public_b[-6:]}"
+    assert r.returncode == 0, r.stdout
+    line = next(n for n, text in enumerate((w.ledger / "sealed/recipients.txt").read_text(encoding="utf-8").splitlines(), 1)
+                if text == public_b)
+    assert findings(r) == [
+        f"ledgers/sealed/recipients.txt:{line}:1: warning HJP512: recipients.txt 新增了保管人公钥 {shown_b}（注明为“保管人乙 2026-11-30"
+        f"”），提交说明声明：新增保管人 保管人乙；请与本人核对公钥无误"], r.stdout
+    base = w.git("rev-parse", "HEAD").decode().strip()
+    evil = generate_identity()[1]
+    with open(w.ledger / "sealed/recipients.txt", "a", encoding="utf-8") as f:
+        f.write(f"\n# 王某 应急办\n{evil}\n")
+    w.git("commit", "-qam", "更新配置")
+    r = w.hjp("audit", "--since", base)
+    assert r.returncode == 1
+    lines = [line for line in r.stdout.splitlines() if " HJP512: " in line]
+    assert len(lines) == 1 and lines[0].startswith("ledgers/sealed/recipients.txt:") and " error HJP512: " in lines[0]
+    assert f"{evil[:12]}…{evil[-6:]}（注明为“王某 应急办”）" in lines[0] and "新增保管人: 姓名" in lines[0]
