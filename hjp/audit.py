@@ -397,11 +397,24 @@ def run_rules(change: CommitChange, ctx: AuditContext, rules: list[AuditRule] | 
     return sorted(out, key=lambda d: d.sort_key)
 
 
-def _as_backfill(result: AuditResult, commit: Commit, declared: str | None, diags: list[Diagnostic]) -> list[Diagnostic]:
-    """A declared back-fill's BACKFILL_CODES findings as notices (warnings), and the declaration listed."""
+def _as_backfill(result: AuditResult, change: CommitChange, declared: str | None, diags: list[Diagnostic]
+                 ) -> list[Diagnostic]:
+    """A declared back-fill's BACKFILL_CODES findings as notices (warnings), and the declaration listed.
+
+    Only what the back-fill copies in is excused: a date set on a record the commit created, and a
+    late completion found by ``check_overdue_hidden`` when the commit created records only. A
+    backdated completion of a record the ledger already held (an overdue hazard "rectified" last
+    week, with the trailer added) stays an error: that record was never on paper only."""
+    commit = change.commit
+    created = {rc.id for rc in change.records if rc.before is None and rc.after is not None}
+    only_new = all(rc.before is None for rc in change.records)
     note = part("audit.backfill.declared", declared=declared) if declared is not None else part("audit.backfill.created")
-    out = [d.noted(note, severity=Severity.WARNING) if d.code in BACKFILL_CODES else d for d in diags]
-    notices = sum(1 for d in diags if d.code in BACKFILL_CODES)
+
+    def excused(d: Diagnostic) -> bool:
+        return d.code in BACKFILL_CODES and (d.record in created if (d.key or d.code) == d.code else only_new)
+
+    out = [d.noted(note, severity=Severity.WARNING) if excused(d) else d for d in diags]
+    notices = sum(1 for d in diags if excused(d))
     if declared is not None or notices:  # every declaration is listed; the ledger's creation when it matters
         result.backfills.append(Backfill(commit, declared, notices))
     return out
@@ -540,7 +553,7 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
             change.trailers = trailers.get(commit.sha, {})
             diags = run_rules(change, ctx)
             if commit.sha in declarations:
-                diags = _as_backfill(result, commit, declarations[commit.sha], diags)
+                diags = _as_backfill(result, change, declarations[commit.sha], diags)
             result.findings.extend((commit, d) for d in diags)
         git.forget()
         versions.forget({ch[1] for ch in batch[-1].changes})

@@ -290,3 +290,16 @@ def test_a_custodian_key_added_is_always_listed_and_an_error_unless_declared(sea
     lines = [line for line in r.stdout.splitlines() if " HJP512: " in line]
     assert len(lines) == 1 and lines[0].startswith("ledgers/sealed/recipients.txt:") and " error HJP512: " in lines[0]
     assert f"{evil[:12]}…{evil[-6:]}（注明为“王某 应急办”）" in lines[0] and "新增保管人: 姓名" in lines[0]
+
+
+def test_a_back_fill_excuses_only_the_records_it_copies_in(repo):
+    """F15: the 台账补录 trailer turned the backdated rectification of a hazard the ledger already
+    showed overdue into a notice; it excuses dates of records the commit created only."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-02-20")
+    repo.write(hazards, HAZARDS + "    rectified_on: 2026-01-30\n")
+    repo.commit("整改登记\n\n台账补录: 纸质台账")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 1
+    assert [f.split(": ")[1] for f in findings(result) if " HJP" in f] == ["error HJP503"]
+    assert "（已声明补录：" not in result.stdout
