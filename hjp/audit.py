@@ -111,6 +111,8 @@ class AuditContext:
     # A directory's files at a commit, name -> blob id (None: not known): for comparing a file
     # with its neighbours (a sealed file copied over another, HJP511)
     tree: Callable[[str, str], dict[str, str]] | None = None
+    # The merge base of two commits (None: none): for what a merge dropped of one side (HJP511)
+    merge_base: Callable[[str, str], str | None] | None = None
 
 
 DAY = 86_400
@@ -517,7 +519,8 @@ def audit(git: Git, prefix: str, since: str | None, tz: str, *, today: date | No
             raise GitError(f"找不到版本 {since}；请给出分支名、标签或提交号（CI 中请先 fetch 基准分支）") from None
     if not has_commits(git):
         return AuditResult(0, [], tz)
-    ctx = AuditContext(tz, git.blob, today if ci and since else None, tree=lambda rev, path: tree_of(git, rev, path))
+    ctx = AuditContext(tz, git.blob, today if ci and since else None, tree=lambda rev, path: tree_of(git, rev, path),
+                       merge_base=lambda a, b: git.run("merge-base", a, b, check=False).strip() or None)
     result = AuditResult(0, [], tz)
     timeline = commit_times(git, revs)  # git walks the dates while the ledger's history is read
     messages = backfills(git, revs)

@@ -550,6 +550,9 @@ MESSAGES: dict[str, str] = {
                    "{id} 原来的举报人信息已不在当前版本中；请从 git 历史恢复：{restore}",
     "HJP511.copy_new": "{file} 与 {other} 内容完全相同：每份密封文件都是单独加密的，不会有两份相同，这一份是复制来的，"
                        "不是 {id} 的举报人信息；请删除它，用 hjp new hazard --reporter 或 hjp seal migrate 密封 {id} 的举报人",
+    "HJP511.merge": "合并时丢掉了另一边（{side}）新增或改动的密封文件 {file}：两边各自登记了编号为 {id} 的举报隐患时常见"
+                    "（两台电脑、两个分支分配了同一个编号），那一边的举报人信息已不在当前版本中；请用 git show {side}:{file} > 另存文件 "
+                    "取回它，把那条隐患改用新编号后由保管人重新密封（hjp reporter show 读出，hjp new hazard --reporter 登记）",
     "HJP512": "recipients.txt 新增了保管人公钥 {key}（注明为“{name}”）：持有对应私钥的人今后能打开所有新密封的举报人信息，"
               "下次 hjp seal rekey 之后连同以前的也能打开；注明的姓名是随手写的文字，不能证明是谁的钥匙。确是新保管人的，"
               "请当面或电话与本人核对公钥，并在提交说明的最后一段写一行 新增保管人: 姓名（hjp seal init --commit 会自动写上）；"

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
+from hjp.history import place_of
 from hjp.sealed import (ACCESS_LOG, MARKER, RECIPIENTS, REKEY_TAG, SUFFIX, looks_like_age, parse_recipients,
                         reporter_comments)
 
@@ -145,6 +146,36 @@ def check_sealed_rewritten(change: CommitChange, ctx: AuditContext) -> Iterable[
             yield error("HJP511", path, 1, 1, rid, file=path, id=rid, restore=restore)
 
 
+def check_sealed_dropped_in_merge(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP511: a merge that dropped a sealed file one side had added or changed. Two copies of the
+    ledger (two branches, the town's and a village's laptop) allocate the same new ID; merging
+    them conflicts on ``sealed/<ID>.age`` (add/add), and keeping one side's file loses the other
+    side's 举报人 without a word — the merge equals its first parent there, so nothing else sees
+    it. Compared by blob id over each sealed folder the merge's ledger holds; no key needed."""
+    commit = change.commit
+    tree, base_of = getattr(ctx, "tree", None), getattr(ctx, "merge_base", None)
+    if len(commit.parents) < 2 or tree is None or base_of is None:
+        return
+    folders = set()
+    for _o, _n, _s, path in commit.changes:
+        if SEALED_FILE.search(path):
+            folders.add(path.rpartition("/")[0])
+        elif (where := place_of(path)) is not None:
+            folders.add(f"{where[0]}/sealed" if where[0] else "sealed")
+    for folder in sorted(folders):
+        merged = tree(commit.sha, folder)
+        for other in commit.parents[1:]:
+            base = base_of(commit.parents[0], other)
+            theirs = tree(other, folder)
+            before = tree(base, folder) if base else {}
+            for name, blob in sorted(theirs.items()):
+                if not name.endswith(SUFFIX) or merged.get(name) == blob or before.get(name) == blob:
+                    continue  # the merge kept it, or that side never changed it
+                path = f"{folder}/{name}" if folder else name
+                yield error("HJP511.merge", path, 1, 1, name[:-len(SUFFIX)], file=path, id=name[:-len(SUFFIX)],
+                            side=other[:7])
+
+
 def _rekeyed(change: CommitChange, ctx: AuditContext, log_path: str) -> bool:
     """Whether the commit appends an ``hjp seal rekey`` line to the access.log at ``log_path``."""
     for old, new, status, path in change.commit.changes:
@@ -200,4 +231,4 @@ def check_private_key(change: CommitChange, ctx: AuditContext) -> Iterable[Diagn
 
 
 SEALED_AUDIT_RULES = [check_plaintext_reporter, check_reporter_comments, check_sealed_files, check_sealed_rewritten,
-                      check_custodian_added, check_private_key]
+                      check_sealed_dropped_in_merge, check_custodian_added, check_private_key]

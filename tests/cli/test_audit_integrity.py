@@ -303,3 +303,36 @@ def test_a_back_fill_excuses_only_the_records_it_copies_in(repo):
     assert result.exit_code == 1
     assert [f.split(": ")[1] for f in findings(result) if " HJP" in f] == ["error HJP503"]
     assert "（已声明补录：" not in result.stdout
+
+
+def test_a_merge_that_drops_one_sides_sealed_file_is_found(sealed_world: World):
+    """F11: two copies of the ledger register a 举报 hazard each under the same new ID; the merge
+    conflicts on the sealed file (add/add) and keeping one side loses the other's 举报人, while
+    validate and audit said nothing of it."""
+    import subprocess
+
+    w = sealed_world
+    (w.ledger / "villages/xigou").mkdir()
+    (w.ledger / "villages/xigou/village.yaml").write_text("name: 西沟村\n", encoding="utf-8")
+    w.git("add", "-A")
+    w.git("commit", "-qm", "台账")
+    base = w.git("rev-parse", "HEAD").decode().strip()
+    w.git("checkout", "-qb", "c")
+    args = [a if a != "hejiapan" else "xigou" for a in HAZARD_ARGS]
+    assert w.hjp("new", "hazard", *args, "--reporter", "举报人甲", "--commit").returncode == 0
+    side = w.git("rev-parse", "--short=7", "HEAD").decode().strip()
+    w.git("checkout", "-q", "main")
+    assert w.hjp("new", "hazard", *HAZARD_ARGS, "--reporter", "举报人乙", "--commit").returncode == 0
+    merge = subprocess.run(["git", "merge", "-q", "c", "-m", "merge"], cwd=w.repo, env=w.env, capture_output=True)
+    assert merge.returncode == 1  # the add/add conflict on ledgers/sealed/YH-2026-0002.age
+    w.git("checkout", "--ours", "ledgers/sealed/YH-2026-0002.age")
+    w.git("add", "-A")
+    w.git("commit", "-qm", "合并")
+    r = w.hjp("audit", "--since", base)
+    assert r.returncode == 1
+    assert [f for f in findings(r) if "HJP511" in f] == [
+        f"ledgers/sealed/YH-2026-0002.age:1:1: error HJP511: 合并时丢掉了另一边（{side}）新增或改动的密封文件 "
+        "ledgers/sealed/YH-2026-0002.age：两边各自登记了编号为 YH-2026-0002 的举报隐患时常见（两台电脑、两个分支分配了同一个编号），"
+        f"那一边的举报人信息已不在当前版本中；请用 git show {side}:ledgers/sealed/YH-2026-0002.age > 另存文件 取回它，"
+        "把那条隐患改用新编号后由保管人重新密封（hjp reporter show 读出，hjp new hazard --reporter 登记）"]
+    assert "举报人甲" not in r.stdout and "举报人乙" not in r.stdout
