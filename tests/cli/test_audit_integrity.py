@@ -336,3 +336,40 @@ def test_a_merge_that_drops_one_sides_sealed_file_is_found(sealed_world: World):
         f"那一边的举报人信息已不在当前版本中；请用 git show {side}:ledgers/sealed/YH-2026-0002.age > 另存文件 取回它，"
         "把那条隐患改用新编号后由保管人重新密封（hjp reporter show 读出，hjp new hazard --reporter 登记）"]
     assert "举报人甲" not in r.stdout and "举报人乙" not in r.stdout
+
+
+def test_the_audit_runs_on_pushes_too(tmp_path):
+    """F14: the audit job ran on pull requests only; a clerk who pushes straight to main (the
+    README's own workflow) was never audited. Its step, run as GitHub would on a push: the pushed
+    range; after a force-push or for a new branch (no usable `before`): the whole history."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    import yaml
+
+    workflow = yaml.safe_load((Path(__file__).resolve().parents[2] / ".github/workflows/ledger.yml").read_text("utf-8"))
+    job = workflow["jobs"]["audit"]
+    assert "push" in job["if"] and "pull_request" in job["if"]
+    step = next(s for s in job["steps"] if "hjp audit" in str(s.get("run", "")))
+    repo = tmp_path / "r"
+    repo.mkdir()
+    env = {**os.environ, "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a",
+           "GIT_COMMITTER_EMAIL": "a@b"}
+    for args in (["init", "-q"], ["commit", "-q", "--allow-empty", "-m", "1"], ["commit", "-q", "--allow-empty", "-m", "2"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    before = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "hjp").write_text('#!/bin/sh\necho "$@"\n', encoding="utf-8")
+    (bindir / "hjp").chmod(0o755)
+
+    def run(event: str, before_sha: str) -> str:
+        return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, capture_output=True, text=True, check=True,
+                              env={**env, "PATH": f"{bindir}:{env['PATH']}", "EVENT": event, "BASE_REF": "main",
+                                   "BEFORE": before_sha}).stdout.strip()
+
+    assert run("push", before) == f"audit --ledger ledgers --since {before} --format github"
+    assert run("push", "0" * 40) == "audit --ledger ledgers --format github"
+    assert run("push", "1234567" * 5 + "89abc") == "audit --ledger ledgers --format github"  # force-pushed away
+    assert run("pull_request", "") == "audit --ledger ledgers --since origin/main --format github"
