@@ -24,8 +24,8 @@ from hjp.clock import DEFAULT_TZ, day_of, zone
 from hjp.diagnostics import Diagnostic, Severity
 from hjp.paths import display_path
 from hjp.gitio import NULL_SHA, Commit, Git, GitError, has_commits, iter_log
-from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, slice_record, split_records, top_of,
-                         unreadable_at)
+from hjp.history import (Records, Slice, conflict_line, diff, file_records, flatten, place_of, slice_record, split_records,
+                         top_of, unreadable_at)
 from hjp.messages import Part, part
 
 if TYPE_CHECKING:
@@ -343,20 +343,36 @@ def commit_change(versions: Versions, commit: Commit, tz: str, time: CommitTime 
     out: list[RecordChange] = []
     added = [r for r in after if r not in before and r not in was]
     renamed: dict[str, str] = {}  # new id -> old id
+    duplicate: dict[str, str] = {}  # new id -> the old id it had besides another record
     for rid in (r for r in before if r not in after and r not in still):
         rec, path, line = before[rid]
-        best = max(((_similar(rec, after[n][0]), n) for n in added if n not in renamed), default=(0.0, ""))
-        if best[0] >= 0.5:
+        best = max(((_similar(rec, after[n][0]), n) for n in added if n not in renamed and n not in duplicate),
+                   default=(0.0, ""))
+        if best[0] >= 0.5 and _held_elsewhere(versions.git, commit.sha, path, rid):
+            # The ID stays on another record: this one was renumbered to end a duplicate ID (two
+            # copies of the ledger gave one ID twice; HJP201 asks for a new ID): no renumbering.
+            duplicate[best[1]] = rid
+        elif best[0] >= 0.5:
             renamed[best[1]] = rid
         else:
             out.append(RecordChange(rid, rec, None, path, line))
     for rid, (rec, path, line) in after.items():
         old_id = renamed.get(rid)
-        prior = before.get(old_id or rid)
+        prior = before.get(old_id or duplicate.get(rid) or rid)
         if prior is not None and prior[0] == rec or prior is None and rid in was:
             continue
         out.append(RecordChange(rid, prior[0] if prior else None, rec, path, line, old_id))
     return CommitChange(commit, day_of(time.floor if time else commit.ctime, tz), out, broken, time)
+
+
+def _held_elsewhere(git: Git, sha: str, path: str, rid: str) -> bool:
+    """Whether a record with ID ``rid`` is in the ledger at ``sha`` (any record file under the
+    ledger directory of ``path``). Asked only of a record that looks renumbered: rare."""
+    where = place_of(path)
+    root = where[0] if where is not None else ""
+    pattern = rf"(^|[-{{ ,])id:[ ]*['\"]?{re.escape(rid)}['\"]?([ ,}}]|$)"
+    found = git.run("grep", "-l", "-E", "-e", pattern, sha, "--", f"{root}/" if root else ".", check=False)
+    return bool(found.strip())
 
 
 def _merge_own(versions: Versions, commit: Commit, path: str, new: str, gone: Records, came: Records,

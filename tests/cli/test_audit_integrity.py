@@ -373,3 +373,33 @@ def test_the_audit_runs_on_pushes_too(tmp_path):
     assert run("push", "0" * 40) == "audit --ledger ledgers --format github"
     assert run("push", "1234567" * 5 + "89abc") == "audit --ledger ledgers --format github"  # force-pushed away
     assert run("pull_request", "") == "audit --ledger ledgers --since origin/main --format github"
+
+
+def test_renumbering_one_of_a_duplicated_id_is_no_id_change(repo):
+    """F12: two copies of the ledger gave one new ID twice; validate (HJP201) says to give one a
+    new ID, and the audit then said HJP502 "restore the original ID". A record renumbered while
+    another record keeps the old ID ends a duplicate; renumbering a record whose ID then appears
+    nowhere is still HJP502."""
+    import os
+    import subprocess
+
+    repo.at("2026-01-20")
+    repo.git("checkout", "-qb", "x")
+    repo.write("ledgers/villages/dazhuang/hazards.yaml", "hazards:\n" + SECOND_HAZARD)
+    repo.commit("大庄村")
+    repo.git("checkout", "-q", "main")
+    repo.write("ledgers/villages/hejiapan/hazards.yaml", HAZARDS + SECOND_HAZARD.replace("配电箱未上锁", "消防通道堵塞"))
+    repo.commit("何家畔村")
+    subprocess.run(["git", "merge", "-q", "--no-edit", "x"], cwd=repo.root, check=True, capture_output=True,
+                   env=dict(os.environ))
+    assert " HJP201" in hjp("validate").stdout
+    repo.at("2026-01-21")
+    dz = repo.root / "ledgers/villages/dazhuang/hazards.yaml"
+    dz.write_text(dz.read_text(encoding="utf-8").replace("YH-2026-0002", "YH-2026-0003"), encoding="utf-8")
+    repo.commit("改正重复编号")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == []
+    assert hjp("validate").exit_code == 0
+    repo.at("2026-01-22")  # a plain renumbering is still one
+    dz.write_text(dz.read_text(encoding="utf-8").replace("YH-2026-0003", "YH-2026-0004"), encoding="utf-8")
+    repo.commit("又改编号")
+    assert [f.split(": ")[1] for f in findings(hjp("audit", "--since", "HEAD~1"))] == ["error HJP502"]
