@@ -24,6 +24,7 @@ import functools
 import hashlib
 import os
 import pickle
+import stat
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -107,6 +108,19 @@ def _feed_file(h: Any, path: Path) -> None:
     h.update(data)
 
 
+def _kind(entry: os.DirEntry) -> str:
+    """What an entry is, as the loader tells them apart: a link (and where it points) is not the
+    file it reaches (HJP014: a link out of the repository is not read), nor a FIFO a dangling link.
+    The directory entry's type, no stat, for the usual file or folder."""
+    if entry.is_symlink():
+        return f"L{os.readlink(entry.path)}:{entry.is_dir()}:{entry.is_file()}"
+    if entry.is_file(follow_symlinks=False):
+        return "f"
+    if entry.is_dir(follow_symlinks=False):
+        return "d"
+    return f"o{stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode)}"
+
+
 def ledger_key(root: Path, display_root: str) -> str | None:
     """The key for this ledger as it is on disk now; None when it cannot be computed (no cache)."""
     h = hashlib.sha256()
@@ -120,15 +134,15 @@ def ledger_key(root: Path, display_root: str) -> str | None:
         # names at the top too: a "Tasks.yaml" or "villages - 副本" appearing there is an error (HJP016)
         for entry in sorted(os.scandir(root), key=lambda e: e.name):
             if not entry.name.startswith("."):  # .hjp-cache itself comes and goes; dot names are never read
-                h.update(f"R{entry.name}:{entry.is_dir()}:{entry.is_file()}\0".encode())
+                h.update(f"R{entry.name}:{_kind(entry)}\0".encode())
         vdir = root / "villages"
         if vdir.is_dir():
             for village in sorted(os.scandir(vdir), key=lambda e: e.name):
-                h.update(f"V{village.name}:{village.is_dir()}:{village.is_file()}\0".encode())
+                h.update(f"V{village.name}:{_kind(village)}\0".encode())
                 if not village.is_dir():
                     continue
                 for entry in sorted(os.scandir(village.path), key=lambda e: e.name):
-                    h.update(f"F{entry.name}:{entry.is_dir()}:{entry.is_file()}\0".encode())
+                    h.update(f"F{entry.name}:{_kind(entry)}\0".encode())
                     if entry.is_file():
                         _feed_file(h, Path(entry.path))
         sealed = root / "sealed"  # the sealed-store rules read its listing and recipients.txt

@@ -147,3 +147,27 @@ def test_arguments_shared_in_an_entry_keep_their_types(ledger: Path) -> None:
     assert [type(dict(d.args)["closed_on"]) for d in back] == [int, float, bool, int, str]
     assert [d.message.split("；")[0] for d in back] == [d.message.split("；")[0] for d in diags]
     assert "closed_on 1.0 " in back[1].message and "closed_on True " in back[2].message
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links and FIFOs need privileges or do not exist")
+def test_a_file_replaced_by_a_link_or_a_fifo_is_a_miss(ledger: Path, tmp_path: Path,
+                                                      tmp_path_factory: pytest.TempPathFactory) -> None:
+    """F20: a hazards file replaced by a link to a copy outside the repository (which the loader
+    refuses to read, HJP014) was answered "台账检查通过" from the cache: the key followed the link
+    to the same bytes. A dangling link and a FIFO gave the same key as each other too."""
+    assert validate()[0] == 0
+    hz = ledger / "villages" / "hejiapan" / "hazards.yaml"
+    outside = tmp_path_factory.mktemp("outside") / "hz.yaml"  # out of the repository
+    outside.write_bytes(hz.read_bytes())
+    hz.unlink()
+    hz.symlink_to(outside)
+    fresh = CliRunner().invoke(app, ["validate", "--ledger", "ledger"], env={"HJP_NO_CACHE": "1"})
+    assert "HJP014" in fresh.stdout
+    assert validate() == (fresh.exit_code, fresh.stdout)
+    hz.unlink()
+    hz.symlink_to(tmp_path / "nowhere.yaml")
+    dangling = validate()
+    hz.unlink()
+    os.mkfifo(hz)
+    fresh = CliRunner().invoke(app, ["validate", "--ledger", "ledger"], env={"HJP_NO_CACHE": "1"})
+    assert validate() == (fresh.exit_code, fresh.stdout) != dangling
