@@ -116,6 +116,46 @@ def check_backdated(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnos
                     limit=BACKDATE_DAYS)
 
 
+def completion_moves(change: CommitChange) -> list[tuple[RecordChange, str, date, date]]:
+    """(record, field, old, new) of each completion date (``backdated``'s fields) the record had
+    before the commit and that the commit changed to another date. A list entry's date counts as
+    changed when the list lost a date and gained another (paired in order)."""
+    out: list[tuple[RecordChange, str, date, date]] = []
+    for rc in change.records:
+        kind = kinds.of_id(rc.id)
+        if rc.after is None or rc.before is None or kind is None:
+            continue
+        for name, _label in kind.future_dates:
+            old, new = _as_date(rc.before.get(name)), _as_date(rc.after.get(name))
+            if name not in NOT_COMPLETIONS and old is not None and new is not None and old != new:
+                out.append((rc, name, old, new))
+        for nested in kind.future_nested:
+            had = Counter(_entry_values(rc.before.get(nested.list_field), nested.field))
+            has = Counter(_entry_values(rc.after.get(nested.list_field), nested.field))
+            lost, gained = sorted((had - has).elements(), key=str), sorted((has - had).elements(), key=str)
+            for old_v, new_v in zip(lost, gained):
+                old, new = _as_date(old_v), _as_date(new_v)
+                if old is not None and new is not None:
+                    out.append((rc, f"{nested.list_field}[].{nested.field}", old, new))
+    return out
+
+
+def check_completion_moved(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP513: a completion date already registered (rectified_on, closed_on, done_on, held_on, an
+    occurrence's or a progress entry's date …) changed to another date. Moving it later hides what
+    it made owed (a hazard rectified long ago and never closed leaves 待销号 when its rectified_on
+    becomes yesterday; HJP503 looks backwards only, and the change looked like a completion just
+    registered); moving it earlier is HJP503's when far enough. More than BACKDATE_DAYS either way
+    is an error; less is a typo put right, a warning (listed)."""
+    for rc, name, old, new in completion_moves(change):
+        days = abs((new - old).days)
+        if days > BACKDATE_DAYS:
+            yield error("HJP513", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, old=old, new=new, days=days)
+        else:
+            yield warning("HJP513.small", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, old=old, new=new, days=days,
+                          limit=BACKDATE_DAYS)
+
+
 def _deadline_moves(rc: RecordChange, day: date) -> list[tuple[str, date, date]]:
     """(field, old, new) of each deadline of the record moved later after it had passed by ``day``."""
     out = []
@@ -361,6 +401,7 @@ AUDIT_RULES: list[AuditRule] = [
     check_overdue_hidden,
     check_closed_edited,
     check_downgraded,
+    check_completion_moved,
     check_unreadable,
     check_dates_backwards,
     check_commit_clock,

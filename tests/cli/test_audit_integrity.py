@@ -403,3 +403,34 @@ def test_renumbering_one_of_a_duplicated_id_is_no_id_change(repo):
     dz.write_text(dz.read_text(encoding="utf-8").replace("YH-2026-0003", "YH-2026-0004"), encoding="utf-8")
     repo.commit("又改编号")
     assert [f.split(": ")[1] for f in findings(hjp("audit", "--since", "HEAD~1"))] == ["error HJP502"]
+
+
+def test_a_completion_date_moved_after_it_was_set_is_found(repo):
+    """F30: moving an existing rectified_on forward to "yesterday" took a hazard out of 待销号
+    (rectified more than 30 days ago, never closed): HJP503 looks backwards only, and the change
+    counted as a completion just registered. A completion date already set that changes is a
+    finding: an error when it moves by more than 7 days, a warning (a typo put right) otherwise."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-01-21")
+    assert hjp("rectify", "YH-2026-0001", "--on", "2026-01-20", "--commit", today=repo.day).exit_code == 0
+    repo.at("2026-03-10")
+    path = repo.root / hazards
+    path.write_text(path.read_text(encoding="utf-8").replace("rectified_on: 2026-01-20", "rectified_on: 2026-03-09"),
+                    encoding="utf-8")
+    repo.commit("更正")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{hazards}:2:1: error HJP513: YH-2026-0001 已登记的 rectified_on 由 2026-01-20 改为 2026-03-09（相差 48 天）；"
+        "完成日期登记之后不应改动，改动会改变逾期、待销号等的计算；确属录入错误的，"
+        "请在 notes 中写明更正的原因和依据，并在合并请求中说明"]
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.at("2026-01-23")  # a typo put right two days later
+    path.write_text(path.read_text(encoding="utf-8").replace("rectified_on: 2026-01-20", "rectified_on: 2026-01-21"),
+                    encoding="utf-8")
+    repo.commit("更正日期")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 0
+    assert findings(result) == [
+        f"{hazards}:2:1: warning HJP513: YH-2026-0001 已登记的 rectified_on 由 2026-01-20 改为 2026-01-21（相差 1 天，"
+        "在 7 天以内，作为提示）；请核实"]
