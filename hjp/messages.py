@@ -343,6 +343,7 @@ MESSAGES: dict[str, str] = {
     "HJP106": "编号 {value} 格式不对：应为类别前缀 {prefixes} 加 - 和字母数字，"
               "例如 YH-2024-0001、RW-14、DW-hejiapan-03{hint}",
     "HJP107": "{label} 不能为负数（现为 {value}）",
+    "HJP107.too_large": "{label} 为 {value}，超过 {limit}，不像真实的数字；请核对（是否多输了 0）",
     "HJP108.text_date": "{label} 的值 {raw} 没有加引号：hjp 把它当作文字，按 YAML 1.1 读取的工具却会读成日期；"
                         "请加引号写成 \"{raw}\"",
     "HJP108.text_bool": "{label} 的值 {raw} 没有加引号：hjp 把它当作文字，YAML 1.1 规范却把它定为布尔值 {word}；"

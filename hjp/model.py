@@ -76,6 +76,11 @@ Date = Annotated[date, BeforeValidator(_parse_date),
                  WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 
 
+# A drill's participants or a training's count above this is a typo (an extra 0, a pasted phone
+# number), not a township's drill: it would go straight into the report's 人次 totals.
+COUNT_MAX = 100_000
+
+
 def _text(title: str, description: str = "", **kw: Any) -> Any:
     return Field(title=title, description=description or title, **kw)
 
@@ -336,7 +341,7 @@ class Drill(_Model):
     unit: str | None = _text("所属单位", "本村生产经营单位的编号 DW-…", default=None)
     planned_on: Date | None = _text("计划日期", default=None)
     held_on: Date | None = _text("实施日期", default=None)
-    participants: int | None = _text("参演人数", default=None, ge=0)
+    participants: int | None = _text("参演人数", default=None, ge=0, le=COUNT_MAX)
     organizer: str | None = _name("组织者", default=None)
     scenario: str | None = _text("演练情景", default=None)
     findings: str | None = _text("发现的问题", default=None)
@@ -380,7 +385,7 @@ class Training(_Model):
     hours: float | None = _text("学时", "培训时长，小时", default=None, ge=0, allow_inf_nan=False)
     attendees: list[Attendee] = _text("参训人员", "逐人登记：所在单位、姓名、身份", default_factory=list)
     count: int | None = _text("参训人次", "未逐人登记姓名时填写总人次；与 attendees 同时填写时为总人次（含已登记的人）",
-                              default=None, ge=0)
+                              default=None, ge=0, le=COUNT_MAX)
     notes: str | None = _text("备注", default=None)
     evidence: Paths = _text("佐证材料", "相对于仓库根目录的文件路径，例如签到表、照片", default_factory=list)
     void: Void | None = _text("作废", default=None)

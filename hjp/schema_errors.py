@@ -355,6 +355,9 @@ def _explain(etype: str, err: dict, name: Any, value: Any, text: str | None, lin
         return "HJP103.finite", {"value": repr(value)}
     if etype in ("greater_than_equal", "greater_than"):
         return "HJP107", {"value": value_arg(value)}
+    if etype in ("less_than_equal", "less_than"):
+        ctx = err.get("ctx") or {}
+        return "HJP107.too_large", {"value": value_arg(value), "limit": ctx.get("le", ctx.get("lt"))}
     if etype == "string_type" and (isinstance(value, (bool, int, float)) or value is None):
         return _yaml11(value, _raw_token(text, line, col))
     if etype == "string_type":

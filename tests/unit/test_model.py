@@ -290,3 +290,13 @@ def test_hjp109_an_id_is_bounded_too(make_ledger, diagnostics_of):
     text = HAZARD.replace("id: YH-2024-0001", f"id: {rid}")
     assert one_file(make_ledger, diagnostics_of, "villages/cun/hazards.yaml", text) == [
         f"{H}:2:9: error HJP109: id（隐患编号） 太长（300 个字符，上限 60）；编号请用类别前缀加年份和序号，例如 YH-2024-0001"]
+
+
+def test_hjp107_implausibly_large_counts(make_ledger, diagnostics_of):
+    """F10: `hjp held … --participants 99999999999999999999` was accepted and the report said
+    参演100000000000000021706人次. A drill's participants and a training's count are bounded."""
+    drills = ("drills:\n  - {id: YL-1, title: a, kind: 桌面, participants: 99999999999999999999}\n"
+              "  - {id: YL-2, title: b, kind: 桌面, participants: 100000}\n")
+    out = diagnostics_of(make_ledger({"villages/cun/drills.yaml": drills}))
+    assert out == ["ledger/villages/cun/drills.yaml:2:50: error HJP107: participants（参演人数） 为 99999999999999999999，"
+                   "超过 100000，不像真实的数字；请核对（是否多输了 0）"]
