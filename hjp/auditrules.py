@@ -346,6 +346,31 @@ def _join(root: str, rel: str) -> str:
     return f"{root}/{rel}" if root else rel
 
 
+# The date a drill, an inspection or a training was held, by the kind's file stem, and what may
+# still change on one held long ago (HJP514): what is added to the record, not what it says happened.
+HELD_ON = {"drills": "held_on", "inspections": "date", "trainings": "date"}
+HELD_FREE_FIELDS = {"void", "notes", "evidence", "findings"}  # findings: an inspection's hazards, linked as entered
+
+
+def check_held_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP514: a drill, inspection or training held more than BACKDATE_DAYS before the commit was
+    edited other than by voiding it or adding notes, evidence or the hazards an inspection found:
+    participants ×10 on every held drill passed the audit and the report's 人次 grew tenfold.
+    The held date itself is HJP513's. Like a closed hazard (HJP505), what happened stays as
+    entered; an honest correction is explained in notes and the merge request."""
+    for rc in change.records:
+        kind = kinds.of_id(rc.id)
+        name = HELD_ON.get(kind.stem) if kind is not None else None
+        if name is None or rc.before is None or rc.after is None:
+            continue
+        held = _as_date(rc.before.get(name))
+        if held is None or (change.day - held).days <= BACKDATE_DAYS:
+            continue
+        edited = [f for f, _o, _n in rc.changes if f.split(".")[0].split("[")[0] not in HELD_FREE_FIELDS | {name}]
+        if edited:
+            yield error("HJP514", rc.path, rc.line, 1, rc.id, id=rc.id, held_on=held, fields=edited)
+
+
 def check_unreadable(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
     """HJP508 (unresolved merge-conflict markers) and HJP509 (any other reason): the commit left a
     record file that cannot be read. Its records are not compared in this commit: the next commit
@@ -402,6 +427,7 @@ AUDIT_RULES: list[AuditRule] = [
     check_closed_edited,
     check_downgraded,
     check_completion_moved,
+    check_held_edited,
     check_unreadable,
     check_dates_backwards,
     check_commit_clock,

@@ -434,3 +434,45 @@ def test_a_completion_date_moved_after_it_was_set_is_found(repo):
     assert findings(result) == [
         f"{hazards}:2:1: warning HJP513: YH-2026-0001 已登记的 rectified_on 由 2026-01-20 改为 2026-01-21（相差 1 天，"
         "在 7 天以内，作为提示）；请核实"]
+
+
+DRILLS = """\
+drills:
+  - id: YL-2026-01
+    title: 加油站疏散逃生演练
+    kind: 疏散逃生
+    unit: DW-hejiapan-01
+    held_on: 2026-01-10
+    participants: 35
+"""
+
+
+def test_a_held_drill_edited_long_after_is_found(repo):
+    """F25: every held drill's participants ×10 passed the audit and the report's 参演人次 grew
+    tenfold. A drill or training held more than 7 days before a commit that changes it (other than
+    notes, evidence or voiding it) is HJP514, as a closed hazard is HJP505."""
+    from test_log_audit import UNITS
+
+    drills = "ledgers/villages/hejiapan/drills.yaml"
+    repo.at("2026-01-12")
+    repo.write("ledgers/villages/hejiapan/units.yaml", UNITS)
+    repo.write(drills, DRILLS)
+    repo.commit("演练")
+    repo.at("2026-01-14")  # corrected within a week of the drill: no finding
+    repo.write(drills, DRILLS.replace("participants: 35", "participants: 36"))
+    repo.commit("更正人数")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == []
+    repo.at("2026-02-20")
+    repo.write(drills, DRILLS.replace("participants: 35", "participants: 360")
+               + "    notes: 补充照片\n    evidence: [evidence/YL-2026-01/签到表.jpg]\n")
+    repo.commit("更正参演人数")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{drills}:2:1: error HJP514: YL-2026-01 已于 2026-01-10 实施，之后又被修改了 participants；已实施的演练、培训、检查"
+        "只能补充备注 notes、佐证材料 evidence 或作废；确属录入错误的，请在 notes 中写明更正的原因和依据，并在合并请求中说明"]
+    repo.at("2026-02-21")  # notes and evidence alone are fine
+    repo.write(drills, DRILLS.replace("participants: 35", "participants: 360")
+               + "    notes: 补充照片和签到表\n    evidence: [evidence/YL-2026-01/签到表.jpg, evidence/YL-2026-01/照片.jpg]\n")
+    repo.commit("补充佐证材料")
+    assert findings(hjp("audit", "--since", "HEAD~1")) == []

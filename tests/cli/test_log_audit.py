@@ -623,6 +623,9 @@ def test_a_late_completion_by_another_field_is_found(repo):
     repo.write("ledgers/villages/hejiapan/drills.yaml", drills.replace("kind: 桌面", "kind: 疏散逃生"))
     repo.commit("改演练类型")
     assert findings(hjp("audit", "--since", "HEAD~1")) == [
+        "ledgers/villages/hejiapan/drills.yaml:2:1: error HJP514: YL-2025-01 已于 2025-06-01 实施，之后又被修改了 kind；"
+        "已实施的演练、培训、检查只能补充备注 notes、佐证材料 evidence 或作废；确属录入错误的，请在 notes 中写明更正的原因和依据，"
+        "并在合并请求中说明",
         "ledgers/villages/hejiapan/units.yaml:2:1: error HJP503: 演练覆盖 DW-hejiapan-01@2025「何家畔加油站2025年度疏散逃生演练」"
         "在提交日期 2026-02-01 已逾期 32 天（应于 2025-12-31 完成），这次提交改动了 YL-2025-01 的 kind，之后它算作已完成，"
         "但完成日期早于提交日期 7 天以上，疑似事后补记或倒签；请核实"]
