@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
 from hjp import kinds
-from hjp.clock import day_of
+from hjp.clock import day_of, zone
 from hjp.deadlines import SELF_CONTAINED_KINDS
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.history import place_of, top_of
@@ -109,11 +109,33 @@ def _entry_values(entries: Any, name: str) -> list[Any]:
 def check_backdated(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
     """HJP503: a completion date (``backdated``: rectified_on, closed_on, done_on, held_on, the date
     of an occurrence or a progress entry …) set to more than BACKDATE_DAYS before the commit that
-    set it: entered after the fact, or backdated."""
+    set it: entered after the fact, or backdated.
+
+    A rebase or cherry-pick gives a commit a new committer date and keeps its author date: an entry
+    made on the day, rebased a week later (what HJP507's advice and GitHub's "Update branch" do),
+    would read as backdated. A date within BACKDATE_DAYS of an author date earlier than the
+    commit's own committer date is a warning saying so (HJP503.rebased): an author date can be set by hand, so
+    it is listed rather than passed in silence."""
     day = change.day
+    authored = _author_day(change, ctx)
+    own = day_of(change.commit.ctime, ctx.tz)  # its own committer date: a faked pair of dates moves both
     for rc, name, d in backdated(change):
-        yield error("HJP503", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, date=d, day=day, days=(day - d).days,
-                    limit=BACKDATE_DAYS)
+        if authored is not None and authored < own and 0 <= (authored - d).days <= BACKDATE_DAYS:
+            yield warning("HJP503.rebased", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, date=d, day=day,
+                          days=(day - d).days, authored=authored)
+        else:
+            yield error("HJP503", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, date=d, day=day, days=(day - d).days,
+                        limit=BACKDATE_DAYS)
+
+
+def _author_day(change: CommitChange, ctx: AuditContext) -> date | None:
+    """The commit's author date, as a day in the ledger's zone (None when it does not read)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(change.commit.date).astimezone(zone(ctx.tz)).date()
+    except (ValueError, TypeError):
+        return None
 
 
 def completion_moves(change: CommitChange) -> list[tuple[RecordChange, str, date, date]]:

@@ -510,6 +510,8 @@ MESSAGES: dict[str, str] = {
     "HJP501": "{id}（{title}）被删除，而不是作废；记录不能删除，请恢复它，录入错误时加上 void: {{date: 日期, reason: 原因}}",
     "HJP502": "编号 {old_id} 被改成了 {id}；编号一经使用不能更改，请恢复原编号（录入错误的记录请作废后另行新建）",
     "HJP503": "{id} 的 {field} 记为 {date}，比设置它的提交日期 {day} 早 {days} 天（超过 {limit} 天），疑似事后补记或倒签日期；请核实",
+    "HJP503.rebased": "{id} 的 {field} 记为 {date}，比提交日期 {day} 早 {days} 天；这次提交是变基（rebase）或摘取（cherry-pick）过来的，"
+                      "作者日期是 {authored}，按作者日期不算倒签；请核实",
     "HJP503.hidden": "{kind} {key}「{title}」在提交日期 {day} {state}，这次提交{what}，之后它算作已完成，"
                      "但完成日期早于提交日期 {limit} 天以上，疑似事后补记或倒签；请核实",
     "HJP504": "{id} 的期限 {field} 在 {old} 已过之后被推迟到 {new}（提交日期 {day}）；期限过后不应改动，逾期应如实反映",

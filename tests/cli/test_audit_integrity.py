@@ -476,3 +476,27 @@ def test_a_held_drill_edited_long_after_is_found(repo):
                + "    notes: 补充照片和签到表\n    evidence: [evidence/YL-2026-01/签到表.jpg, evidence/YL-2026-01/照片.jpg]\n")
     repo.commit("补充佐证材料")
     assert findings(hjp("audit", "--since", "HEAD~1")) == []
+
+
+def test_a_rebased_entry_is_not_taken_for_backdating(repo):
+    """F22: a rectification entered on the day it was done, rebased a week and a half later (what
+    HJP507 and GitHub's "Update branch" do), failed CI as HJP503 倒签: only the committer date
+    moves in a rebase. A date within 7 days of the commit's author date, in a commit whose author
+    date is earlier than its committer date, is a warning that says so; the rest is unchanged."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.git("checkout", "-qb", "work")
+    repo.at("2026-02-05")
+    assert hjp("rectify", "YH-2026-0001", "--on", "2026-02-05", "--commit", today=repo.day).exit_code == 0
+    repo.git("checkout", "-q", "main")
+    repo.at("2026-02-10")
+    repo.write("ledgers/villages/dazhuang/hazards.yaml", HAZARDS.replace("0001", "0003"))
+    repo.commit("大庄村")
+    repo.git("checkout", "-q", "work")
+    repo.mp.setenv("GIT_COMMITTER_DATE", "2026-02-16T10:00:00+08:00")
+    repo.mp.delenv("GIT_AUTHOR_DATE")
+    repo.git("rebase", "-q", "main")
+    result = hjp("audit", "--since", "main")
+    assert result.exit_code == 0, result.stdout
+    assert findings(result) == [
+        f"{hazards}:2:1: warning HJP503: YH-2026-0001 的 rectified_on 记为 2026-02-05，比提交日期 2026-02-16 早 11 天；"
+        "这次提交是变基（rebase）或摘取（cherry-pick）过来的，作者日期是 2026-02-05，按作者日期不算倒签；请核实"]
