@@ -478,6 +478,22 @@ def new(
     else:
         secret = _reporter(led, values) if kind == "hazard" else None
         _changed(api.new, ledger, kind, values, village=village, reporter=secret, commit=commit)
+        if secret is not None:
+            _sealed_to(led.root)
+
+
+def _sealed_to(root: Path) -> None:
+    """Who can open what was just sealed: recipients.txt's names, each with its key shortened. The
+    names are free text and anyone who can commit can add a key (HJP512): the clerk who sees a
+    stranger here tells the custodians before more is sealed."""
+    from hjp.sealed import SealError, read_recipients
+
+    try:
+        keys = read_recipients(root, _display(root))
+    except SealError:
+        return
+    names = "、".join(f"{r.name or '（未注明）'}（{r.key[:12]}…{r.key[-6:]}）" for r in keys)
+    APP.line(f"举报人已密封，能打开它的保管人：{names}；名单不对的，请立即告诉保管人")
 
 
 def _ask(spec: "Any", values: dict, led: "Ledger", village: Optional[str], *, required: bool) -> None:

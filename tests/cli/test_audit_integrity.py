@@ -500,3 +500,15 @@ def test_a_rebased_entry_is_not_taken_for_backdating(repo):
     assert findings(result) == [
         f"{hazards}:2:1: warning HJP503: YH-2026-0001 的 rectified_on 记为 2026-02-05，比提交日期 2026-02-16 早 11 天；"
         "这次提交是变基（rebase）或摘取（cherry-pick）过来的，作者日期是 2026-02-05，按作者日期不算倒签；请核实"]
+
+
+def test_new_hazard_says_whom_the_reporter_is_sealed_to(sealed_world: World):
+    """F19: `hjp new --source 举报` sealed to whatever keys recipients.txt held, without a word: a
+    key slipped in under a custodian's name went unseen. The clerk now reads the names and keys."""
+    w = sealed_world
+    public = w.key("a.txt").read_text(encoding="utf-8").split("public key: ")[1].split()[0]
+    r = w.hjp("new", "hazard", *HAZARD_ARGS, "--reporter", "举报人丙")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == (f"举报人已密封，能打开它的保管人：保管人甲 2026-11-30（{public[:12]}…{public[-6:]}）；"
+                                         "名单不对的，请立即告诉保管人")
+    assert "举报人丙" not in r.stdout + r.stderr
