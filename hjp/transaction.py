@@ -50,6 +50,12 @@ DEFAULT_WAIT = 30.0  # seconds a command waits for another one's lock (HJP_LOCK_
 # Below this size a changed file is always parsed whole; above it, records only appended to it are
 # parsed on their own (the rest of the file is what the load found).
 FAST_APPEND_MIN_BYTES = 64 * 1024
+# From this many changed records in one file on, PyYAML's reading of them is checked on the node
+# tree hjp's reader composes anyway (``_Stamps``), not by loading each record's lines through
+# PyYAML again (a load per record was most of an import's time). Below it, a PyYAML load per
+# record costs little and is the more direct check; tests/unit/test_transaction_bulk.py holds
+# the two to the same files and refusals.
+BULK_READBACK_MIN = 20
 GITIGNORE = "# hjp's cache, lock and temporary files: safe to delete when no hjp is running\n*\n"
 
 
@@ -158,6 +164,7 @@ class Transaction:
         self._prepared: Prepared | None = None
         self._composed: set[Path] = set()
         self._fast: dict[Path, tuple[str, Any]] = {}  # appended text and what it reads as, by file
+        self._stamps: dict[Path, _Stamps] = {}  # bulk read-back: PyYAML's timestamps by record, by file
         self._merged: Ledger | None = None
         self._shown: dict[Path, str] = {}
 
@@ -549,6 +556,8 @@ class Transaction:
         tail = self._tails.get(path)
         raw = self.read(path)
         doc = self.doc(path)
+        wanted = {rid for (p, rid) in self._expect if p == path}
+        stamps = _Stamps(kind.top, wanted) if len(wanted) >= BULK_READBACK_MIN else None
         if (old is not None and raw is not None and len(raw) >= FAST_APPEND_MIN_BYTES and path not in self._modified
                 and tail is not None and tail.after_line is not None and not tail.end_is_block_scalar
                 and not old.diagnostics and len(data) <= MAX_BYTES and doc.text.endswith(("\n", "\r"))
@@ -556,15 +565,21 @@ class Transaction:
             # Only records appended after the last one: parse just them, where they stand.
             inserted = "".join(new for _s, _e, new in self._appended[path])
             piece = "\n" * (tail.after_line + 1) + inserted
-            got = parse_text(piece, display, date_keys=date_keys())
+            got = parse_text(piece, display, date_keys=date_keys(), visit=stamps and stamps.visit)
             if not got.diagnostics and isinstance(got.data, MList):
                 added = validate_appended(got, kind.stem, display, village)
                 self._fast[path] = (piece, got.data)
+                if stamps is not None:
+                    self._stamps[path] = stamps
                 return FileResult(old.records + added.records, old.locs + added.locs,
                                   old.diagnostics + added.diagnostics), None
-        parsed = parse_bytes(data, display, date_keys=date_keys())
+        if stamps is not None:
+            stamps = _Stamps(kind.top, wanted)  # the appended piece's visit above did not count
+        parsed = parse_bytes(data, display, date_keys=date_keys(), visit=stamps and stamps.visit)
         if parsed.diagnostics and not (old is not None and old.diagnostics):
             raise EditError("写出的内容无法读回，未写入：" + "；".join(d.message for d in parsed.diagnostics), 1)
+        if stamps is not None and stamps.visited:
+            self._stamps[path] = stamps
         return validate_record_file(parsed, kind.stem, display, village), parsed.data
 
     def _refusal(self, bad: list[Diagnostic]) -> EditError:
@@ -600,7 +615,11 @@ class Transaction:
             if fast is not None:
                 piece, items = fast
                 got = {item.get("id"): plain(item) for item in items if isinstance(item, dict)}
-                typed = {r.get("id"): r for r in (_safe_load_text(piece, display) or []) if isinstance(r, dict)}
+                stamps = self._stamps.get(path)
+                if stamps is not None:
+                    typed = {rid: stamps.typed(rid, got.get(rid)) for rid in expects}
+                else:
+                    typed = {r.get("id"): r for r in (_safe_load_text(piece, display) or []) if isinstance(r, dict)}
                 for rid, expect in expects.items():
                     _same(display, got.get(rid), expect.parsed, typed.get(rid), expect.typed)
                 continue
@@ -611,19 +630,27 @@ class Transaction:
             text, _bom = decode(data, display)
             doc = YamlText.of_text(text)
             marks = items.marks  # type: ignore[attr-defined]
-            ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+            where: dict[Any, int] = {}
+            for i, item in enumerate(items):
+                rid = item.get("id") if isinstance(item, dict) else None
+                where[rid] = -1 if rid in where else i  # -1: the ID stands twice
+            stamps = self._stamps.get(path)
             for rid, expect in expects.items():
-                if ids.count(rid) != 1:
+                i = where.get(rid, -1)
+                if i < 0:
                     raise _broken(display)
-                i = ids.index(rid)
-                first = marks[i][0]
-                end = marks[i + 1][0] if i + 1 < len(marks) else len(doc.starts)
-                typed = None
-                if end > first:
-                    typed = _pick(_safe_load_text(_lines(doc, first, end), display), rid, kind.top)
-                if typed is None:
-                    typed = _pick(_safe_load_text(text, display), rid, kind.top)
-                _same(display, plain(items[i]), expect.parsed, typed, expect.typed)
+                got = plain(items[i])
+                if stamps is not None:
+                    typed = stamps.typed(rid, got)
+                else:
+                    first = marks[i][0]
+                    end = marks[i + 1][0] if i + 1 < len(marks) else len(doc.starts)
+                    typed = None
+                    if end > first:
+                        typed = _pick(_safe_load_text(_lines(doc, first, end), display), rid, kind.top)
+                    if typed is None:
+                        typed = _pick(_safe_load_text(text, display), rid, kind.top)
+                _same(display, got, expect.parsed, typed, expect.typed)
             # The other records read back as before (their models, built from hjp's reading).
             old = self.ledger.results.get(path)
             if old is not None:
@@ -806,6 +833,101 @@ def _apply_op(record: dict[str, Any], op: tuple[str, tuple[Any, ...], Any], view
 def _problem(d: Diagnostic) -> tuple[str, str, str | None, str]:
     # lines shift when a record is inserted: a problem is the same one if all but its place agree
     return d.code, d.path, d.record, re.sub(r":\d+(?=\D|$)", "", d.message)
+
+
+class _Stamps:
+    """PyYAML's reading of many records, taken from the node tree hjp's reader composed.
+
+    hjp's reader resolves plain scalars with PyYAML's own rules except one: it leaves timestamps
+    as text (``yamlread``: they are tagged ``DATE_LIKE``; an explicit ``!!timestamp`` keeps its
+    tag). So PyYAML reads a record as hjp's reader does, with each such scalar turned into what
+    PyYAML's timestamp constructor makes of it. ``visit`` (``yamlread.parse_text``'s hook) notes
+    where those scalars stand in the wanted records; ``typed`` builds PyYAML's view of a record
+    from hjp's. A record with a timestamp as a mapping key (hjp reads text, PyYAML a date) or whose
+    ID stands twice has no view: the read-back refuses it.
+    """
+
+    def __init__(self, top: str, wanted: set[str]):
+        self.top = top
+        self.wanted = wanted
+        self.found: dict[str, dict[tuple[Any, ...], Any] | None] = {}
+        self.visited = False
+
+    def visit(self, root: Any) -> None:
+        from yaml.nodes import MappingNode, SequenceNode
+
+        self.visited = True
+        items = root
+        if isinstance(root, MappingNode):
+            items = next((v for k, v in root.value if k.value == self.top), None)
+        if not isinstance(items, SequenceNode):
+            return
+        wanted, found = self.wanted, self.found
+        for item in items.value:
+            rid = record_id(item)
+            if rid in wanted:
+                if rid in found:
+                    found[rid] = None
+                    continue
+                at: dict[tuple[Any, ...], Any] | None = {}
+                found[rid] = at if _timestamps(item, (), at) else None
+
+    def typed(self, rid: str, got: Any) -> Any:
+        """PyYAML's view of record ``rid`` given hjp's (``plain``); None when there is none."""
+        if rid not in self.found:
+            return None
+        at = self.found[rid]
+        if at is None or not isinstance(got, dict):
+            return None
+        out = dict(got)  # copied along each path: ``got`` is compared as it is
+        copied = {id(out)}
+        for path, value in at.items():
+            target = out
+            for key in path[:-1]:
+                child = target[key]
+                if id(child) not in copied:
+                    child = target[key] = dict(child) if isinstance(child, dict) else list(child)
+                    copied.add(id(child))
+                target = child
+            target[path[-1]] = value
+        return out
+
+
+_STAMP_TAGS = frozenset(("hjp:date", "tag:yaml.org,2002:timestamp"))  # yamlread.DATE_LIKE, PyYAML's own
+_STAMP_MEMO: dict[str, Any] = {}
+
+
+def _timestamps(node: Any, path: tuple[Any, ...], at: dict[tuple[Any, ...], Any]) -> bool:
+    """Record in ``at`` (path → value) each scalar under ``node`` PyYAML reads as a timestamp;
+    False when one is a mapping key (no plain view can say it)."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    cls = node.__class__
+    if cls is ScalarNode:
+        if node.tag in _STAMP_TAGS:
+            value = _STAMP_MEMO.get(node.value)
+            if value is None:
+                from hjp.yamlread import _CTOR
+
+                try:
+                    value = _CTOR.construct_yaml_timestamp(node)
+                except ValueError:  # 2025-02-30: PyYAML cannot read it at all
+                    return False
+                if len(_STAMP_MEMO) < 10_000:
+                    _STAMP_MEMO[node.value] = value
+            at[path] = value
+        return True
+    if cls is MappingNode:
+        for k, v in node.value:
+            if k.__class__ is not ScalarNode or k.tag in _STAMP_TAGS:
+                return False
+            if v.__class__ is not ScalarNode or v.tag in _STAMP_TAGS:
+                if not _timestamps(v, (*path, k.value), at):
+                    return False
+        return True
+    if cls is SequenceNode:
+        return all(_timestamps(item, (*path, i), at) for i, item in enumerate(node.value))
+    return True
 
 
 def _lines(doc: YamlText, first: int, end: int) -> str:

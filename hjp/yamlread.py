@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -636,11 +636,14 @@ def _explain(exc: yaml.YAMLError, source: str) -> YamlProblem:
     return YamlProblem("HJP004.other", line, col, problem=problem)
 
 
-def parse_text(text: str, display: str, *, date_keys: frozenset[str] | None = None) -> Parsed:
+def parse_text(text: str, display: str, *, date_keys: frozenset[str] | None = None,
+               visit: Callable[[Any], None] | None = None) -> Parsed:
     """Text to MDict/MList values with marks; problems as diagnostics, never exceptions.
 
     ``date_keys``: the keys whose plain date values are expected; a date-looking plain value
     anywhere else is recorded in ``Parsed.odd`` (None: dates are not recorded).
+    ``visit``: called with the composed root node once the values are built (a caller that wants
+    something of the node tree, such as the scalars' tags, without composing the text again).
     """
     m = _CONTROL.search(text)
     if m:
@@ -666,6 +669,8 @@ def parse_text(text: str, display: str, *, date_keys: frozenset[str] | None = No
                 if line is not None:
                     _, col, key = next(c for c in candidates if c[0] == line)
                     raise YamlProblem("HJP004.fullwidth_colon", line, col, key=key)
+        if visit is not None:
+            visit(node)
     except YamlProblem as p:
         p = _merge_conflict(text) or p
         return Parsed(None, [p.diagnostic(display)], text)
@@ -683,8 +688,9 @@ def parse_text(text: str, display: str, *, date_keys: frozenset[str] | None = No
     return Parsed(data, [], text, odd)
 
 
-def parse_bytes(raw: bytes, display: str, *, date_keys: frozenset[str] | None = None) -> Parsed:
+def parse_bytes(raw: bytes, display: str, *, date_keys: frozenset[str] | None = None,
+                visit: Callable[[Any], None] | None = None) -> Parsed:
     text, diags = decode(raw, display)
     if text is None:
         return Parsed(None, diags)
-    return parse_text(text, display, date_keys=date_keys)
+    return parse_text(text, display, date_keys=date_keys, visit=visit)

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 HJP = [sys.executable, "-m", "hjp"]
 ENV = {**os.environ, "HJP_NO_CACHE": "1", "HJP_TODAY": "2026-11-30"}
 HEAD = ["序号", "所属村", "隐患名称", "所属单位", "隐患部位", "行业领域", "隐患等级", "隐患来源", "排查时间", "发现人",
-        "整改责任人", "整改措施", "整改资金（元）", "整改期限", "防范措施和预案", "整改完成时间", "验收人", "销号时间", "备注"]
+        "整改责任人", "整改措施", "整改资金（元）", "整改期限", "防范措施和预案", "整改完成时间", "验收人", "销号时间", "判定依据", "挂牌督办", "挂牌日期", "备注"]
 
 
 def timed(argv: list[str], cwd: Path) -> float:
@@ -59,9 +59,11 @@ def clerk_sheet(ledger: Path, out: Path, rows: int) -> int:
             break
         n += 1
         r = h.rectification
+        sup = h.supervision  # 重大 hazards need their basis and 挂牌督办 (HJP254/HJP255)
         ws.row([n, villages[slug], h.title, names.get(h.unit, None) if h.unit else None, h.location, h.sector, h.level,
                 h.source, h.found_on, h.found_by, r.owner, r.measures, r.funds, r.deadline, r.contingency,
-                h.rectified_on, h.verified_by, h.closed_on, h.notes])
+                h.rectified_on, h.verified_by, h.closed_on, h.basis, sup.level if sup else None,
+                sup.since if sup else None, h.notes])
     wb.close()
     return n
 

@@ -1,0 +1,149 @@
+"""The transaction's bulk read-back (many records in one file: PyYAML's reading taken from the node
+tree hjp's reader composes) against the per-record one (each record's lines loaded by PyYAML):
+the same files, the same results and warnings, and the same refusals when the emitter goes wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hjp import edit, transaction, yamltext
+from hjp.load import load_ledger
+from hjp.transaction import Transaction
+from hjp.yamltext import EditError
+
+AS_OF = date(2026, 11, 28)
+SMALL = """\
+hazards:
+  - id: YH-2026-0001
+    title: 卸油区静电接地装置失效
+    sector: 危险化学品
+    level: 一般
+    source: 自查
+    found_on: 2026-11-01
+    rectification: {owner: 王某, deadline: 2026-11-30}
+"""
+
+
+def _big(n: int) -> str:
+    rows = [SMALL.rstrip("\n")]
+    for i in range(2, n + 2):
+        rows.append(f"  - id: YH-2025-{i:04d}\n    title: 第{i}条\n    sector: 消防\n    level: 一般\n    source: 检查\n"
+                    f"    found_on: 2025-03-01\n    rectification:\n      owner: 王某\n      deadline: 2025-04-01")
+    return "\n".join(rows) + "\n"
+
+
+def _values(i: int) -> dict:
+    # Text that looks like a date, a number, a boolean or a YAML indicator must stay text; dates,
+    # amounts and lists keep their types; a few are rectified (more dates, nested).
+    titles = ["楼梯间堆放杂物", "2026-01-02", "2026-02-30", "123", "yes", "a: b", "# 注释", "- 列表", "2026-1-2 检查", "null"]
+    values = {"title": f"{titles[i % len(titles)]}", "sector": "消防", "level": "一般", "source": "自查",
+              "owner": "李某", "deadline": date(2026, 12, 31), "found-on": date(2026, 11, 20)}
+    if i % 3 == 0:
+        values["notes"] = f"第{i}条：2026-11-20 发现"
+    if i % 4 == 0:
+        values["funds"] = 1000 + i
+    if i % 5 == 0:
+        values["location"] = "2026-11-21"
+    return values
+
+
+@pytest.fixture
+def root(make_ledger) -> Path:
+    return make_ledger({"villages/hejiapan/hazards.yaml": _big(300),  # > FAST_APPEND_MIN_BYTES: appended piece
+                        "villages/beimao/hazards.yaml": SMALL.replace("0001", "0500"),  # small: read again whole
+                        "villages/xigou/village.yaml": "name: 西沟村\n"})  # no hazards.yaml yet: created
+
+
+def _run(root: Path, bulk: bool, monkeypatch, *, rectify: bool = True,
+         text_dates: bool = False) -> tuple[dict, list, dict, int]:
+    monkeypatch.setattr(transaction, "BULK_READBACK_MIN", 1 if bulk else 10 ** 9)
+    loads = []
+    real = transaction._safe_load_text
+    monkeypatch.setattr(transaction, "_safe_load_text", lambda text, display: loads.append(1) or real(text, display))
+    with Transaction(root, clock=lambda tz: AS_OF, cache=False) as t:
+        for i in range(60):
+            village = ("hejiapan", "beimao", "xigou")[i % 3]
+            change = edit.plan_new(t, "hazard", _values(i), village=village)
+            if text_dates:  # a date field holding text: quoted, or PyYAML reads a date where text was meant
+                change.record["found_on"] = change.record["found_on"].isoformat()
+            t.add(change)
+        if rectify:  # a changed record and new ones in one file
+            t.add(edit.plan_rectify(t, "YH-2026-0500", on=date(2026, 11, 20)))
+        prepared = t.prepare()
+        files = {w.path: w.new for w in prepared.files}
+        results = {p: (r.records, r.locs, r.diagnostics) for p, r in t._merged.results.items()}
+        stamped = set(t._stamps)
+    assert stamped == (set(files) if bulk else set())
+    return files, prepared.warnings, results, len(loads)
+
+
+def test_bulk_and_per_record_read_back_agree(root, monkeypatch):
+    bulk = _run(root, True, monkeypatch)
+    single = _run(root, False, monkeypatch)
+    assert bulk[0] == single[0]
+    assert bulk[1] == single[1]
+    assert bulk[2] == single[2]
+    # PyYAML loads: the rectified record's values before the change (both), each record (per-record only)
+    assert bulk[3] == 1 and single[3] > 60
+    for path, data in bulk[0].items():
+        path.write_bytes(data)
+    disk = load_ledger(root, cache=False)
+    assert disk.diagnostics == []
+    assert {p: (r.records, r.locs, r.diagnostics) for p, r in disk.results.items()} == bulk[2]
+    titles = {h.title for _s, h in disk.hazards()}
+    assert {"2026-01-02", "2026-02-30", "123", "yes", "a: b", "# 注释", "- 列表", "null"} <= titles
+
+
+def _plain_date_text(real):
+    def scalar(value, *, flow=False):
+        if value == "2026-11-20":
+            return value  # PyYAML reads a date here; hjp's reader reads the text it was
+        return real(value, flow=flow)
+    return scalar
+
+
+def _quoted_dates(real):
+    def scalar(value, *, flow=False):
+        if isinstance(value, date):
+            return f'"{value.isoformat()}"'  # hjp's reader reads the same text; PyYAML reads text, not a date
+        return real(value, flow=flow)
+    return scalar
+
+
+@pytest.mark.parametrize("fault", [_plain_date_text, _quoted_dates], ids=["text-read-as-date", "date-read-as-text"])
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "per-record"])
+def test_a_record_pyyaml_would_read_otherwise_is_refused_either_way(root, monkeypatch, fault, bulk):
+    monkeypatch.setattr(yamltext, "scalar", fault(yamltext.scalar))
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    # Validation passes (hjp reads the text the date field needs, either way): only the read-back sees it.
+    with pytest.raises(EditError, match="读回后与预期不符"):
+        _run(root, bulk, monkeypatch, rectify=False, text_dates=fault is _plain_date_text)
+    assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+@pytest.mark.parametrize(("text", "typed"), [
+    ("  - id: A\n    d: 2026-11-20\n    t: '2026-11-20'\n    l: [2026-01-02, x]\n",
+     {"id": "A", "d": date(2026, 11, 20), "t": "2026-11-20", "l": [date(2026, 1, 2), "x"]}),
+    ("  - id: A\n    d: !!timestamp 2026-11-20\n", {"id": "A", "d": date(2026, 11, 20)}),
+    ("  - id: A\n    d: 2026-02-30\n", None),  # PyYAML cannot read it
+    ("  - id: A\n    2026-11-20: x\n", None),  # a date as a key: no plain view says it
+    ("  - id: A\n  - id: A\n", None),  # the ID twice
+    ("  - id: B\n", None),  # not there
+])
+def test_stamps_give_pyyamls_view_of_a_record(text, typed):
+    from hjp.yamlread import parse_text, plain
+
+    stamps = transaction._Stamps("hazards", {"A"})
+    got = parse_text("hazards:\n" + text, "x.yaml", visit=stamps.visit)
+    assert not got.diagnostics
+    record = plain(got.data["hazards"][0])
+    before = dict(record)
+    assert stamps.typed("A", record) == typed
+    assert record == before  # hjp's view is left as it was
+    if typed is not None:
+        import yaml
+
+        assert yaml.safe_load("hazards:\n" + text)["hazards"][0] == typed
