@@ -22,11 +22,14 @@ Refusals are ``EditError`` (``hjp.yamltext``) with a Chinese message and an exit
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -165,6 +168,8 @@ class Transaction:
         self._composed: set[Path] = set()
         self._fast: dict[Path, tuple[str, Any]] = {}  # appended text and what it reads as, by file
         self._stamps: dict[Path, _Stamps] = {}  # bulk read-back: PyYAML's timestamps by record, by file
+        self._kinds: dict[Path, Any] = {}
+        self._wanted: dict[Path, set[str]] | None = None  # changed records' IDs by file (prepare)
         self._merged: Ledger | None = None
         self._shown: dict[Path, str] = {}
 
@@ -302,6 +307,12 @@ class Transaction:
 
     def _kind_of(self, path: Path) -> tuple[kinds.Kind, str | None] | None:
         """(kind, village) of a ledger record file; None for any other file."""
+        found = self._kinds.get(path, False)  # asked for every staged record: worth keeping
+        if found is False:
+            found = self._kinds[path] = self._find_kind(path)
+        return found
+
+    def _find_kind(self, path: Path) -> tuple[kinds.Kind, str | None] | None:
         try:
             rel = path.relative_to(self.root).parts
         except ValueError:
@@ -471,6 +482,7 @@ class Transaction:
 
         if self._prepared is not None:
             return self._prepared
+        self._wanted = None
         files: list[Written] = []
         new_bytes: dict[Path, bytes] = {}
         notices: list[str] = []
@@ -491,10 +503,13 @@ class Transaction:
             files.append(Written(path, real, data, old, self.display(path)))
         given = {p: r for p, r in self.ledger.results.items() if p not in new_bytes}
         parsed: dict[Path, Any] = {}
-        for path, data in new_bytes.items():
-            found = self._kind_of(path)
-            if found is not None and (path in self._edits or path in self._appended):
-                given[path], parsed[path] = self._validate_file(path, found[0], found[1], data)
+        jobs = [p for p in new_bytes if self._kind_of(p) is not None and (p in self._edits or p in self._appended)]
+        checked = self._validate_files(jobs, new_bytes)
+        for path in jobs:  # the first file's refusal, as when they are read one by one
+            result, data_parsed, failure = checked[path]
+            if failure is not None and failure[0] == "read":
+                raise EditError(*failure[1:])
+            given[path], parsed[path] = result, (None if data_parsed is _ELSEWHERE else data_parsed)
         singles = {p: s for p, s in self.ledger.singles.items() if p not in new_bytes}
         merged = load_ledger(self.root, cache=False, display_root=self.ledger.display_root,
                              files=Files(overlay=new_bytes, given=given, given_singles=singles))
@@ -504,7 +519,7 @@ class Transaction:
         bad = [d for d in diags if d.severity is Severity.ERROR]
         if bad:
             raise self._refusal(bad)
-        self._check_readback(new_bytes, merged, parsed)
+        self._check_readback(new_bytes, merged, parsed, {p: c[2] for p, c in checked.items() if c[1] is _ELSEWHERE})
         changed = {rid for (_p, rid) in self._expect}
         warnings = [d for d in diags if d.severity is Severity.WARNING and d.record in changed]
         self._merged = merged
@@ -556,7 +571,11 @@ class Transaction:
         tail = self._tails.get(path)
         raw = self.read(path)
         doc = self.doc(path)
-        wanted = {rid for (p, rid) in self._expect if p == path}
+        if self._wanted is None:
+            self._wanted = {}
+            for (p, rid) in self._expect:
+                self._wanted.setdefault(p, set()).add(rid)
+        wanted = self._wanted.get(path, set())
         stamps = _Stamps(kind.top, wanted) if len(wanted) >= BULK_READBACK_MIN else None
         if (old is not None and raw is not None and len(raw) >= FAST_APPEND_MIN_BYTES and path not in self._modified
                 and tail is not None and tail.after_line is not None and not tail.end_is_block_scalar
@@ -595,73 +614,166 @@ class Transaction:
         more = f"（另有 {old} 个原有错误，hjp validate 查看）" if old else ""
         return EditError(f"改动后台账会有 {len(new)} 个错误{more}，未写入任何内容：", 1, new)
 
-    def _check_readback(self, new_bytes: dict[Path, bytes], merged: "Ledger", parsed: dict[Path, Any]) -> None:
-        """Every changed record reads back (hjp's reader and PyYAML) as meant; nothing else changed."""
-        from hjp.yamlread import plain
+    def _validate_files(self, paths: list[Path], new_bytes: dict[Path, bytes]) -> dict[Path, tuple[Any, Any, Any]]:
+        """``_validate_file`` of each changed record file: path → (FileResult, data, failure).
 
+        ``failure``: None, or ("read", message, code, diagnostics) for a file that cannot be
+        written as it is (``_validate_file``'s refusal). Above ``load.PARALLEL_MIN_BYTES`` of them,
+        on Linux, a forked worker (as for ``hjp validate``) takes the largest files, reading each
+        back there too (``_readback``: its data does not cross over, ``_ELSEWHERE`` stands for it,
+        and ``failure`` may be ("back", message, code, diagnostics), raised after the rules as here).
+        """
+        from hjp import load
+
+        out: dict[Path, tuple[Any, Any, Any]] = {}
+
+        def here(path: Path) -> None:
+            found = self._kind_of(path)
+            assert found is not None
+            try:
+                result, data = self._validate_file(path, found[0], found[1], new_bytes[path])
+            except EditError as exc:
+                out[path] = (None, None, ("read", exc.message, exc.code, exc.diagnostics))
+                return
+            out[path] = (result, data, None)
+
+        workers = 0
+        if sys.platform.startswith("linux"):  # a worker must inherit this transaction: fork only
+            workers = min(1, load._workers_for(sum(len(new_bytes[p]) for p in paths), len(paths)))
+        pool = None
+        if workers:
+            global _FORKED
+            _FORKED = (self, new_bytes)
+            try:
+                pool = load._pool(workers)
+            except Exception:  # no working multiprocessing here: one process it is
+                pool = None
+        if pool is None:
+            for path in paths:
+                here(path)
+            return out
+        # Largest first to the worker, one queued ahead; this process reads the smallest meanwhile.
+        pending = deque(sorted(paths, key=lambda p: -len(new_bytes[p])))
+        running: dict[Any, Path] = {}
+        retry: list[Path] = []
+        try:
+            with pool:
+                while pending or running:
+                    while pending and len(running) < 2:
+                        try:
+                            fut = pool.submit(_forked_job, str(pending[0]))
+                        except Exception:  # the pool broke: this process does the rest
+                            break
+                        running[fut] = pending.popleft()
+                    if pending:
+                        here(pending.pop())
+                    for fut in [f for f in running if f.done() or not pending]:
+                        path = running.pop(fut)
+                        try:
+                            blob, failure = fut.result()
+                            out[path] = (load.load_result(blob) if blob is not None else None, _ELSEWHERE, failure)
+                        except Exception:  # the worker died (killed, out of memory): read it here
+                            retry.append(path)
+        finally:
+            _FORKED = None
+        for path in retry:
+            here(path)
+        return out
+
+    def _forked(self, path: Path, new_bytes: dict[Path, bytes]) -> tuple[bytes | None, Any]:
+        """In the worker: one file's FileResult (serialised) and what reading it back found."""
+        from hjp.load import dump_result
+
+        found = self._kind_of(path)
+        assert found is not None
+        try:
+            result, data = self._validate_file(path, found[0], found[1], new_bytes[path])
+        except EditError as exc:
+            return None, ("read", exc.message, exc.code, exc.diagnostics)
+        expects = {rid: e for (p, rid), e in self._expect.items() if p == path}
+        try:
+            self._readback(path, expects, new_bytes[path], result, data)
+        except EditError as exc:
+            return dump_result(result), ("back", exc.message, exc.code, exc.diagnostics)
+        return dump_result(result), None
+
+    def _check_readback(self, new_bytes: dict[Path, bytes], merged: "Ledger", parsed: dict[Path, Any],
+                        elsewhere: dict[Path, Any]) -> None:
+        """Every changed record reads back (hjp's reader and PyYAML) as meant; nothing else changed.
+        ``elsewhere``: the files a worker read back, with what it found."""
         by_path: dict[Path, dict[str, Expect]] = {}
         for (path, rid), expect in self._expect.items():
             by_path.setdefault(path, {})[rid] = expect
         for path, expects in by_path.items():
+            if path in elsewhere:
+                if elsewhere[path] is not None:
+                    raise EditError(*elsewhere[path][1:])
+                continue
             display = self.display(path)
             data = new_bytes[path]
-            found = self._kind_of(path)
-            if found is None:  # village.yaml and the like: small, read whole
+            if self._kind_of(path) is None:  # village.yaml and the like: small, read whole
                 _same(display, _load_plain(data, display), [e.parsed for e in expects.values()],
                       _safe_load(data, display), [e.typed for e in expects.values()])
                 continue
-            kind = found[0]
-            fast = self._fast.get(path)
-            if fast is not None:
-                piece, items = fast
-                got = {item.get("id"): plain(item) for item in items if isinstance(item, dict)}
-                stamps = self._stamps.get(path)
-                if stamps is not None:
-                    typed = {rid: stamps.typed(rid, got.get(rid)) for rid in expects}
-                else:
-                    typed = {r.get("id"): r for r in (_safe_load_text(piece, display) or []) if isinstance(r, dict)}
-                for rid, expect in expects.items():
-                    _same(display, got.get(rid), expect.parsed, typed.get(rid), expect.typed)
-                continue
-            data_parsed = parsed[path]
-            items = data_parsed.get(kind.top) if isinstance(data_parsed, dict) else None
-            if not isinstance(items, list):
-                raise _broken(display)
-            text, _bom = decode(data, display)
-            doc = YamlText.of_text(text)
-            marks = items.marks  # type: ignore[attr-defined]
-            where: dict[Any, int] = {}
-            for i, item in enumerate(items):
-                rid = item.get("id") if isinstance(item, dict) else None
-                where[rid] = -1 if rid in where else i  # -1: the ID stands twice
+            self._readback(path, expects, data, merged.results[path], parsed.get(path))
+
+    def _readback(self, path: Path, expects: dict[str, Expect], data: bytes, now: "FileResult",
+                  data_parsed: Any) -> None:
+        """``_check_readback`` of one record file: ``now`` its FileResult, ``data_parsed`` hjp's
+        reading of it (None when only the appended records were read)."""
+        display = self.display(path)
+        found = self._kind_of(path)
+        assert found is not None
+        kind = found[0]
+        fast = self._fast.get(path)
+        if fast is not None:
+            piece, items = fast
+            got = {item.get("id"): item for item in items if isinstance(item, dict)}
             stamps = self._stamps.get(path)
+            if stamps is not None:
+                typed = {rid: stamps.typed(rid, got.get(rid)) for rid in expects}
+            else:
+                typed = {r.get("id"): r for r in (_safe_load_text(piece, display) or []) if isinstance(r, dict)}
             for rid, expect in expects.items():
-                i = where.get(rid, -1)
-                if i < 0:
-                    raise _broken(display)
-                got = plain(items[i])
-                if stamps is not None:
-                    typed = stamps.typed(rid, got)
-                else:
-                    first = marks[i][0]
-                    end = marks[i + 1][0] if i + 1 < len(marks) else len(doc.starts)
-                    typed = None
-                    if end > first:
-                        typed = _pick(_safe_load_text(_lines(doc, first, end), display), rid, kind.top)
-                    if typed is None:
-                        typed = _pick(_safe_load_text(text, display), rid, kind.top)
-                _same(display, got, expect.parsed, typed, expect.typed)
-            # The other records read back as before (their models, built from hjp's reading).
-            old = self.ledger.results.get(path)
-            if old is not None:
-                now = merged.results[path]
-                before = {r.id: r for r in old.records}
-                after = {r.id: r for r in now.records}
-                if set(after) != set(before) | set(expects) or len(now.records) != len(old.records) + sum(
-                        1 for e in expects.values() if e.new):
-                    raise _broken(display)
-                if any(after[rid] != rec for rid, rec in before.items() if rid not in expects):
-                    raise _broken(display)
+                _same(display, got.get(rid), expect.parsed, typed.get(rid), expect.typed)
+            return
+        items = data_parsed.get(kind.top) if isinstance(data_parsed, dict) else None
+        if not isinstance(items, list):
+            raise _broken(display)
+        text, _bom = decode(data, display)
+        doc = YamlText.of_text(text)
+        marks = items.marks  # type: ignore[attr-defined]
+        where: dict[Any, int] = {}
+        for i, item in enumerate(items):
+            rid = item.get("id") if isinstance(item, dict) else None
+            where[rid] = -1 if rid in where else i  # -1: the ID stands twice
+        stamps = self._stamps.get(path)
+        for rid, expect in expects.items():
+            i = where.get(rid, -1)
+            if i < 0:
+                raise _broken(display)
+            got = items[i]
+            if stamps is not None:
+                typed = stamps.typed(rid, got)
+            else:
+                first = marks[i][0]
+                end = marks[i + 1][0] if i + 1 < len(marks) else len(doc.starts)
+                typed = None
+                if end > first:
+                    typed = _pick(_safe_load_text(_lines(doc, first, end), display), rid, kind.top)
+                if typed is None:
+                    typed = _pick(_safe_load_text(text, display), rid, kind.top)
+            _same(display, got, expect.parsed, typed, expect.typed)
+        # The other records read back as before (their models, built from hjp's reading).
+        old = self.ledger.results.get(path)
+        if old is not None:
+            before = {r.id: r for r in old.records}
+            after = {r.id: r for r in now.records}
+            if set(after) != set(before) | set(expects) or len(now.records) != len(old.records) + sum(
+                    1 for e in expects.values() if e.new):
+                raise _broken(display)
+            if any(after[rid] != rec for rid, rec in before.items() if rid not in expects):
+                raise _broken(display)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -787,6 +899,7 @@ def _sealed_view(base: "Ledger", staged: dict[Path, bytes]) -> Any:
     return view
 
 
+@functools.lru_cache(maxsize=256)  # one per (format, year, village): an import asks for each row
 def _id_pattern(fmt: str, noun: str, year: int, village: str | None) -> re.Pattern[str]:
     parts = re.split(r"(\{[a-z]+(?::[^}]*)?\})", fmt)
     rx = ""
@@ -835,6 +948,21 @@ def _problem(d: Diagnostic) -> tuple[str, str, str | None, str]:
     return d.code, d.path, d.record, re.sub(r":\d+(?=\D|$)", "", d.message)
 
 
+# A file read back in a worker: its data stays there (``Transaction._validate_files``).
+_ELSEWHERE = object()
+# The transaction a forked worker inherits (set only while its pool runs).
+_FORKED: tuple[Transaction, dict[Path, bytes]] | None = None
+
+
+def _forked_job(path: str) -> tuple[bytes | None, Any]:
+    import gc
+
+    gc.disable()  # a short-lived worker, as load's
+    assert _FORKED is not None
+    tx, new_bytes = _FORKED
+    return tx._forked(Path(path), new_bytes)
+
+
 class _Stamps:
     """PyYAML's reading of many records, taken from the node tree hjp's reader composed.
 
@@ -873,7 +1001,7 @@ class _Stamps:
                 found[rid] = at if _timestamps(item, (), at) else None
 
     def typed(self, rid: str, got: Any) -> Any:
-        """PyYAML's view of record ``rid`` given hjp's (``plain``); None when there is none."""
+        """PyYAML's view of record ``rid`` given hjp's reading of it; None when there is none."""
         if rid not in self.found:
             return None
         at = self.found[rid]
@@ -988,13 +1116,12 @@ def _load_plain(data: bytes, display: str) -> Any:
 
 
 def _same(display: str, got: Any, want: Any, got_typed: Any, want_typed: Any) -> None:
-    from hjp.yamlread import plain
-
+    # hjp's reader gives MDict/MList: dict and list subclasses that compare by content, as plain ones
     if isinstance(want, list):  # a whole small file: each expected value must be it
-        if any(plain(got) != w for w in want) or any(got_typed != w for w in want_typed):
+        if any(got != w for w in want) or any(got_typed != w for w in want_typed):
             raise _broken(display)
         return
-    if plain(got) != want or got_typed != want_typed:
+    if got != want or got_typed != want_typed:
         raise _broken(display)
 
 

@@ -4,12 +4,14 @@ the same files, the same results and warnings, and the same refusals when the em
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from hjp import edit, transaction, yamltext
+from hjp import edit, load, transaction, yamltext
 from hjp.load import load_ledger
 from hjp.transaction import Transaction
 from hjp.yamltext import EditError
@@ -57,9 +59,11 @@ def root(make_ledger) -> Path:
                         "villages/xigou/village.yaml": "name: 西沟村\n"})  # no hazards.yaml yet: created
 
 
-def _run(root: Path, bulk: bool, monkeypatch, *, rectify: bool = True,
-         text_dates: bool = False) -> tuple[dict, list, dict, int]:
+def _run(root: Path, bulk: bool, monkeypatch, *, rectify: bool = True, text_dates: bool = False,
+         worker: bool = False) -> tuple[dict, list, dict, int]:
     monkeypatch.setattr(transaction, "BULK_READBACK_MIN", 1 if bulk else 10 ** 9)
+    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0 if worker else 10 ** 12)
+    monkeypatch.setenv("HJP_JOBS", "2")
     loads = []
     real = transaction._safe_load_text
     monkeypatch.setattr(transaction, "_safe_load_text", lambda text, display: loads.append(1) or real(text, display))
@@ -76,7 +80,8 @@ def _run(root: Path, bulk: bool, monkeypatch, *, rectify: bool = True,
         files = {w.path: w.new for w in prepared.files}
         results = {p: (r.records, r.locs, r.diagnostics) for p, r in t._merged.results.items()}
         stamped = set(t._stamps)
-    assert stamped == (set(files) if bulk else set())
+    if not worker:  # a worker's stamps stay in the worker
+        assert stamped == (set(files) if bulk else set())
     return files, prepared.warnings, results, len(loads)
 
 
@@ -114,14 +119,53 @@ def _quoted_dates(real):
 
 
 @pytest.mark.parametrize("fault", [_plain_date_text, _quoted_dates], ids=["text-read-as-date", "date-read-as-text"])
-@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "per-record"])
-def test_a_record_pyyaml_would_read_otherwise_is_refused_either_way(root, monkeypatch, fault, bulk):
+@pytest.mark.parametrize(("bulk", "worker"), [(True, False), (False, False), (True, True)],
+                         ids=["bulk", "per-record", "bulk-in-a-worker"])
+def test_a_record_pyyaml_would_read_otherwise_is_refused_either_way(root, monkeypatch, fault, bulk, worker):
     monkeypatch.setattr(yamltext, "scalar", fault(yamltext.scalar))
     before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
     # Validation passes (hjp reads the text the date field needs, either way): only the read-back sees it.
     with pytest.raises(EditError, match="读回后与预期不符"):
-        _run(root, bulk, monkeypatch, rectify=False, text_dates=fault is _plain_date_text)
+        _run(root, bulk, monkeypatch, rectify=False, text_dates=fault is _plain_date_text, worker=worker)
     assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
+def test_files_read_in_a_worker_give_what_one_process_gives(root, monkeypatch):
+    here = []  # the files read in this process (a worker's calls are counted in the worker)
+    real = transaction.Transaction._validate_file
+    monkeypatch.setattr(transaction.Transaction, "_validate_file", lambda self, path, *a: here.append(path) or
+                        real(self, path, *a))
+    one = _run(root, True, monkeypatch)
+    assert len(here) == 3
+    here.clear()
+    two = _run(root, True, monkeypatch, worker=True)
+    assert 1 <= len(here) < 3  # the worker read the largest file(s), this process the others
+    assert one[0] == two[0] and one[1] == two[1] and one[2] == two[2]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
+def test_a_file_the_worker_refuses_is_refused_as_in_one_process(root, monkeypatch):
+    (root / "villages/xigou/hazards.yaml").write_text("hazards:\n  - id: YH-2026-0900\n    title: 仓库\n"
+                                                      "    sector: 消防\n    level: 一般\n    source: 自查\n"
+                                                      "    found_on: 2026-11-01\n    rectification: {owner: 王某, "
+                                                      "deadline: 2026-11-30}\n    notes: 备注\n", encoding="utf-8")
+    real = yamltext.scalar
+    monkeypatch.setattr(yamltext, "scalar", lambda v, *, flow=False: "\x07" if v == "李某" else real(v, flow=flow))
+    seen = []
+    for worker in (False, True):
+        with pytest.raises(EditError) as exc:
+            _run(root, True, monkeypatch, worker=worker)
+        seen.append((exc.value.message, exc.value.code, exc.value.diagnostics))
+    assert seen[0] == seen[1] and "无法读回" in seen[0][0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
+def test_a_worker_that_dies_leaves_its_files_to_this_process(root, monkeypatch):
+    monkeypatch.setattr(transaction, "_forked_job", lambda path: os._exit(3))
+    one = _run(root, True, monkeypatch)
+    two = _run(root, True, monkeypatch, worker=True)
+    assert one[0] == two[0] and one[2] == two[2]
 
 
 @pytest.mark.parametrize(("text", "typed"), [
