@@ -471,7 +471,8 @@ BACKFILL_CODES = frozenset({"HJP503"})  # what a declared back-fill turns into n
 # What a commit may declare in its message (a trailer's name -> what the rules call it):
 TRAILERS = {"台账补录": "backfill",  # a paper ledger copied in: its backdated dates are notices (HJP503)
             "隐患降级": "downgrade",  # a 重大 hazard re-assessed, on the basis the trailer names (HJP510)
-            "新增保管人": "custodian"}  # a key added to sealed/recipients.txt, and whose (HJP512)
+            "新增保管人": "custodian",  # a key added to sealed/recipients.txt, and whose (HJP512)
+            "延期批准": "extension"}  # a 重大 hazard's deadline pushed on an approval (HJP515)
 _TRAILER = re.compile(rf"^({'|'.join(TRAILERS)})[ \t]*[:：][ \t\u3000]*(\S.*?)[ \t\u3000]*$", re.M)
 
 

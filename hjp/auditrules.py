@@ -39,6 +39,7 @@ CLOCK_FUTURE_DAYS = 1
 BACKDATE_DAYS = 7
 DEADLINE_FIELDS = re.compile(r"^(rectification\.deadline|deadline|planned_on|milestones\[\d+\]\.due)$")
 AUDIT_FREE_FIELDS = {"void", "notes"}  # what may still change on a closed (销号) record
+MAJOR = "重大"  # a hazard's level determined under the 判定标准 (HJP510, HJP515)
 
 
 def _as_date(value: Any) -> date | None:
@@ -198,6 +199,33 @@ def check_deadline_moved(change: CommitChange, ctx: AuditContext) -> Iterable[Di
             yield error("HJP504", rc.path, rc.line, 1, rc.id, id=rc.id, field=name, old=d_old, new=d_new, day=change.day)
 
 
+def check_deadline_extended(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
+    """HJP515: a deadline moved later before it was due (after, it is HJP504). Pushed a week the
+    day before each due date, a hazard is never overdue and the county sees 整改中未逾期: every
+    extension is listed (a warning). A 重大 hazard's rectification deadline is part of its approved
+    五定 plan: its extension is an error unless the commit declares the approval (trailer
+    ``延期批准: 文号``), then a warning naming it."""
+    day = change.day
+    approved = change.trailers.get("extension")
+    for rc in change.records:
+        if rc.before is None or rc.after is None:
+            continue
+        for name, old, new in rc.changes:
+            if not DEADLINE_FIELDS.match(name):
+                continue
+            d_old, d_new = _as_date(old), _as_date(new)
+            if d_old is None or d_new is None or d_new <= d_old or d_old < day:
+                continue
+            args = {"id": rc.id, "field": name, "old": d_old, "new": d_new, "day": day}
+            major = rc.before.get("level") == MAJOR and name == "rectification.deadline"
+            if major and approved is None:
+                yield error("HJP515.major", rc.path, rc.line, 1, rc.id, **args)
+            elif major:
+                yield warning("HJP515.approved", rc.path, rc.line, 1, rc.id, approved=approved, **args)
+            else:
+                yield warning("HJP515", rc.path, rc.line, 1, rc.id, **args)
+
+
 def _failing(ledger: Any, day: date, done_by: date | None = None) -> dict[str, tuple[str, Item]]:
     from hjp.deadlines import FAILING, compute
 
@@ -331,9 +359,6 @@ def check_closed_edited(change: CommitChange, ctx: AuditContext) -> Iterable[Dia
             yield error("HJP505", rc.path, rc.line, 1, rc.id, id=rc.id, closed_on=str(old["closed_on"]), fields=edited)
 
 
-MAJOR = "重大"
-
-
 def check_downgraded(change: CommitChange, ctx: AuditContext) -> Iterable[Diagnostic]:
     """HJP510: a hazard's level changed from 重大 to anything else. A 重大事故隐患 is determined
     under the 判定标准 and reported to the county on its own (挂牌督办, the report's 重大 figures
@@ -445,6 +470,7 @@ AUDIT_RULES: list[AuditRule] = [
     check_renumbered,
     check_backdated,
     check_deadline_moved,
+    check_deadline_extended,
     check_overdue_hidden,
     check_closed_edited,
     check_downgraded,

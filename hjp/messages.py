@@ -552,6 +552,10 @@ MESSAGES: dict[str, str] = {
     "HJP513.small": "{id} 已登记的 {field} 由 {old} 改为 {new}（相差 {days} 天，在 {limit} 天以内，作为提示）；请核实",
     "HJP514": "{id} 已于 {held_on} 实施，之后又被修改了 {fields}；已实施的演练、培训、检查只能补充备注 notes、佐证材料 evidence 或作废；"
               "确属录入错误的，请在 notes 中写明更正的原因和依据，并在合并请求中说明",
+    "HJP515": "{id} 的期限 {field} 在到期之前由 {old} 推迟到 {new}（提交日期 {day}）；一再推迟的期限永远不会逾期，请核实延期的依据",
+    "HJP515.major": "{id} 的期限 {field} 在到期之前由 {old} 推迟到 {new}（提交日期 {day}）；重大事故隐患的整改期限属于批准的“五定”方案，"
+                    "不能自行推迟：确经批准延期的，请在 notes 中写明批准文件，并在提交说明的最后一段写一行 延期批准: 文号；否则请恢复原期限",
+    "HJP515.approved": "{id} 的期限 {field} 在到期之前由 {old} 推迟到 {new}（提交日期 {day}），已声明延期批准：{approved}；请核对批准文件",
     "HJP511": "{file}（{id} 的密封举报人信息）被改写了，而这次提交不是 hjp seal rekey（access.log 中没有追加重新加密的记录）："
               "原来的举报人信息可能已被替换；请从 git 历史恢复：{restore}；增删保管人后请用 hjp seal rekey 重新加密",
     "HJP511.copy": "{file} 与 {other} 内容完全相同：每份密封文件都是单独加密的，不会有两份相同，这一份是复制来的，"

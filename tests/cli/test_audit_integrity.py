@@ -512,3 +512,30 @@ def test_new_hazard_says_whom_the_reporter_is_sealed_to(sealed_world: World):
     assert r.stdout.splitlines()[-1] == (f"举报人已密封，能打开它的保管人：保管人甲 2026-11-30（{public[:12]}…{public[-6:]}）；"
                                          "名单不对的，请立即告诉保管人")
     assert "举报人丙" not in r.stdout + r.stderr
+
+
+def test_a_deadline_pushed_before_it_is_due_is_listed(repo):
+    """F34: pushing a deadline a week, the day before each due date, never made anything overdue
+    and the audit said nothing. Every extension is listed (warning); a 重大隐患's, part of its
+    approved 五定 plan, is an error unless the commit declares the approval (延期批准: 文号)."""
+    hazards = "ledgers/villages/hejiapan/hazards.yaml"
+    repo.at("2026-01-12")
+    repo.write(hazards, HAZARDS + MAJOR)
+    repo.commit("登记")
+    repo.at("2026-01-30")
+    repo.write(hazards, (HAZARDS + MAJOR).replace("deadline: 2026-01-31", "deadline: 2026-02-07")
+               .replace("deadline: 2026-03-31", "deadline: 2026-04-07"))
+    repo.commit("调整期限")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{hazards}:2:1: warning HJP515: YH-2026-0001 的期限 rectification.deadline 在到期之前由 2026-01-31 推迟到 2026-02-07"
+        "（提交日期 2026-01-30）；一再推迟的期限永远不会逾期，请核实延期的依据",
+        f"{hazards}:12:1: error HJP515: YH-2026-0002 的期限 rectification.deadline 在到期之前由 2026-03-31 推迟到 2026-04-07"
+        "（提交日期 2026-01-30）；重大事故隐患的整改期限属于批准的“五定”方案，不能自行推迟：确经批准延期的，请在 notes 中写明"
+        "批准文件，并在提交说明的最后一段写一行 延期批准: 文号；否则请恢复原期限"]
+    repo.git("commit", "--amend", "-q", "-m", "调整期限\n\n延期批准: 县安委办〔2026〕3号")
+    result = hjp("audit", "--since", "HEAD~1")
+    assert result.exit_code == 0
+    assert [f.split(": ")[1] for f in findings(result)] == ["warning HJP515", "warning HJP515"]
+    assert "已声明延期批准：县安委办〔2026〕3号" in result.stdout
