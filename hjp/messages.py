@@ -374,6 +374,9 @@ MESSAGES: dict[str, str] = {
 
     # ------------------------------------------------------------------ HJP2xx rules (hjp/rules/)
     "HJP201": "编号 {id} 重复：{first_path}:{first_line} 已经用过；编号须在整个台账中唯一，请改用新编号",
+    "HJP201.sealed": "编号 {id} 重复：{first_path}:{first_line} 已经用过；编号须在整个台账中唯一，请改用新编号。"
+                     "这个编号有密封的举报人信息 {sealed}：两条都是举报隐患时，两份密封文件只能留下一份，另一条的举报人只在 git 历史中，"
+                     "请保管人用 git log --all -- {sealed} 找回另一份，新编号的那条由保管人重新密封",
     "HJP202": "unit（所属单位）{unit} 不是本村 {village} 的生产经营单位{elsewhere}{hint}",
     "HJP202.elsewhere": "（它属于 {village}）",
     "HJP202.register": "；请先在本村 units.yaml 登记该单位",

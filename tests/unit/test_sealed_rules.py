@@ -170,3 +170,17 @@ def test_a_comment_on_the_reporter_line_is_hjp240(make_ledger, diagnostics_of):
     assert got == [f"{H}:9:20: error HJP240: {message}", f"{H}:17:23: error HJP240: {message}",
                    f"{H}:18:160: error HJP240: {message}"]
     assert not [line for line in got if "张三" in line or "1380" in line or "李四" in line]
+
+
+def test_a_duplicated_id_with_a_sealed_file_says_a_reporter_may_be_lost(make_ledger, diagnostics_of):
+    """F11: two copies of the ledger gave one ID to two 举报 hazards; one sealed file survived the
+    merge. Validate said only "duplicate ID"; it now says where the other 举报人 is."""
+    sealed = HAZARD + "    reporter: 已密封\n"
+    files = {"villages/cun/hazards.yaml": sealed, "villages/dong/hazards.yaml": sealed.replace("灭火器过期", "通道堵塞"),
+             **sealed_files({"YH-2024-0001": "甲"})}
+    got = diagnostics_of(make_ledger(files))
+    assert got == [
+        "ledger/villages/dong/hazards.yaml:2:5: error HJP201: 编号 YH-2024-0001 重复：ledger/villages/cun/hazards.yaml:2 已经用过；"
+        "编号须在整个台账中唯一，请改用新编号。这个编号有密封的举报人信息 ledger/sealed/YH-2024-0001.age：两条都是举报隐患时，"
+        "两份密封文件只能留下一份，另一条的举报人只在 git 历史中，请保管人用 git log --all -- ledger/sealed/YH-2024-0001.age 找回另一份，"
+        "新编号的那条由保管人重新密封"]
