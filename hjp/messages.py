@@ -377,6 +377,8 @@ MESSAGES: dict[str, str] = {
     "HJP201.sealed": "编号 {id} 重复：{first_path}:{first_line} 已经用过；编号须在整个台账中唯一，请改用新编号。"
                      "这个编号有密封的举报人信息 {sealed}：两条都是举报隐患时，两份密封文件只能留下一份，另一条的举报人只在 git 历史中，"
                      "请保管人用 git log --all -- {sealed} 找回另一份，新编号的那条由保管人重新密封",
+    "HJP201.case": "编号 {id} 与 {other} 只差字母大小写，两条都有密封的举报人信息：在 Windows 和 macOS 上 {file} 与另一份是同一个文件，"
+                   "检出时只剩一份，密封第二份时会覆盖第一份；请改用新编号（编号中的字母一律大写）",
     "HJP202": "unit（所属单位）{unit} 不是本村 {village} 的生产经营单位{elsewhere}{hint}",
     "HJP202.elsewhere": "（它属于 {village}）",
     "HJP202.register": "；请先在本村 units.yaml 登记该单位",

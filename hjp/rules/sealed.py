@@ -47,6 +47,13 @@ def check_sealed_reporters(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnos
             marked.add(h.id)
             if h.id not in store.ids:
                 yield error("HJP241", **_at(ledger, h, "reporter"), file=store.display(h.id + SUFFIX))
+    folded: dict[str, str] = {}
+    for rid in sorted(marked):  # 举报 hazards only: a handful, so this costs nothing
+        other = folded.setdefault(rid.casefold(), rid)
+        if other != rid:
+            loc = ledger.loc_by_id[rid]
+            yield error("HJP201.case", loc.path, loc.line, loc.col, rid, id=rid, other=other,
+                        file=store.display(rid + SUFFIX))
     unmatched = sorted(store.ids - marked)
     unread = _unread_hazards(ledger) if unmatched else None
     for rid in unmatched:

@@ -184,3 +184,16 @@ def test_a_duplicated_id_with_a_sealed_file_says_a_reporter_may_be_lost(make_led
         "编号须在整个台账中唯一，请改用新编号。这个编号有密封的举报人信息 ledger/sealed/YH-2024-0001.age：两条都是举报隐患时，"
         "两份密封文件只能留下一份，另一条的举报人只在 git 历史中，请保管人用 git log --all -- ledger/sealed/YH-2024-0001.age 找回另一份，"
         "新编号的那条由保管人重新密封"]
+
+
+def test_sealed_hazard_ids_differing_in_case_only_are_hjp201(make_ledger, diagnostics_of):
+    """F29: YH-2026-abc and YH-2026-ABC were both accepted; on Windows and macOS their sealed files
+    are one file, and sealing the second overwrote the first 举报人."""
+    sealed = HAZARD + "    reporter: 已密封\n"
+    files = {"villages/cun/hazards.yaml": sealed.replace("YH-2024-0001", "YH-2026-abc")
+             + sealed.replace("hazards:\n", "").replace("YH-2024-0001", "YH-2026-ABC"),
+             **sealed_files({"YH-2026-abc": "甲", "YH-2026-ABC": "乙"})}
+    got = diagnostics_of(make_ledger(files))
+    assert got == [
+        f"{H}:2:5: error HJP201: 编号 YH-2026-abc 与 YH-2026-ABC 只差字母大小写，两条都有密封的举报人信息：在 Windows 和 macOS 上 "
+        "ledger/sealed/YH-2026-abc.age 与另一份是同一个文件，检出时只剩一份，密封第二份时会覆盖第一份；请改用新编号（编号中的字母一律大写）"]
