@@ -275,10 +275,12 @@ def test_a_custodian_key_added_is_always_listed_and_an_error_unless_declared(sea
     public_b = w.key("b.txt").read_text(encoding="utf-8").split("public key: ")[1].split()[0]
     shown_b = f"{public_b[:12]}…{public_b[-6:]}"
     assert r.returncode == 0, r.stdout
-    line = next(n for n, text in enumerate((w.ledger / "sealed/recipients.txt").read_text(encoding="utf-8").splitlines(), 1)
-                if text == public_b)
+    lines = (w.ledger / "sealed/recipients.txt").read_text(encoding="utf-8").splitlines()
+    line = lines.index(public_b) + 1
+    label = lines[line - 2].lstrip("# ")  # seal init's: the name and the day it ran (the clock's, not HJP_TODAY)
+    assert label.startswith("保管人乙 ")
     assert findings(r) == [
-        f"ledgers/sealed/recipients.txt:{line}:1: warning HJP512: recipients.txt 新增了保管人公钥 {shown_b}（注明为“保管人乙 2026-11-30"
+        f"ledgers/sealed/recipients.txt:{line}:1: warning HJP512: recipients.txt 新增了保管人公钥 {shown_b}（注明为“{label}"
         f"”），提交说明声明：新增保管人 保管人乙；请与本人核对公钥无误"], r.stdout
     base = w.git("rev-parse", "HEAD").decode().strip()
     evil = generate_identity()[1]
@@ -507,9 +509,12 @@ def test_new_hazard_says_whom_the_reporter_is_sealed_to(sealed_world: World):
     key slipped in under a custodian's name went unseen. The clerk now reads the names and keys."""
     w = sealed_world
     public = w.key("a.txt").read_text(encoding="utf-8").split("public key: ")[1].split()[0]
+    lines = (w.ledger / "sealed/recipients.txt").read_text(encoding="utf-8").splitlines()
+    label = lines[lines.index(public) - 1].lstrip("# ")
     r = w.hjp("new", "hazard", *HAZARD_ARGS, "--reporter", "举报人丙")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[-1] == (f"举报人已密封，能打开它的保管人：保管人甲 2026-11-30（{public[:12]}…{public[-6:]}）；"
+    assert label.startswith("保管人甲 ")
+    assert r.stdout.splitlines()[-1] == (f"举报人已密封，能打开它的保管人：{label}（{public[:12]}…{public[-6:]}）；"
                                          "名单不对的，请立即告诉保管人")
     assert "举报人丙" not in r.stdout + r.stderr
 
