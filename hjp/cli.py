@@ -267,6 +267,8 @@ def report(
                                           show_default=False),
     allow_errors: bool = typer.Option(False, "--allow-errors",
                                       help="台账有错误时仍生成报告（首页注明未计入的记录数）；默认拒绝生成"),
+    force: bool = typer.Option(False, "--force", help="-o 指定的文件已存在时覆盖（默认不覆盖：其中可能有已填写的内容）；"
+                                                      "不加 -o 的 Word 报告遇到同名文件时另存为 …（2）.docx"),
     list_: bool = typer.Option(False, "--list", help="列出可用的报告并退出"),
 ) -> None:
     """由台账生成报告（Markdown、Word 或 JSON）：自查总结报告、阶段总结、隐患台账、逾期督办清单。
@@ -287,7 +289,7 @@ def report(
         raise fail("请指定报告名称，例如 hjp report self-check；hjp report --list 列出可用的报告")
     day = parse_as_of(as_of)
     try:
-        plan = rp.plan_output(name, fmt.value if fmt else None, output)
+        plan = rp.plan_output(name, fmt.value if fmt else None, output, ledger=ledger, force=force)
     except rp.ReportError as exc:
         raise fail(str(exc)) from None
     from hjp.report.chart import PendingChart  # light: the heavy imports come after it has started
@@ -305,7 +307,8 @@ def report(
         if isinstance(exc, rp.LedgerHasErrors):
             _refuse_report(exc)
         raise
-    _write_report(led, name, plan, day=day, phase=phase, village=village, left_out=left_out, pending=pending)
+    _write_report(led, name, plan, day=day, phase=phase, village=village, left_out=left_out, pending=pending,
+                  force=force)
 
 
 def _refuse_report(exc: "Exception") -> None:
@@ -319,7 +322,7 @@ def _refuse_report(exc: "Exception") -> None:
 
 
 def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", phase: Optional[str],
-                  village: Optional[str], left_out: int, pending: "PendingChart | None") -> None:
+                  village: Optional[str], left_out: int, pending: "PendingChart | None", force: bool = False) -> None:
     """Produce the report and write it where ``plan`` says, with progress on a terminal."""
     from hjp.diagnostics import os_reason
     from hjp.report import reports as rp
@@ -332,9 +335,9 @@ def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", 
         status = Console(stderr=True, markup=False, highlight=False).status("正在读取台账")
         status.start()
         say = status.update
-    target = None
+    target = kept = None
     try:
-        target = rp.default_target(led, name, plan, as_of=day, phase=phase)
+        target, kept = rp.default_target(led, name, plan, as_of=day, phase=phase, force=force)
         if plan.fmt == "json":
             _report_json(led, name, target, day=day, phase=phase, village=village, left_out=left_out)
             return
@@ -349,6 +352,8 @@ def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", 
         else:
             sys.stdout.write(produced.markdown)
     except rp.ReportError as exc:
+        if pending is not None:  # refused before the chart was taken (the default name's place)
+            pending.cancel()
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"无法写入 {target}（{os_reason(exc)}）") from None
@@ -357,6 +362,8 @@ def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", 
             status.stop()
     for notice in produced.notices:
         sys.stderr.write(f"hjp: 提示：{notice}\n")
+    if kept is not None:
+        sys.stderr.write(f"hjp: 提示：{kept} 已存在，未覆盖（其中可能有已填写的内容）；本次另存为 {target}\n")
     if target is not None:
         sys.stderr.write(f"已生成 {target}{f'，图表 {chart}' if chart else ''}\n")
 
@@ -1376,6 +1383,11 @@ def export_xlsx(
         raise fail(f"台账有 {len(broken)} 处错误，有错误的记录无法导出；请先运行 hjp validate 改正", 1)
     name = (led.villages[village].name if village else (led.town.name if led.town else "")) or "安全生产"
     target = output or Path(f"{name}台账-{day.isoformat()}.xlsx")
+    from hjp.paths import output_problem
+
+    problem = output_problem(target, ledger)  # --force or not: never over the ledger's own files
+    if problem is not None:
+        raise fail(problem)
     if target.exists() and not force:
         raise fail(f"{target} 已存在；请换一个文件名，或加 --force 覆盖")
     if not target.parent.is_dir():

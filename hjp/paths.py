@@ -77,3 +77,40 @@ def ledger_dir_problem(root: Path, given: str, *, from_env: bool = False) -> str
     if a_file and root.name == "town.yaml":
         return f"{what}；台账目录是 town.yaml 所在的目录：--ledger {os.path.dirname(given) or '.'}"
     return f"{what}；请用 --ledger 指定，或设置环境变量 HJP_LEDGER"
+
+
+def _key(path: Path) -> str:
+    # Windows and macOS compare names without case: ledgers\Town.yaml is ledgers\town.yaml there
+    return os.path.normcase(str(path))
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` absolute with every link of its existing part followed (a target may not exist yet)."""
+    try:
+        return Path(os.path.abspath(path)).resolve()
+    except (OSError, RuntimeError):  # a link loop: compare what we have
+        return Path(os.path.abspath(path))
+
+
+def output_problem(target: Path, ledger: Path) -> str | None:
+    """Why a report or an export may not be written to ``target``; None when it may.
+
+    Never inside the ledger directory (a report written over town.yaml or a village's hazards.yaml
+    destroyed it, and a chart dropped beside it is an unknown file there) nor inside the
+    repository's ``.git``: those are the clerk's data, which only the edit commands write (locked,
+    validated, atomically). Links are followed, so a link pointing into the ledger is refused too.
+    """
+    where = _key(_resolved(target))
+    home = _resolved(ledger)
+    repo = work_tree(home)
+    places = [(home, f"台账目录 {ledger}")]
+    if repo is not None:
+        places.append((repo / ".git", f"git 仓库的 {repo / '.git'} 目录"))
+    for folder, what in places:
+        if where == _key(folder) or where.startswith(_key(folder).rstrip(os.sep) + os.sep):
+            here = _key(_resolved(Path(os.curdir))) + os.sep
+            in_ledger = here.startswith(_key(home).rstrip(os.sep) + os.sep)
+            suggest = os.path.join(os.path.relpath(home.parent), target.name) if in_ledger else target.name
+            return (f"不能把文件写到{what} 里：{target} 会覆盖台账文件或混进台账（台账只由 hjp 的修改命令写入）；"
+                    f"未写入任何文件。请写到台账目录之外，例如 -o {suggest}")
+    return None

@@ -150,10 +150,10 @@ class PendingChart:
     def _drain(self) -> tuple[bytes, bytes]:
         # The child writes its PNG, then exits; stderr stays small, so reading one after the other is safe.
         out = err = b""
-        if self.proc.stdout is not None:
+        if self.proc.stdout is not None and not self.proc.stdout.closed:  # cancel() may follow result()
             out = self.proc.stdout.read()
             self.proc.stdout.close()
-        if self.proc.stderr is not None:
+        if self.proc.stderr is not None and not self.proc.stderr.closed:
             err = self.proc.stderr.read()
             self.proc.stderr.close()
         return out, err

@@ -129,8 +129,14 @@ class OutputPlan:
     chart_name: str | None     # the chart's file name (docx: inside the document; md: beside the file)
 
 
-def plan_output(name: str, fmt: str | None, output: Path | None) -> OutputPlan:
-    """The format (``--format``, else -o's extension, else md) and the checks on -o, before any work."""
+def plan_output(name: str, fmt: str | None, output: Path | None, *, ledger: Path | None = None,
+                force: bool = False) -> OutputPlan:
+    """The format (``--format``, else -o's extension, else md) and the checks on -o, before any work.
+
+    -o is refused inside the ledger directory (``paths.output_problem``), and over an existing file
+    unless ``force``: the clerk fills a report's 【请填写】 parts in WPS, and regenerating it the same
+    day must not wipe that writing out.
+    """
     if output is not None and str(output) == "-":  # the usual spelling of "to the screen"
         if fmt == "docx":
             raise ReportError("Word 文件不能输出到屏幕；请用 -o 文件名.docx")
@@ -149,6 +155,10 @@ def plan_output(name: str, fmt: str | None, output: Path | None) -> OutputPlan:
         if output.exists() and not output.is_file():
             # the file is written beside and renamed over: never over a device, pipe or socket
             raise ReportError(f"{output} 不是普通文件，不能写入报告；请换一个文件名")
+        _check_place(output, ledger)
+        if output.exists() and not force:
+            raise ReportError(f"{output} 已存在，未生成报告（以免覆盖其中已填写或修改的内容）；"
+                              f"请换一个文件名，或加 --force 覆盖")
     chart = None
     if fmt == "docx":
         chart = "chart.png"
@@ -157,13 +167,34 @@ def plan_output(name: str, fmt: str | None, output: Path | None) -> OutputPlan:
     return OutputPlan(fmt, output, chart)
 
 
-def default_target(ledger: Ledger, name: str, plan: OutputPlan, *, as_of: date, phase: str | None) -> Path | None:
-    """-o, else for Word a Chinese name in the current directory (自查总结报告-2026-12-15.docx)."""
+def _check_place(target: Path, ledger: Path | None) -> None:
+    from hjp.paths import output_problem
+
+    problem = output_problem(target, ledger) if ledger is not None else None
+    if problem is not None:
+        raise ReportError(problem)
+
+
+def default_target(ledger: Ledger, name: str, plan: OutputPlan, *, as_of: date, phase: str | None,
+                   force: bool = False) -> tuple[Path | None, Path | None]:
+    """-o, else for Word a Chinese name in the current directory (自查总结报告-2026-12-15.docx).
+
+    When that name is taken (the clerk may have filled it in since), the next free one,
+    自查总结报告-2026-12-15（2）.docx, unless ``force``: the clerk did not name a file, so hjp
+    never overwrites one it did not ask about. (Full-width brackets: ASCII ones are special in
+    the shells the clerk would type the name into.) Returns (the target, the existing file left alone).
+    """
     if plan.target is not None or plan.fmt != "docx":
-        return plan.target
+        return plan.target, None
     spec = REPORTS.get(name) or _custom(name)
-    return Path(spec.file_name(Request(as_of, phase=find_phase(ledger, phase) if spec.needs_phase else None))
-                + ".docx")
+    stem = spec.file_name(Request(as_of, phase=find_phase(ledger, phase) if spec.needs_phase else None))
+    target = Path(stem + ".docx")
+    _check_place(target, ledger.root)
+    first, n = target, 1
+    while not force and (target.exists() or target.is_symlink()):
+        n += 1
+        target = Path(f"{stem}（{n}）.docx")
+    return target, (first if target != first else None)
 
 
 def ledger_check(ledger: Ledger, *, as_of: date, allow_errors: bool) -> int:

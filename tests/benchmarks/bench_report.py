@@ -47,10 +47,10 @@ def main() -> None:
         cmds = {
             "validate": ["validate", "--ledger", "ledgers"],
             "report self-check docx": ["report", "self-check", "--ledger", "ledgers", "--as-of", "2026-11-30",
-                                       "--format", "docx", "-o", "sc.docx"],
+                                       "--format", "docx", "-o", "sc.docx", "--force"],
             "report self-check md": ["report", "self-check", "--ledger", "ledgers", "--as-of", "2026-11-30"],
             "report hazards docx": ["report", "hazards", "--ledger", "ledgers", "--as-of", "2026-11-30",
-                                    "--format", "docx", "-o", "hz.docx"],
+                                    "--format", "docx", "-o", "hz.docx", "--force"],
         }
         for args in cmds.values():
             run(args, work)  # warm-up: fills the parse cache, pages in the libraries
