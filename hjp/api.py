@@ -75,7 +75,7 @@ class Checked:
 def check_ledger(root: Path, *, as_of: date | None, clock: Clock, cache: bool = True,
                  freeze: bool = False) -> Checked:
     """Load and validate as of ``as_of`` (default: today in the ledger's zone)."""
-    from hjp.history import line_ages
+    from hjp.history import changed_since_head, line_ages
     from hjp.rules import RuleContext, validate as run_rules
 
     led = open_ledger(root, cache=cache, freeze=freeze)
@@ -83,7 +83,8 @@ def check_ledger(root: Path, *, as_of: date | None, clock: Clock, cache: bool = 
     # Validated as of the same day: a record dated after it is "not yet", and says so (HJP217).
     # The wording follows what the clerk typed, not the clock: an explicit --as-of that happens to
     # be today still reads as the day asked about, so output never depends on when it runs.
-    return Checked(led, when, run_rules(led, RuleContext(as_of=when, is_today=as_of is None, ages=line_ages)))
+    return Checked(led, when, run_rules(led, RuleContext(as_of=when, is_today=as_of is None, ages=line_ages,
+                                                       committed=changed_since_head)))
 
 
 @dataclass

@@ -11,6 +11,7 @@ import alone would cost more. ``hjp log`` is held to 3 × ``git log -- FILE``
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -559,3 +560,34 @@ def line_ages(spots: list[tuple[str, int]]) -> list[float | None]:
         else:
             out.append(None)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# What the last commit held (validate's HJP221 asks which records are gone since HEAD)
+
+
+def changed_since_head(root: Path) -> dict[Path, str]:
+    """The ledger's record files whose working copy differs from the repository's HEAD (changed or
+    deleted), with their text in HEAD; files HEAD does not have are left out. Empty when the ledger
+    is in no repository, there is no commit yet or git is missing. Two short git processes, only
+    when something differs: ``git diff --name-only HEAD`` and one ``cat-file --batch``."""
+    from hjp.paths import work_tree
+
+    here = root.resolve()
+    top = work_tree(here)
+    if top is None:
+        return {}
+    git = Git(top)
+    try:
+        prefix = os.path.relpath(here, top).replace(os.sep, "/")
+        listed = git.run("diff", "--name-only", "--no-renames", "-z", "HEAD", "--", prefix, check=False)
+        names = [n for n in listed.split("\0") if n and RECORD_FILE.search(n)]
+        if not names:
+            return {}
+        git.ask([f"HEAD:{n}" for n in names])
+        texts = {top / n: git.blob(f"HEAD:{n}") for n in names}
+    except GitError:  # git missing or unusable: nothing to compare with
+        return {}
+    finally:
+        git.close()
+    return {path: text for path, text in texts.items() if text is not None}

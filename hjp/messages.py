@@ -434,6 +434,15 @@ MESSAGES: dict[str, str] = {
     "HJP219": "时区 timezone 的值 {value} 不是有效的时区名称{hint}",
     "HJP219.china": "；中国大陆请写 Asia/Shanghai",
     "HJP220": "{field} 的第 {n} 项“{item}”中有“{mark}”，会被当作一个人（一项）；请拆成 {count} 项：[{parts:, }]",
+    "HJP221": "上次提交（HEAD）中的{kind} {ids}{more} 现在台账中找不到了（共 {count} 条）；记录不能删除，"
+              "录错的记录请用 hjp void 作废。请用 git diff -- {file} 查看改动，把删掉的记录恢复",
+    "HJP221.more": " 等",
+    "HJP221.emptied": "文件{state}，而上次提交（HEAD）中它有 {count} 条{kind}记录，报告会少算这些记录；记录不能删除。"
+                      "若是误清空或误删（编辑器崩溃、同步冲突、另存为到别处），请运行 git checkout -- {file} 恢复",
+    "HJP221.empty": "现在没有任何记录",
+    "HJP221.deleted": "已被删除",
+    "HJP222": "文件是空的（没有 {top}: 这一行），其中没有任何{kind}记录；若是误清空（编辑器崩溃、同步冲突），"
+              "请从备份或 git 恢复；若这个村确实还没有{kind}记录，请写一行 {top}: [] 或删除这个文件",
 
     # HJP240-HJP249 the sealed 举报人 store (hjp/rules/sealed.py, hjp/sealed.py)
     "HJP240": "reporter（举报人）以明文写在台账中，任何能拿到仓库的人都能看到；"

@@ -206,7 +206,11 @@ def ledger_check(ledger: Ledger, *, as_of: date, allow_errors: bool) -> int:
     from hjp.diagnostics import Severity
     from hjp.rules import RuleContext, validate
 
-    diags = validate(ledger, RuleContext(as_of=as_of, is_today=False))
+    from hjp.history import changed_since_head
+
+    # records gone since the last commit (an emptied file) are an error here too: the report
+    # would count a whole village less without a word
+    diags = validate(ledger, RuleContext(as_of=as_of, is_today=False, committed=changed_since_head))
     errors = [d for d in diags if d.severity is Severity.ERROR]
     if not errors:
         return 0

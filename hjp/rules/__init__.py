@@ -10,11 +10,12 @@ import os
 import traceback
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Callable, Iterable
 
 from hjp.diagnostics import Diagnostic, error
 from hjp.load import Ledger
-from hjp.rules import evidence, inspections, major, records, sealed, tasks, town, trainings, units
+from hjp.rules import evidence, files, inspections, major, records, sealed, tasks, town, trainings, units
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,6 +31,9 @@ class RuleContext:
     # (None: unknown): HJP201 blames the newer of two records sharing an ID. Given by the caller
     # (git is not the rules' business); None: reading order decides.
     ages: Callable[[list[tuple[str, int]]], list[float | None]] | None = None
+    # The record files that differ from the repository's HEAD, with their text there (HJP221: records
+    # gone since the last commit). Given by the caller, like ``ages``; None: nothing is compared.
+    committed: Callable[[Path], dict[Path, str]] | None = None
 
 
 RULES: list[Rule] = [
@@ -62,6 +66,7 @@ RULES: list[Rule] = [
     inspections.check_coverage_from,
     trainings.check_training_attendance,
     trainings.check_attendee_units,
+    files.check_record_files,
 ]
 
 
