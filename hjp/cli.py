@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from hjp.api import Outcome
     from hjp.load import Ledger
+    from hjp.report.viewmodel import LeftOut
     from hjp.report.chart import PendingChart
     from hjp.report.reports import OutputPlan
     from hjp.sheetimport import ImportResult
@@ -322,7 +323,7 @@ def _refuse_report(exc: "Exception") -> None:
 
 
 def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", phase: Optional[str],
-                  village: Optional[str], left_out: int, pending: "PendingChart | None", force: bool = False) -> None:
+                  village: Optional[str], left_out: "LeftOut", pending: "PendingChart | None", force: bool = False) -> None:
     """Produce the report and write it where ``plan`` says, with progress on a terminal."""
     from hjp.diagnostics import os_reason
     from hjp.report import reports as rp
@@ -369,7 +370,7 @@ def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", 
 
 
 def _report_json(led: "Ledger", name: str, target: "Path | None", *, day: "date", phase: Optional[str],
-                 village: Optional[str], left_out: int) -> None:
+                 village: Optional[str], left_out: "LeftOut") -> None:
     import io
 
     from hjp.report import jsonview, reports as rp

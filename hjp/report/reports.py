@@ -197,27 +197,74 @@ def default_target(ledger: Ledger, name: str, plan: OutputPlan, *, as_of: date, 
     return target, (first if target != first else None)
 
 
-def ledger_check(ledger: Ledger, *, as_of: date, allow_errors: bool) -> int:
+def ledger_check(ledger: Ledger, *, as_of: date, allow_errors: bool) -> viewmodel.LeftOut:
     """Validate the ledger as of the report's date; refuse (``LedgerHasErrors``) when it has errors.
 
-    With ``allow_errors``: the number of records left out of the report (those that failed to load;
-    a file that could not be read at all counts as one), for the notice on its first page.
+    With ``allow_errors``: what the report leaves out, for the notice on its first page — the
+    records that failed to load, counted per file as the IDs written in it less the records read
+    (a file that could not be read at all loses every record in it, and is named), and the records
+    gone since the last commit (HJP221).
     """
     from hjp.diagnostics import Severity
-    from hjp.rules import RuleContext, validate
-
     from hjp.history import changed_since_head
+    from hjp.rules import RuleContext, validate
 
     # records gone since the last commit (an emptied file) are an error here too: the report
     # would count a whole village less without a word
     diags = validate(ledger, RuleContext(as_of=as_of, is_today=False, committed=changed_since_head))
     errors = [d for d in diags if d.severity is Severity.ERROR]
     if not errors:
-        return 0
+        return viewmodel.LeftOut()
     if not allow_errors:
         raise LedgerHasErrors(errors)
+    return left_out(ledger, errors)
+
+
+def _label(ledger: Ledger, display: str) -> str:
+    """北峁村隐患台账, 镇级任务台账: a record file as the clerk names it."""
+    from hjp.kinds import BY_STEM, RECORD_FILE
+
+    mm = RECORD_FILE.search(display.replace("\\", "/"))
+    if mm is None:
+        return display
+    kind = BY_STEM[mm.group("town") or mm.group("village")].name
+    village = ledger.villages.get(display.replace("\\", "/").split("/")[-2]) if mm.group("village") else None
+    return f"{village.name if village is not None else '镇级'}{kind}台账"
+
+
+def left_out(ledger: Ledger, errors: list[Diagnostic]) -> viewmodel.LeftOut:
+    """What errors leave out of a report (see ``ledger_check``)."""
+    from hjp.rules.files import ids_in, unreadable
+
     loaded = {id(d) for d in ledger.diagnostics}
-    return len({(d.path, d.record or d.line) for d in errors if id(d) in loaded}) or len(errors)
+    bad: dict[str, set[Any]] = {}
+    for d in errors:
+        if id(d) in loaded:
+            bad.setdefault(d.path, set()).add(d.record or d.line)
+    records, files, uncounted = 0, [], False
+    for path, result in ledger.results.items():
+        display = ledger.display(path)
+        if display not in bad:
+            continue
+        try:
+            written = len(ids_in(path.read_bytes().decode("utf-8", "replace")))
+        except OSError:
+            written = 0
+        if unreadable(result):
+            files.append(viewmodel.UnreadFile(display, _label(ledger, display), written or None))
+            uncounted = uncounted or not written
+            records += written
+        else:
+            records += max(written - len(result.records), len(bad[display]))
+    for d in errors:  # records gone since the last commit: the rule counted them
+        if d.code == "HJP221":
+            count = dict(d.args).get("count")
+            records += count if isinstance(count, int) else 0
+            if d.key == "HJP221.emptied":
+                files.append(viewmodel.UnreadFile(d.path, _label(ledger, d.path), count, emptied=True))
+    if not records and not files:  # errors of the rules only: the records are counted, but flawed
+        records = len(errors)
+    return viewmodel.LeftOut(records, tuple(sorted(files, key=lambda f: f.path)), uncounted)
 
 
 # --------------------------------------------------------------------------- producing
@@ -313,16 +360,30 @@ def spec_for(ledger: Ledger, name: str, *, phase: str | None, village: str | Non
 
 
 def view_model(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None, village: str | None = None,
-               left_out: int = 0) -> Any:
+               left_out: int | viewmodel.LeftOut = 0) -> Any:
     """The view-model every figure of report ``name`` comes from (what --format json prints)."""
     spec = spec_for(ledger, name, phase=phase, village=village)
-    rq = Request(as_of, find_phase(ledger, phase) if spec.needs_phase else None, village, left_out)
-    return spec.build(ledger, rq)
+    lost = _left_out(left_out)
+    rq = Request(as_of, find_phase(ledger, phase) if spec.needs_phase else None, village, lost.records)
+    return _noting(spec.build(ledger, rq), lost)
+
+
+def _left_out(left_out: int | viewmodel.LeftOut) -> viewmodel.LeftOut:
+    return left_out if isinstance(left_out, viewmodel.LeftOut) else viewmodel.LeftOut(left_out)
+
+
+def _noting(vm: Any, lost: viewmodel.LeftOut) -> Any:
+    """The files left out whole, on the view-model(s) whose first page says what is missing."""
+    for one in (vm.values() if isinstance(vm, dict) else [vm]):
+        if hasattr(one, "unread_files"):
+            one.unread_files = list(lost.files)
+            one.left_out_uncounted = lost.uncounted
+    return vm
 
 
 def produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None, village: str | None = None,
             chart_name: str | None = None, progress: Progress | None = None,
-            background: PendingChart | None = None, left_out: int = 0) -> Produced:
+            background: PendingChart | None = None, left_out: int | viewmodel.LeftOut = 0) -> Produced:
     """Render report ``name``; with ``chart_name`` the chart is drawn and linked under that name.
 
     ``background`` is a chart process already started (the CLI's choice): the chart is drawn there, in
@@ -342,15 +403,16 @@ def produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None = None,
 
 def _produce(ledger: Ledger, name: str, *, as_of: date, phase: str | None, village: str | None,
              chart_name: str | None, progress: Progress | None, background: PendingChart | None,
-             left_out: int) -> Produced:
+             left_out: int | viewmodel.LeftOut) -> Produced:
     spec = spec_for(ledger, name, phase=phase, village=village)
     say = progress or (lambda _msg: None)
     say("正在计算统计数据")
     early = None
     if background is not None and chart_name is not None and spec.chart:
         early = partial(_send_early, background)
-    rq = Request(as_of, find_phase(ledger, phase) if spec.needs_phase else None, village, left_out, early)
-    vm = spec.build(ledger, rq)
+    lost = _left_out(left_out)
+    rq = Request(as_of, find_phase(ledger, phase) if spec.needs_phase else None, village, lost.records, early)
+    vm = _noting(spec.build(ledger, rq), lost)
     months = _months(vm) if spec.chart else []
     produced = Produced("", spec.title, spec.landscape, view_model=vm,
                         names=[ledger.town.name, *(v.name for v in ledger.villages.values()),  # type: ignore[union-attr]

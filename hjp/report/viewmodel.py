@@ -738,6 +738,25 @@ class Attachment:
     title: str
 
 
+@dataclass(frozen=True)
+class UnreadFile:
+    """A ledger file the report could not read at all (--allow-errors): its records are all missing."""
+
+    path: str                 # as hjp validate shows it
+    label: str                # 北峁村隐患台账
+    records: int | None       # how many records it holds (IDs in its text); None: cannot be counted
+    emptied: bool = False     # emptied or deleted since the last commit (HJP221), not unreadable
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What a report made with --allow-errors leaves out: records in all, and the files dropped whole."""
+
+    records: int = 0
+    files: tuple[UnreadFile, ...] = ()
+    uncounted: bool = False   # some file's records could not be counted: ``records`` is a lower bound
+
+
 @dataclass
 class Summary:
     """自查总结报告 (whole plan) or 阶段工作总结 (one phase): the body's figures and the 附件's tables.
@@ -768,6 +787,8 @@ class Summary:
     attachments: list[Attachment]
     issuer: str                   # who signs (落款): the town's government, or the village's committee
     left_out: int = 0             # records not counted because of validation errors (--allow-errors)
+    unread_files: list[UnreadFile] = field(default_factory=list)  # files left out whole (--allow-errors)
+    left_out_uncounted: bool = False  # some of them could not be counted: left_out is a lower bound
     stale_days: int = deadlines.STALE_DAYS      # an ongoing task without progress this long is 长期未更新
     closure_days: int = deadlines.CLOSURE_DAYS  # a rectified hazard not closed this long is 待销号
 
@@ -930,6 +951,8 @@ class Register:
     inspections: sections.InspectionSection    # 检查企业N家次 (and the hazards they found)
     trainings: sections.TrainingSection        # 培训N次、N人次，其中负责人N人次
     left_out: int = 0
+    unread_files: list[UnreadFile] = field(default_factory=list)
+    left_out_uncounted: bool = False
 
 
 def _upto(d: date | None, as_of: date) -> date | None:
@@ -1016,6 +1039,8 @@ class OverdueList:
     by_kind: list[tuple[str, int]]
     groups: list[PersonGroup] = field(default_factory=list)
     left_out: int = 0
+    unread_files: list[UnreadFile] = field(default_factory=list)
+    left_out_uncounted: bool = False
 
 
 def overdue_list(ledger: Ledger, *, as_of: date, village: str | None = None, left_out: int = 0) -> OverdueList:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Generator, Iterable
 
 from hjp.diagnostics import Diagnostic, error, warning
 from hjp.kinds import BY_STEM, stem_of_path
-from hjp.load import Ledger
+from hjp.load import FileResult, Ledger
 from hjp.messages import part
 
 if TYPE_CHECKING:
@@ -30,6 +30,12 @@ _SHOWN = 5  # IDs named in one message
 def ids_in(text: str) -> list[str]:
     """The record IDs written in a record file's text, in order, each once."""
     return list(dict.fromkeys(_ID_KEY.findall(text)))
+
+
+def unreadable(result: FileResult) -> bool:
+    """A record file that gave nothing because it could not be read as a whole (encoding, a Tab,
+    a syntax error, a control character ...: the HJP0xx reading codes), not one emptied."""
+    return not result.records and any(d.code.startswith("HJP0") for d in result.diagnostics)
 
 
 def _read(path: Path) -> str | None:
@@ -62,6 +68,10 @@ def _records_kept(ledger: Ledger, ctx: RuleContext) -> Generator[Diagnostic, Non
         try:
             path = ledger.root / full.relative_to(base)
         except ValueError:
+            continue
+        result = ledger.results.get(path)
+        if result is not None and unreadable(result):
+            present.update(ids_in(before))  # unreadable (its read error says so), not emptied
             continue
         now = _read(path) if path.is_file() else None
         files[path] = (before, now)
