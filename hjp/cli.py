@@ -351,7 +351,12 @@ def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", 
         elif target is not None:
             chart = rp.write_markdown(produced, target, plan.chart_name)
         else:
-            sys.stdout.write(produced.markdown)
+            from hjp.console import write_document
+
+            lost = write_document(sys.stdout, produced.markdown)
+            if lost:
+                produced.notices.append(f"有 {lost} 个字符无法用当前控制台的编码（{sys.stdout.encoding}）显示，"
+                                        "已显示为 ?；要保存报告请用 -o 文件名（UTF-8，不丢字）")
     except rp.ReportError as exc:
         if pending is not None:  # refused before the chart was taken (the default name's place)
             pending.cancel()

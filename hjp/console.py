@@ -45,3 +45,42 @@ def ascii_only(stream: IO[Any]) -> bool:
     """Whether a machine-read format (JSON, XML) written to ``stream`` should escape non-ASCII
     characters to stay lossless: when the stream cannot encode every character."""
     return not is_utf8(stream)
+
+
+def write_document(stream: IO[Any], text: str) -> int:
+    """Write a document (a report's Markdown) to ``stream`` without losing a character where it can.
+
+    Redirected to a file or pipe (``hjp report self-check > 报告.md``), a stream that cannot encode
+    every character gets the document as UTF-8 bytes: it is a file, and a GBK one turned 王䶮 into
+    王? without a word. On a terminal that cannot show every character the text degrades to ``?``;
+    returns how many characters did (0: none), so the caller can say so and point to ``-o``.
+    """
+    if is_utf8(stream):
+        stream.write(text)
+        return 0
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None and not _isatty(stream):
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+        return 0
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    lost = sum(1 for ch in set(text) if not _encodes(ch, encoding)) and \
+        sum(1 for ch in text if not _encodes(ch, encoding))
+    stream.write(text)
+    return lost
+
+
+def _isatty(stream: IO[Any]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (ValueError, OSError):
+        return False
+
+
+def _encodes(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False

@@ -3,7 +3,8 @@
 Real `hjp` processes under the encodings a clerk's machine really has: a Chinese Windows console
 redirected to a file writes GBK (here: ``PYTHONIOENCODING=gbk``), an ASCII locale (``LC_ALL=C``
 without Python's UTF-8 coercion). GBK has 王 but neither 䶮 nor 😀. Text degrades to ``?``; JSON
-and JUnit XML stay lossless and parseable; nothing crashes.
+and JUnit XML stay lossless and parseable; a report's Markdown redirected is written as UTF-8;
+nothing crashes.
 """
 
 from __future__ import annotations
@@ -63,12 +64,16 @@ def test_text_output_degrades_instead_of_crashing(ledger: Path, here: Path, cons
     shown = TITLE.encode(enc, "replace").decode(enc)  # 王??加油站… in GBK, all ? in ASCII
     assert shown.count("?") >= 2
     for args, code in ((["overdue", "--ledger", "ledger"], 0), (["check", "--ledger", "ledger"], 1),
-                       (["check", "--ledger", "ledger", "--format", "github"], 1),
-                       (["report", "hazards", "--ledger", "ledger", "-o", "-"], 0)):
+                       (["check", "--ledger", "ledger", "--format", "github"], 1)):
         proc = hjp(args, env, here)
         ok(proc, code)
         out = proc.stdout.decode(enc)
         assert "YH-2026-0001" in out and shown[:4] in out, (args, out)
+    # a report is a document: redirected (a pipe here), it is written as UTF-8, every character kept
+    # (tests/cli/test_report_redirect.py)
+    proc = hjp(["report", "hazards", "--ledger", "ledger", "-o", "-"], env, here)
+    ok(proc, 0)
+    assert TITLE in proc.stdout.decode("utf-8")
 
 
 @pytest.mark.parametrize("console", sorted(CONSOLES))
