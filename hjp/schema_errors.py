@@ -263,7 +263,7 @@ def _raw_token(text: str | None, line: int, col: int) -> str | None:
 
 def _yaml11(value: Any, raw: str | None) -> tuple[str, dict[str, Any]]:
     """HJP103 for a text field YAML 1.1 read as a boolean, a null or a number."""
-    shown = raw if raw is not None else str(value)
+    shown = raw if raw is not None else ("" if value is None else str(value))  # never Python's "None"
     if isinstance(value, bool):
         return "HJP103.text_bool", {"raw": shown, "word": str(value).lower()}
     if value is None:

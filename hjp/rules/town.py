@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING, Iterable
 
 from hjp.diagnostics import Diagnostic, error
@@ -36,6 +38,11 @@ def check_plan_and_phases(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnost
                         plan_start=plan.start, plan_end=plan.end)
 
 
+_CHINA = re.compile(r"beijing|peking|chongqing|chungking|harbin|urumqi|shanghai|prc|china|^\s*(cst|ctt)\s*$"
+                    r"|北京|中国|上海|东八", re.I)
+_OFFSET = re.compile(r"[+-]\s*\d|\d\s*[区時时]")  # UTC+8, GMT+08:00, +0800, 8区
+
+
 def check_timezone(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     """A mistyped zone would silently make "today" UTC's date (the clock's fallback), a day behind
     Beijing until 08:00."""
@@ -56,5 +63,8 @@ def check_timezone(ledger: Ledger, ctx: RuleContext) -> Iterable[Diagnostic]:
     from hjp.schema_errors import did_you_mean
 
     line, col = locate(ledger.town_data, ("timezone",))
-    hint = did_you_mean(town.timezone, sorted(available_timezones())) or part("HJP219.china")
+    # Beijing time written the ways people write it: a fuzzy match would answer Asia/Brunei for
+    # Asia/Beijing and UTC for UTC+8, and following that moves "today" by up to a day.
+    china = _CHINA.search(town.timezone) or _OFFSET.search(town.timezone)
+    hint = (None if china else did_you_mean(town.timezone, sorted(available_timezones()))) or part("HJP219.china")
     yield error("HJP219", ledger.display(ledger.root / "town.yaml"), line + 1, col + 1, value=town.timezone, hint=hint)
