@@ -14,6 +14,8 @@ files written.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -227,6 +229,9 @@ def require_clean(root: Path, paths: list[Path], display: Callable[[Path], str])
     git = gitio.Git(root.resolve())
     try:
         git.toplevel()
+        lock = _index_lock(git)
+        if lock is not None:  # checked before anything is written: else written, then the commit fails
+            raise EditError(_LOCKED.format(lock=lock, rm=_rm(lock)) + "；未作任何修改。请确认后重新运行，或不加 --commit", 1)
         for path in paths:
             if path.exists() and not gitio.file_is_clean(git, path):
                 raise EditError(f"{display(path)} 有未提交的修改；--commit 只提交本次改动，"
@@ -248,9 +253,46 @@ def commit_paths(git: Any, paths: list[Path], message: str) -> str:
     try:
         return gitio.commit_file(git, paths[0], message, *paths[1:])
     except gitio.GitError as exc:
-        raise EditError(f"已写入，但 git 提交失败（{exc}）；请手工提交", 1) from None
+        names = " ".join(_quoted(os.path.relpath(p)) for p in paths)
+        by_hand = f"git commit -m {_quoted(message)} -- {names}"
+        lock = _index_lock(git)
+        if lock is not None and "index.lock" in str(exc):
+            raise EditError(f"已写入，但 git 提交失败：{_LOCKED.format(lock=lock, rm=_rm(lock))}；之后手工提交："
+                            f"git add -- {names} && {by_hand}", 1) from None
+        raise EditError(f"已写入，但 git 提交失败（{exc}）；请手工提交：git add -- {names} && {by_hand}", 1) from None
     finally:
         git.close()
+
+
+# A lock file a killed git (or an editor, TortoiseGit, an IDE) left behind: git's own message is English.
+_LOCKED = ("git 仓库被锁住了：{lock} 存在（之前的 git 操作被中断后留下的，或另一个 git 程序、编辑器、TortoiseGit 正在使用"
+           "仓库）。请确认没有 git 在运行，然后删除这个文件（{rm}）")
+
+
+def _index_lock(git: Any) -> str | None:
+    """The repository's index.lock as the clerk would type it, when it exists; else None."""
+    from hjp import gitio
+
+    try:
+        where = git.run("rev-parse", "--git-path", "index.lock").strip()
+    except gitio.GitError:
+        return None
+    full = Path(git.cwd) / where
+    if not full.exists():
+        return None
+    try:
+        return os.path.relpath(full)
+    except ValueError:  # another drive on Windows
+        return str(full)
+
+
+def _rm(lock: str) -> str:
+    dos = _quoted(lock.replace("/", "\\"))  # cmd's del takes backslashes only
+    return f"del {dos}" if os.name == "nt" else f"rm {_quoted(lock)}；Windows 上为 del {dos}"
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if any(c in text for c in " ()（）&;'\"") or not text else text
 
 
 # ---------------------------------------------------------------------------------------------
