@@ -36,13 +36,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
 from hjp import kinds
 from hjp.diagnostics import Diagnostic, Severity, os_reason
 from hjp.yamltext import EditError, Tail, YamlText, as_parsed, decode, record_id, tail_of, written
 
 if TYPE_CHECKING:
-    from yaml.nodes import MappingNode
-
     from hjp.edit import Change
     from hjp.load import FileResult, Ledger
 
@@ -435,7 +435,7 @@ class Transaction:
         edits = self._appended.setdefault(path, [])
         append_record(doc, edits, tail, kind.top, change.record, first=path not in self._added)
         self._added.setdefault(path, []).append(rid)
-        self._expect[(path, rid)] = Expect(written(change.record), as_parsed(change.record), True)
+        self._expect[(path, rid)] = Expect(*_views(change.record), True)
 
     def _tail_of(self, path: Path, top: str) -> Tail:
         """Where new records go: from the last record's own lines when the load found the file clean
@@ -982,8 +982,6 @@ class _Stamps:
         self.visited = False
 
     def visit(self, root: Any) -> None:
-        from yaml.nodes import MappingNode, SequenceNode
-
         self.visited = True
         items = root
         if isinstance(root, MappingNode):
@@ -1027,35 +1025,62 @@ _STAMP_MEMO: dict[str, Any] = {}
 
 def _timestamps(node: Any, path: tuple[Any, ...], at: dict[tuple[Any, ...], Any]) -> bool:
     """Record in ``at`` (path → value) each scalar under ``node`` PyYAML reads as a timestamp;
-    False when one is a mapping key (no plain view can say it)."""
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
+    False when one is a mapping key (no plain view can say it) or PyYAML cannot read one."""
     cls = node.__class__
     if cls is ScalarNode:
         if node.tag in _STAMP_TAGS:
-            value = _STAMP_MEMO.get(node.value)
+            value = _stamp(node)
             if value is None:
-                from hjp.yamlread import _CTOR
-
-                try:
-                    value = _CTOR.construct_yaml_timestamp(node)
-                except ValueError:  # 2025-02-30: PyYAML cannot read it at all
-                    return False
-                if len(_STAMP_MEMO) < 10_000:
-                    _STAMP_MEMO[node.value] = value
+                return False
             at[path] = value
         return True
     if cls is MappingNode:
-        for k, v in node.value:
+        for k, v in node.value:  # a record's scalars, inline: this runs for every record of an import
             if k.__class__ is not ScalarNode or k.tag in _STAMP_TAGS:
                 return False
-            if v.__class__ is not ScalarNode or v.tag in _STAMP_TAGS:
-                if not _timestamps(v, (*path, k.value), at):
-                    return False
+            if v.__class__ is ScalarNode:
+                if v.tag in _STAMP_TAGS:
+                    value = _stamp(v)
+                    if value is None:
+                        return False
+                    at[(*path, k.value)] = value
+            elif not _timestamps(v, (*path, k.value), at):
+                return False
         return True
     if cls is SequenceNode:
         return all(_timestamps(item, (*path, i), at) for i, item in enumerate(node.value))
     return True
+
+
+def _stamp(node: Any) -> Any:
+    """What PyYAML's timestamp constructor makes of a scalar; None when it cannot (2025-02-30)."""
+    value = _STAMP_MEMO.get(node.value)
+    if value is None:
+        from hjp.yamlread import _CTOR
+
+        try:
+            value = _CTOR.construct_yaml_timestamp(node)
+        except ValueError:
+            return None
+        if len(_STAMP_MEMO) < 10_000:  # dates repeat: found_on, deadline...
+            _STAMP_MEMO[node.value] = value
+    return value
+
+
+def _views(value: Any) -> tuple[Any, Any]:
+    """(``written(value)``, ``as_parsed(value)``) in one pass (an import stages thousands)."""
+    if isinstance(value, dict):
+        typed, parsed = {}, {}
+        for k, v in value.items():
+            if v is not None:
+                typed[k], parsed[k] = _views(v)
+        return typed, parsed
+    if isinstance(value, (list, tuple)):
+        pairs = [_views(v) for v in value]
+        return [t for t, _p in pairs], [p for _t, p in pairs]
+    if isinstance(value, date):
+        return value, value.isoformat()
+    return value, value
 
 
 def _lines(doc: YamlText, first: int, end: int) -> str:

@@ -52,6 +52,11 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x
 _CJK_PLAIN = re.compile("[\u3400-\u9fff\uff08\u201c\u300a]"
                         "[^\x00-\x1f\x7f-\x9f:#,\\[\\]{}?\"'\\\\\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*")
 
+# IDs (YH-2026-0001, DW-hejiapan-01): letters, then hyphenated parts. Also a subset of what _plain_ok
+# accepts (no indicator, space or colon; no YAML 1.1 or 1.2 resolver matches a letter pair and a
+# hyphen), found without its checks: an import writes one or two a record.
+_ID_PLAIN = re.compile(r"[A-Za-z]{2,}(?:-[A-Za-z0-9]+)+")
+
 
 def _plain_ok(s: str, flow: bool) -> bool:
     if not s or s != s.strip() or s[0] in _INDICATORS:
@@ -84,7 +89,7 @@ def _double_quoted(s: str) -> str:
 def scalar(value: Any, *, flow: bool = False) -> str:
     """One scalar as YAML text that PyYAML (1.1) and YAML 1.2 readers both read back as ``value``."""
     if isinstance(value, str):
-        if _CJK_PLAIN.fullmatch(value) and value[-1] != " ":
+        if _CJK_PLAIN.fullmatch(value) and value[-1] != " " or _ID_PLAIN.fullmatch(value):
             return value
         return value if _plain_ok(value, flow) else _double_quoted(value)
     if value is None:

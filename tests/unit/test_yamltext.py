@@ -87,3 +87,12 @@ def test_composing_a_slice_keeps_the_files_marks():
     assert yamltext.record_id(item) == "B"
     assert (item.start_mark.line, item.start_mark.column) == (4, 4)
     assert doc.text[doc.off(item.value[1][1].start_mark):].startswith("b\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(yamltext._ID_PLAIN, fullmatch=True))
+def test_the_id_shortcut_writes_plain_only_what_the_full_checks_allow(text):
+    """IDs skip _plain_ok's checks: every text the shortcut takes must pass them, in block and flow
+    context, and read back as itself in YAML 1.1."""
+    assert yamltext._plain_ok(text, False) and yamltext._plain_ok(text, True)
+    assert scalar(text) == text and yaml.safe_load(f"a: {text}") == {"a": text}
