@@ -371,7 +371,7 @@ def import_xlsx(root: Path, path: Path, *, kind: str | None = None, sheets: Iter
                 village: str | None = None, settings: Iterable[str] = (), create_units: bool = False,
                 dry_run: bool = False, commit: bool = False, clock: Clock,
                 progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
-                notify: Callable[[str], None] | None = None) -> list[ImportResult]:
+                notify: Callable[[str], None] | None = None, cache: bool = True) -> list[ImportResult]:
     """A clerk's 台账 (.xlsx or .csv) into the ledger: one transaction, all or nothing; rows already in
     the ledger are counted, rows that differ from their record are conflicts (nothing written).
 
@@ -384,4 +384,4 @@ def import_xlsx(root: Path, path: Path, *, kind: str | None = None, sheets: Iter
 
     return run_import(root, path, display=str(path), kind=kind, sheets=list(sheets), village=village,
                       settings=list(settings), create_units=create_units, dry_run=dry_run, commit=commit,
-                      clock=clock, change=change, progress=progress, notify=notify)
+                      clock=clock, change=change, progress=progress, notify=notify, cache=cache)

@@ -114,10 +114,11 @@ class FileCache:
     def get(self, key: str) -> Any:
         return self._read(key, self.decode)
 
-    def put(self, key: str, result: Any) -> None:
+    def put(self, key: str, result: Any, *, encoded: bytes | None = None) -> None:
+        """Store ``result``; ``encoded``: the same already encoded (as a worker process sent it)."""
         if holds_identity(result):
             return
-        self._write(key, lambda: self.encode(result))
+        self._write(key, (lambda: encoded) if encoded is not None else (lambda: self.encode(result)))
 
     def get_single(self, key: str) -> tuple[Any, Any, list] | None:
         """A town.yaml / village.yaml entry: (data as read, model or None, diagnostics)."""

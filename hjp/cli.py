@@ -1293,7 +1293,7 @@ def import_xlsx(
         try:
             results = api.import_xlsx(ledger, file, kind=noun, sheets=sheets, village=village, settings=settings,
                                       create_units=create_units, dry_run=dry_run, commit=commit, clock=today,
-                                      notify=APP.wait, progress=bar.start)
+                                      notify=APP.wait, progress=bar.start, cache=not _no_cache())
         except ImportRefused as exc:  # the rows' problems first, at their rows; then what happened
             bar.stop()
             _sheet_diagnostics(exc.diagnostics, file)

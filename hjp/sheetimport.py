@@ -721,7 +721,8 @@ def _ordered(record: dict[str, Any], cls: Any) -> dict[str, Any]:
 
 def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sheets: list[str] | None,
                village: str | None, settings: list[str], create_units: bool, dry_run: bool, commit: bool,
-               clock: Any, change: Any, progress: Any = None, notify: Any = None) -> list[ImportResult]:
+               clock: Any, change: Any, progress: Any = None, notify: Any = None,
+               cache: bool = True) -> list[ImportResult]:
     """Read the sheets (each named one, else the first recognisable), then under the ledger's lock
     match, number, validate and (unless ``dry_run``) write every new record of all of them in one
     transaction (records of one sheet may refer to another's: an inspection's findings, a hazard's
@@ -777,7 +778,7 @@ def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sh
 
     results = [result for _t, _d, result in parts]
     if dry_run:
-        with Transaction(root, clock=clock, notify=notify) as tx:
+        with Transaction(root, clock=clock, notify=notify, cache=cache) as tx:
             for ch in plans(tx):
                 tx.add(ch)
             if tx.changes:
@@ -792,7 +793,7 @@ def run_import(root: "Path", path: "Path", *, display: str, kind: str | None, sh
         return results
     labels = "、".join(dict.fromkeys(kinds_mod.BY_NOUN[t.kind].label for t in tables))
     try:
-        out = change(root, plans, clock=clock, commit=commit, notify=notify, show=False,
+        out = change(root, plans, clock=clock, commit=commit, notify=notify, show=False, cache=cache,
                      message=f"导入{labels}：{path.name}" if commit else None)
     except EditError as exc:
         raise refusal(exc) from None

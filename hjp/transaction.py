@@ -169,6 +169,7 @@ class Transaction:
         self._fast: dict[Path, tuple[str, Any]] = {}  # appended text and what it reads as, by file
         self._stamps: dict[Path, _Stamps] = {}  # bulk read-back: PyYAML's timestamps by record, by file
         self._kinds: dict[Path, Any] = {}
+        self._blobs: dict[Path, bytes] = {}  # FileResults a worker sent, as it encoded them
         self._wanted: dict[Path, set[str]] | None = None  # changed records' IDs by file (prepare)
         self._merged: Ledger | None = None
         self._shown: dict[Path, str] = {}
@@ -672,6 +673,8 @@ class Transaction:
                         try:
                             blob, failure = fut.result()
                             out[path] = (load.load_result(blob) if blob is not None else None, _ELSEWHERE, failure)
+                            if blob is not None:
+                                self._blobs[path] = blob  # also the cache entry's content
                         except Exception:  # the worker died (killed, out of memory): read it here
                             retry.append(path)
         finally:
@@ -811,7 +814,8 @@ class Transaction:
             if found is None or result is None:
                 continue
             try:
-                fc.put(fc.key(w.new, found[0].stem, w.display, found[1]), result)
+                fc.put(fc.key(w.new, found[0].stem, w.display, found[1]), result,
+                       encoded=self._blobs.get(w.path))
             except Exception:  # noqa: BLE001 - the cache only saves time
                 pass
 

@@ -532,3 +532,18 @@ def test_a_progress_bar_on_a_terminal_and_none_when_piped(here):
     code, shown = _stderr_on_a_terminal(["import", "xlsx", "pipe.xlsx", "--sheet", "隐患", "--ledger", "L",
                                          "--dry-run"], here)
     assert code == 0 and "正在检查" in shown, shown  # piped: the same isatty test as export's, checked above
+
+
+def _cache_entries(root: Path) -> list[Path]:
+    return [p for p in (root / ".hjp-cache").rglob("*") if p.is_file() and p.parent.name != "tmp"
+            and p.name not in ("lock", ".gitignore")]
+
+
+def test_the_cache_is_left_alone_under_hjp_no_cache_as_by_every_command(ledger, here, monkeypatch):
+    sheet(here / "台账.xlsx", ROWS)
+    assert run(ledger).exit_code == 0  # `here` sets HJP_NO_CACHE
+    assert _cache_entries(ledger) == []
+    (ledger / "villages/cun/hazards.yaml").unlink()
+    monkeypatch.delenv("HJP_NO_CACHE")
+    assert run(ledger).exit_code == 0
+    assert _cache_entries(ledger)  # the changed files' results: the next validate is warm

@@ -191,3 +191,22 @@ def test_stamps_give_pyyamls_view_of_a_record(text, typed):
         import yaml
 
         assert yaml.safe_load("hazards:\n" + text)["hazards"][0] == typed
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
+def test_results_a_worker_sent_are_cached_as_one_process_caches_them(root, monkeypatch):
+    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv("HJP_JOBS", "2")
+    with Transaction(root, clock=lambda tz: AS_OF, cache=True) as t:
+        for i in range(60):
+            t.add(edit.plan_new(t, "hazard", _values(i), village=("hejiapan", "beimao", "xigou")[i % 3]))
+        done = t.commit()
+        assert t._blobs  # a worker read some of them
+        results = {w.path: t._merged.results[w.path] for w in done.files}
+    fc = load.result_cache(root)
+    for w in done.files:
+        kind, village = t._kind_of(w.path)
+        hit = fc.get(fc.key(w.path.read_bytes(), kind.stem, w.display, village))
+        assert hit is not None
+        assert (hit.records, hit.locs, hit.diagnostics) == (results[w.path].records, results[w.path].locs,
+                                                             results[w.path].diagnostics)
