@@ -510,14 +510,16 @@ def _existing(ledger: "Ledger", kind: str) -> dict[tuple[str | None, Any], list[
 
 def _signature(cand: Candidate) -> Any:
     """Everything a row says, to tell a row pasted twice from two records alike in their key."""
-    def freeze(v: Any) -> Any:
-        if isinstance(v, dict):
-            return tuple(sorted((k, freeze(x)) for k, x in v.items()))
-        if isinstance(v, list):
-            return tuple(freeze(x) for x in v)
-        return v
+    return (cand.village, _freeze(cand.record), cand.unit_text, cand.reporter)
 
-    return (cand.village, freeze(cand.record), cand.unit_text, cand.reporter)
+
+def _freeze(v: Any) -> Any:
+    # Asked for every row of a sheet: scalars (nearly every value) are taken without a call.
+    if isinstance(v, dict):
+        return tuple(sorted([(k, _freeze(x) if isinstance(x, (dict, list)) else x) for k, x in v.items()]))
+    if isinstance(v, list):
+        return tuple([_freeze(x) if isinstance(x, (dict, list)) else x for x in v])
+    return v
 
 
 def _key(kind: str, r: Any) -> Any:
