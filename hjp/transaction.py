@@ -561,28 +561,39 @@ class Transaction:
                             f"（chmod u+w {display}，或在 Windows 文件属性中取消“只读”）", 1)
         return real
 
+    def _appended_only(self, path: Path, data: bytes) -> bool:
+        """Whether ``path`` only gains records after its last one, in a file large enough that
+        reading just those pays (``_validate_file``'s fast path)."""
+        from hjp.yamlread import MAX_BYTES
+
+        old = self.ledger.results.get(path)
+        tail = self._tails.get(path)
+        raw = self.read(path)
+        if (old is None or raw is None or len(raw) < FAST_APPEND_MIN_BYTES or path in self._modified or tail is None
+                or tail.after_line is None or tail.end_is_block_scalar or old.diagnostics or len(data) > MAX_BYTES):
+            return False
+        doc = self.doc(path)
+        return doc.text.endswith(("\n", "\r")) and all(
+            s == e == doc.line_end(tail.after_line) for s, e, _n in self._appended.get(path, []))
+
     def _validate_file(self, path: Path, kind: kinds.Kind, village: str | None,
                        data: bytes) -> tuple["FileResult", Any]:
         """The changed file's FileResult and its data as hjp reads it (None on the fast path)."""
         from hjp.load import FileResult, date_keys, validate_appended, validate_record_file
-        from hjp.yamlread import MAX_BYTES, MList, parse_bytes, parse_text
+        from hjp.yamlread import MList, parse_bytes, parse_text
 
         display = self.display(path)
         old = self.ledger.results.get(path)
         tail = self._tails.get(path)
-        raw = self.read(path)
-        doc = self.doc(path)
         if self._wanted is None:
             self._wanted = {}
             for (p, rid) in self._expect:
                 self._wanted.setdefault(p, set()).add(rid)
         wanted = self._wanted.get(path, set())
         stamps = _Stamps(kind.top, wanted) if len(wanted) >= BULK_READBACK_MIN else None
-        if (old is not None and raw is not None and len(raw) >= FAST_APPEND_MIN_BYTES and path not in self._modified
-                and tail is not None and tail.after_line is not None and not tail.end_is_block_scalar
-                and not old.diagnostics and len(data) <= MAX_BYTES and doc.text.endswith(("\n", "\r"))
-                and all(s == e == doc.line_end(tail.after_line) for s, e, _n in self._appended[path])):
+        if self._appended_only(path, data):
             # Only records appended after the last one: parse just them, where they stand.
+            assert old is not None and tail is not None and tail.after_line is not None
             inserted = "".join(new for _s, _e, new in self._appended[path])
             piece = "\n" * (tail.after_line + 1) + inserted
             got = parse_text(piece, display, date_keys=date_keys(), visit=stamps and stamps.visit)
@@ -638,9 +649,12 @@ class Transaction:
                 return
             out[path] = (result, data, None)
 
+        # Files that only gain records are read here: just those records are parsed, and a worker
+        # would send back the whole file's result.
+        whole = [p for p in paths if not self._appended_only(p, new_bytes[p])]
         workers = 0
         if sys.platform.startswith("linux"):  # a worker must inherit this transaction: fork only
-            workers = min(1, load._workers_for(sum(len(new_bytes[p]) for p in paths), len(paths)))
+            workers = min(1, load._workers_for(sum(len(new_bytes[p]) for p in whole), len(whole)))
         pool = None
         if workers:
             global _FORKED
@@ -653,8 +667,11 @@ class Transaction:
             for path in paths:
                 here(path)
             return out
+        for path in paths:
+            if path not in whole:
+                here(path)
         # Largest first to the worker, one queued ahead; this process reads the smallest meanwhile.
-        pending = deque(sorted(paths, key=lambda p: -len(new_bytes[p])))
+        pending = deque(sorted(whole, key=lambda p: -len(new_bytes[p])))
         running: dict[Any, Path] = {}
         retry: list[Path] = []
         try:

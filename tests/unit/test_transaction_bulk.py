@@ -54,7 +54,7 @@ def _values(i: int) -> dict:
 
 @pytest.fixture
 def root(make_ledger) -> Path:
-    return make_ledger({"villages/hejiapan/hazards.yaml": _big(300),  # > FAST_APPEND_MIN_BYTES: appended piece
+    return make_ledger({"villages/hejiapan/hazards.yaml": _big(400),  # > FAST_APPEND_MIN_BYTES: appended piece
                         "villages/beimao/hazards.yaml": SMALL.replace("0001", "0500"),  # small: read again whole
                         "villages/xigou/village.yaml": "name: 西沟村\n"})  # no hazards.yaml yet: created
 
@@ -80,6 +80,7 @@ def _run(root: Path, bulk: bool, monkeypatch, *, rectify: bool = True, text_date
         files = {w.path: w.new for w in prepared.files}
         results = {p: (r.records, r.locs, r.diagnostics) for p, r in t._merged.results.items()}
         stamped = set(t._stamps)
+        assert root / "villages/hejiapan/hazards.yaml" in t._fast  # only appended to: its new records read alone
     if not worker:  # a worker's stamps stay in the worker
         assert stamped == (set(files) if bulk else set())
     return files, prepared.warnings, results, len(loads)
@@ -91,8 +92,9 @@ def test_bulk_and_per_record_read_back_agree(root, monkeypatch):
     assert bulk[0] == single[0]
     assert bulk[1] == single[1]
     assert bulk[2] == single[2]
-    # PyYAML loads: the rectified record's values before the change (both), each record (per-record only)
-    assert bulk[3] == 1 and single[3] > 60
+    # PyYAML loads: the rectified record's values before the change (both); per record only: each
+    # record of the two files read whole (20 + 1 rectified, 20), the appended piece of the large one
+    assert bulk[3] == 1 and single[3] == 1 + 21 + 20 + 1
     for path, data in bulk[0].items():
         path.write_bytes(data)
     disk = load_ledger(root, cache=False)
@@ -140,7 +142,9 @@ def test_files_read_in_a_worker_give_what_one_process_gives(root, monkeypatch):
     assert len(here) == 3
     here.clear()
     two = _run(root, True, monkeypatch, worker=True)
-    assert 1 <= len(here) < 3  # the worker read the largest file(s), this process the others
+    assert len(here) < 3  # the worker read the files read whole (one at least) ...
+    # ... but not the one that only gained records (just those are parsed: a worker would send it all back)
+    assert root / "villages/hejiapan/hazards.yaml" in here
     assert one[0] == two[0] and one[1] == two[1] and one[2] == two[2]
 
 
