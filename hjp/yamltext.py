@@ -236,6 +236,18 @@ class YamlText:
         piece = "\n" * first + self.text[self.starts[first]:stop] if first else self.text[:stop]
         try:
             return yaml.compose(piece, Loader=_composer())
+        except yaml.composer.ComposerError as exc:
+            if first and exc.problem and exc.problem.startswith("found undefined alias"):
+                # an alias to an anchor outside the record: valid YAML (validate passes), but an edit
+                # through it would change two records at once
+                mark = exc.problem_mark
+                where = f"第 {mark.line + 1} 行的" if mark is not None else ""
+                at = self.starts[mark.line] + mark.column if mark is not None and mark.line < len(self.starts) else 0
+                found = re.match(r"\*([^\s,\]}]+)", self.text[at:at + 200])  # libyaml's message has no name
+                name = found.group(1) if found else ""
+                raise EditError(f"{display} {where}这条记录用了 YAML 别名（*{name}），引用了别处的内容，无法自动修改"
+                                "（改动会同时改到别的记录）；未作任何修改。请把别名展开成完整内容后重试", 1) from None
+            raise EditError(f"{display} 有 YAML 语法错误，未作任何修改；请先运行 hjp validate 并改正", 1) from None
         except yaml.YAMLError:
             raise EditError(f"{display} 有 YAML 语法错误，未作任何修改；请先运行 hjp validate 并改正", 1) from None
 
