@@ -742,6 +742,7 @@ def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
     cp.created = cp.modified = stamp
     cp.last_printed = stamp
     cp.revision = 1
+    _drop_template_leftovers(doc)
     tokens = markdown_parser().parse(markdown)
     if progress is not None:
         progress("正在生成 Word 文档")
@@ -752,6 +753,26 @@ def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
     builder.place_pictures()
     _shrink_closing_spacer(doc)
     return doc
+
+
+_APP_XML = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            b"<Application>hjp</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
+def _drop_template_leftovers(doc: Any) -> None:
+    """python-docx's default template carries a blank page as docProps/thumbnail.jpeg (Explorer and
+    WPS previewed every report as an empty sheet) and app.xml statistics of that empty page ("Microsoft
+    Macintosh Word", 1 page, 0 words): the thumbnail goes, the statistics are left for Word and WPS
+    to count when they open the file."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = doc.part.package.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del rels[rid]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML
 
 
 def _shrink_closing_spacer(doc: Any) -> None:
