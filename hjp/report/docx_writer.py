@@ -474,6 +474,9 @@ class _Builder:
             widths, size = _fit(measured, ncols, total, self.table_sizes, long_table)
             if widths is not None:
                 break
+        if widths is None:  # a bracketed period may wrap inside rather than a short word stack
+            widths, size = _fit(measure(texts, ncols, periods=False), ncols, total, self.table_sizes,
+                                len(rows) > SHORT_TABLE)
         if widths is None:  # no size keeps every atom whole: the minimums, scaled down to the width
             lo = [(max(n, 1.0) + SLACK_EMS) * size + _CELL_PADDING_PT for n in measure(texts, ncols)[0]]
             widths = [w * total / sum(lo) for w in lo]

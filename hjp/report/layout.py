@@ -63,7 +63,9 @@ def cell_lines(text: str) -> list[str]:
     return [line for line in re.split(r"<br\s*/?>|\n", text)]
 
 
-_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月|\d{4}年")
+_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月|\d{4}年第\d季度|\d{4}年")
+# A period in brackets, as the reports name a recurring task's period: （2024年第3季度）, （2024年4月）.
+_PERIOD = re.compile(r"[（(]\d{4}年(?:第\d季度|\d{1,2}月(?:\d{1,2}日)?)?[）)]")
 _ASCII_RUN = re.compile(r"[!-~]+")
 # Break opportunities inside a cell line: before an opening bracket, after a list or clause mark.
 _SPLIT = re.compile(r"(?=[（(《“])|(?<=[、，；：）)》”])|\s+")
@@ -72,7 +74,7 @@ LONG_TEXT_MIN = 6.0  # a column of running text is never narrower than this (ems
 WORD_EMS = 10.0      # a bracketed or listed piece wider than this may wrap inside (a date within it may not)
 
 
-def atoms(text: str) -> list[str]:
+def atoms(text: str, *, periods: bool = True) -> list[str]:
     """The unbreakable pieces of a cell: every piece that must print on one line.
 
     Dates and ASCII runs (IDs, numbers, percentages) are always atoms; so is every piece between
@@ -86,6 +88,8 @@ def atoms(text: str) -> list[str]:
                 continue
             for m in _DATE.finditer(piece):
                 out.append(m.group())
+            if periods:  # wider than WORD_EMS with its brackets, and still one atom where the table has room
+                out.extend(m.group() for m in _PERIOD.finditer(piece))
             for m in _ASCII_RUN.finditer(_DATE.sub("", piece)):
                 out.append(m.group())
             if len(_CJK.findall(piece)) <= SHORT_WORD + 2 and ems(piece) <= WORD_EMS and not _DATE.fullmatch(piece):
@@ -93,9 +97,10 @@ def atoms(text: str) -> list[str]:
     return out
 
 
-def min_ems(text: str) -> float:
-    """The narrowest a cell's column may be (ems) for this text to wrap only where it may."""
-    hard = [ems(a) for a in atoms(text)]
+def min_ems(text: str, *, periods: bool = True) -> float:
+    """The narrowest a cell's column may be (ems) for this text to wrap only where it may; without
+    ``periods``, a bracketed period (（2024年第3季度）) may wrap inside (a table that has no room else)."""
+    hard = [ems(a) for a in atoms(text, periods=periods)]
     longest_line = max((ems(line) for line in cell_lines(text)), default=0.0)
     floor = LONG_TEXT_MIN if longest_line > LONG_TEXT_MIN + 2 else 0.0
     return max([floor, *hard])
@@ -106,14 +111,14 @@ SLACK_EMS = 0.3     # room kept free in every cell line
 SHORT_FIELD = 8.0   # a column whose longest line is at most this wide is a short field
 
 
-def measure(cells: Sequence[Sequence[str]], ncols: int) -> tuple[list[float], list[float]]:
+def measure(cells: Sequence[Sequence[str]], ncols: int, *, periods: bool = True) -> tuple[list[float], list[float]]:
     """Per column: the narrowest it may be and the width of its longest line, in ems (size-independent,
     so a table is measured once whatever sizes are tried). Repeated texts are measured once."""
     need_min = [0.0] * ncols
     need_one = [0.0] * ncols
     for row in cells:
         for i, text in enumerate(row[:ncols]):
-            lo, hi = _measure_text(text)
+            lo, hi = _measure_text(text, periods)
             if lo > need_min[i]:
                 need_min[i] = lo
             if hi > need_one[i]:
@@ -122,8 +127,8 @@ def measure(cells: Sequence[Sequence[str]], ncols: int) -> tuple[list[float], li
 
 
 @lru_cache(maxsize=65536)
-def _measure_text(text: str) -> tuple[float, float]:
-    return min_ems(text), max((ems(line) for line in cell_lines(text)), default=0.0)
+def _measure_text(text: str, periods: bool = True) -> tuple[float, float]:
+    return min_ems(text, periods=periods), max((ems(line) for line in cell_lines(text)), default=0.0)
 
 
 def column_widths(cells: Sequence[Sequence[str]] | tuple[list[float], list[float]], ncols: int, *, total: float,
