@@ -209,6 +209,12 @@ class MonthPoint:
     open_major: int = 0  # at the end of the month (or at D for the last one)
 
 
+def before_chart(found: int, months: Sequence[MonthPoint]) -> int:
+    """Hazards counted in 累计发现 that the chart's bars leave out: found before its first month (the
+    plan's start), 存量 entered from paper. The caption says so, so that the figures reconcile."""
+    return max(found - sum(p.found for p in months), 0) if months else 0
+
+
 def month_series(hazards: Sequence[m.Hazard], *, start: date, as_of: date) -> list[MonthPoint]:
     """Hazards found and closed per month from ``start``'s month to ``as_of``'s, and open 重大 at each month's end."""
     if start > as_of:
@@ -712,6 +718,7 @@ class HazardSection:
     by_source: list[HazardStats]  # 部门检查/企业自查/举报/督查/其他 (the county's names for the sources)
     months: list[MonthPoint]
     majors: sections.MajorSection  # 重大隐患 动态清零
+    before_chart: int = 0          # counted in total.found but found before the chart's first month (存量)
 
 
 @dataclass(slots=True)
@@ -876,7 +883,8 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
                               by_level=by_level, by_village=by_village, by_sector=by_sector, by_source=by_source,
                               months=months, majors=sections.major_section(
                                   ledger, slugs, since=since, d=d,
-                                  state=lambda h, b: hazard_state_label(h, b, d))),
+                                  state=lambda h, b: hazard_state_label(h, b, d)),
+                              before_chart=before_chart(by_level[-1].found, months)),
         tasks=TaskSection(total=len(all_rows),
                           counts=[(s.label, sum(1 for t in all_rows if t.status is s)) for s in TASK_STATUS_ORDER],
                           recurring_overdue=prob.tasks.recurring_tasks, missed_periods=prob.tasks.periods,
@@ -950,6 +958,7 @@ class Register:
     majors: sections.MajorSection              # 重大隐患 动态清零
     inspections: sections.InspectionSection    # 检查企业N家次 (and the hazards they found)
     trainings: sections.TrainingSection        # 培训N次、N人次，其中负责人N人次
+    before_chart: int = 0                      # found before the chart's first month (存量), not in its bars
     left_out: int = 0
     unread_files: list[UnreadFile] = field(default_factory=list)
     left_out_uncounted: bool = False
@@ -1001,10 +1010,12 @@ def register(ledger: Ledger, *, as_of: date, village: str | None = None, left_ou
         blocks.append(VillageHazards(slug, vl.name, rows, stats))
     slugs = _slugs(ledger, village)
     hazards = [(slug, h) for slug in slugs for h in ledger.villages[slug].hazards]
+    total = _total(b.stats for b in blocks)
+    months = month_series(everything, start=town.plan.start, as_of=as_of)
     return Register(
         town=town_info(town), as_of=as_of, village=ledger.villages[village].name if village else None,
-        villages=blocks, voided=voided, total=_total(b.stats for b in blocks),
-        months=month_series(everything, start=town.plan.start, as_of=as_of),
+        villages=blocks, voided=voided, total=total, before_chart=before_chart(total.found, months),
+        months=months,
         by_source=source_stats(hazards, as_of=as_of),
         majors=sections.major_section(ledger, slugs, since=None, d=as_of,
                                       state=lambda h, b: hazard_state_label(h, b, as_of)),
