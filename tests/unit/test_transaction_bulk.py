@@ -214,3 +214,33 @@ def test_results_a_worker_sent_are_cached_as_one_process_caches_them(root, monke
         assert hit is not None
         assert (hit.records, hit.locs, hit.diagnostics) == (results[w.path].records, results[w.path].locs,
                                                              results[w.path].diagnostics)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
+def test_output_written_before_the_worker_starts_is_not_written_twice(make_ledger, tmp_path):
+    """A piped stdout holds what was printed in its buffer when the worker is forked: said once all the same."""
+    import subprocess
+    import textwrap
+
+    root = make_ledger({"villages/hejiapan/hazards.yaml": SMALL,
+                        "villages/beimao/hazards.yaml": SMALL.replace("0001", "0500")})
+    script = textwrap.dedent(f"""
+        import os, sys
+        from datetime import date
+        from pathlib import Path
+        from hjp import edit, load
+        from hjp.transaction import Transaction
+        load.PARALLEL_MIN_BYTES = 0
+        os.environ["HJP_JOBS"] = "2"
+        print("一次")
+        with Transaction(Path({str(root.resolve())!r}), clock=lambda tz: date(2026, 11, 28), cache=False) as t:
+            for i in range(4):
+                values = {{"title": f"隐患{{i}}", "sector": "消防", "level": "一般", "source": "自查", "owner": "李某",
+                          "deadline": date(2026, 12, 31)}}
+                t.add(edit.plan_new(t, "hazard", values, village=("hejiapan", "beimao")[i % 2]))
+            t.commit()
+            assert t._blobs  # the worker read at least one file
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "一次\n"
