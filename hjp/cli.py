@@ -516,7 +516,7 @@ def _ask(spec: "Any", values: dict, led: "Ledger", village: Optional[str], *, re
     units = cliargs.village_units(led, village) if spec.option == "unit" else []
     if spec.option == "unit" and not units:
         return  # nothing to choose from: the hazard belongs to no unit
-    text = cliargs.describe(spec, led).lstrip("-")
+    text = cliargs.prompt_label(spec, led)
     default: Any = None if required else ""
     if units:
         listing = "；".join(f"{n}. {uid} {name}" for n, (uid, name) in enumerate(units, 1))
@@ -530,14 +530,14 @@ def _ask(spec: "Any", values: dict, led: "Ledger", village: Optional[str], *, re
     elif not required:
         text = f"{text}（可不填，直接回车）"
     while True:
-        answer = typer.prompt(text, default=default, show_default=bool(default))
+        answer = typer.prompt(text, default=default, show_default=bool(default), prompt_suffix="：")
         if not answer.strip() and not required:
             return
         try:
             values[spec.option] = cliargs.unit_answer(answer, units) if units else cliargs.convert(spec, [answer], led)
             return
-        except edit.EditError as exc:
-            sys.stderr.write(f"hjp: {exc.message}\n")
+        except edit.EditError as exc:  # said of the field as it was asked, not of an option never typed
+            sys.stderr.write(f"hjp: {exc.message.replace(f'--{spec.option} ', spec.label)}；请重新输入\n")
 
 
 def _near_duplicates(led: "Ledger", village: Optional[str], values: dict) -> None:

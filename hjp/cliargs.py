@@ -28,6 +28,14 @@ def choices(spec: FieldSpec, ledger: Ledger) -> list[str]:
     return vocabulary(spec.choices, ledger.town)
 
 
+def prompt_label(spec: FieldSpec, ledger: Ledger) -> str:
+    """A field as the clerk is asked for it at the terminal: its Chinese name (行业领域（可选：…）),
+    not the option the clerk never typed."""
+    opts = choices(spec, ledger)
+    extra = f"（可选：{'、'.join(opts)}）" if opts and spec.choices != "actions" else ""
+    return f"{spec.label}{extra}"
+
+
 def describe(spec: FieldSpec, ledger: Ledger) -> str:
     opts = choices(spec, ledger)
     extra = f"，可选：{'、'.join(opts)}" if opts and spec.choices != "actions" else ""

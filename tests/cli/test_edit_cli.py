@@ -125,7 +125,7 @@ def test_missing_fields_are_prompted_on_a_terminal(ledger, monkeypatch):
     r = invoke("new", "hazard", "--village", "hejiapan", "--title", "楼梯间堆放杂物", "--ledger", "ledger",
                input="\n\n消费\n消防\n一般\n检查\n李某\n2026-12-10\n")  # 部位 and 发现日期: the defaults
     assert r.exit_code == 0, r.stderr
-    assert "hjp: --sector 的值 消费 不在可选范围内" in r.stderr
+    assert "hjp: 行业领域的值 消费 不在可选范围内" in r.stderr  # the field as asked, not the option (F17)
     assert r.stdout.endswith(
         "已写入 ledger/villages/hejiapan/hazards.yaml:10\n- id: YH-2026-0002\n  title: 楼梯间堆放杂物\n  sector: 消防\n"
         "  level: 一般\n  source: 检查\n  found_on: 2026-11-28\n  rectification:\n    owner: 李某\n"

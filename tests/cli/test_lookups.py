@@ -395,14 +395,16 @@ def test_new_hazard_on_a_terminal_asks_unit_location_date_and_the_five_measures(
                "《危险化学品企业重大事故隐患判定标准》第一条", "更换接地装置", "5000", "停止卸油作业", "王某", "2026-12-20"]
     r = invoke("new", "hazard", "--village", "何家畔村", input="".join(a + "\n" for a in answers))
     assert r.exit_code == 0, r.stderr
-    assert [(t.split("（")[0], d) for t, d in asked] == [
-        ("title", None), ("unit", ""), ("unit", ""), ("location", ""), ("found-on", "2026-11-30"),
-        ("found-on", "2026-11-30"), ("sector", None), ("level", None), ("source", None), ("basis", None), ("measures", None),
-        ("funds", None), ("contingency", None), ("owner", None), ("deadline", None)]
-    assert asked[1][0] == "unit（所属单位编号 DW-…）：1. DW-hejiapan-01 何家畔加油站（填序号、编号或名称，没有所属单位直接回车）"
-    assert asked[4][0] == "found-on（发现日期（默认今天））（格式 YYYY-MM-DD）"
+    # asked by their Chinese names, never by the option the clerk did not type (adversary F17)
+    assert [(t.split("（")[0].split("：")[0], d) for t, d in asked] == [
+        ("隐患名称", None), ("所属单位编号 DW-…", ""), ("所属单位编号 DW-…", ""), ("隐患部位", ""),
+        ("发现日期", "2026-11-30"), ("发现日期", "2026-11-30"), ("行业领域", None), ("隐患等级", None),
+        ("隐患来源", None), ("判定依据", None), ("整改措施", None), ("整改资金，元", None),
+        ("整改期间的防范措施和预案", None), ("整改责任人", None), ("整改期限", None)]
+    assert asked[1][0] == "所属单位编号 DW-…：1. DW-hejiapan-01 何家畔加油站（填序号、编号或名称，没有所属单位直接回车）"
+    assert asked[4][0] == "发现日期（默认今天）（格式 YYYY-MM-DD）"
     assert "hjp: 本村没有单位 何家畔砖厂；请填列表中的序号、单位编号或名称，没有所属单位直接回车" in r.stderr
-    assert "hjp: --found-on 的日期 2026/11/29 无效；请写成 YYYY-MM-DD，例如 2026-12-15" in r.stderr
+    assert "hjp: 发现日期（默认今天）的日期 2026/11/29 无效；请写成 YYYY-MM-DD，例如 2026-12-15；请重新输入" in r.stderr
     assert r.stdout.endswith(
         "- id: YH-2026-0004\n  title: 油罐区防雷接地失效\n  unit: DW-hejiapan-01\n  location: 油罐区\n  sector: 危险化学品\n"
         "  level: 重大\n  source: 自查\n  found_on: 2026-11-30\n  basis: 《危险化学品企业重大事故隐患判定标准》第一条\n"
