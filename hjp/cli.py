@@ -338,6 +338,7 @@ def _write_report(led: "Ledger", name: str, plan: "OutputPlan", *, day: "date", 
         say = status.update
     target = kept = None
     try:
+        rp.check_day(led, day)
         target, kept = rp.default_target(led, name, plan, as_of=day, phase=phase, force=force)
         if plan.fmt == "json":
             _report_json(led, name, target, day=day, phase=phase, village=village, left_out=left_out)

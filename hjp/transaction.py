@@ -333,6 +333,9 @@ class Transaction:
         if rec is None:
             if rid in {d[0] for d in led.duplicates}:
                 raise EditError(f"编号 {rid} 在台账中重复出现；请先改正（hjp validate）", 1)
+            upper = rid.strip().upper()
+            if upper != rid and led.record(upper) is not None:  # typed on a phone keyboard: yh-2024-0089
+                raise EditError(f"台账中没有编号为 {rid} 的记录；是不是要写 {upper}？（编号中的字母要大写）", 1)
             raise EditError(f"台账中没有编号为 {rid} 的记录（若该记录有错误未能读取，请先运行 hjp validate）", 1)
         kind = kinds.of_id(rid)
         if nouns and (kind is None or kind.noun not in nouns):

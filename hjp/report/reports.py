@@ -175,6 +175,17 @@ def _check_place(target: Path, ledger: Path | None) -> None:
         raise ReportError(problem)
 
 
+def check_day(ledger: Ledger, day: date) -> None:
+    """A report as of a day before the plan began has nothing to report (1999-01-01 rendered a report
+    of an empty town): a usage error naming the plan's start."""
+    from hjp.report.render import cn_date
+
+    town = ledger.town
+    if town is not None and day < town.plan.start:
+        raise ReportError(f"--as-of {day.isoformat()} 早于方案实施日期 {cn_date(town.plan.start)}，这一天还没有可报告的内容；"
+                          f"请写方案实施之后的日期，例如 --as-of {min(town.plan.end, max(town.plan.start, day)).isoformat()}")
+
+
 def default_target(ledger: Ledger, name: str, plan: OutputPlan, *, as_of: date, phase: str | None,
                    force: bool = False) -> tuple[Path | None, Path | None]:
     """-o, else for Word a Chinese name in the current directory (自查总结报告-2026-12-15.docx).

@@ -1,0 +1,46 @@
+"""Small things a clerk meets (adversary F18): a report as of a day before the plan, an ID typed in
+lower case on a phone keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hjp.cli import app
+
+FIXTURE = Path(__file__).resolve().parent.parent / "report" / "fixture" / "ledger"
+HAZARDS = """\
+hazards:
+  - id: YH-2026-0001
+    title: 灭火器过期
+    sector: 消防
+    level: 一般
+    source: 自查
+    found_on: 2026-11-01
+    rectification: {owner: 王某, deadline: 2026-11-20}
+"""
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "docx"])
+def test_a_report_before_the_plan_began_is_refused(here, fmt):
+    r = run("report", "self-check", "--ledger", str(FIXTURE), "--as-of", "1999-01-01", "--format", fmt,
+            *(["-o", "x.docx"] if fmt == "docx" else []))
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == ("hjp: 错误：--as-of 1999-01-01 早于方案实施日期 2024年3月31日，这一天还没有可报告的内容；"
+                        "请写方案实施之后的日期，例如 --as-of 2024-03-31\n")
+    assert not (here / "x.docx").exists()
+    assert run("report", "self-check", "--ledger", str(FIXTURE), "--as-of", "2024-03-31").exit_code == 0
+
+
+def test_an_id_in_lower_case_gets_the_upper_case_one(make_ledger, here):
+    root = make_ledger({"villages/cun/hazards.yaml": HAZARDS})
+    r = run("rectify", "yh-2026-0001", "--ledger", str(root), "--on", "2026-11-19")
+    assert r.exit_code == 1
+    assert r.stderr == "hjp: 错误：台账中没有编号为 yh-2026-0001 的记录；是不是要写 YH-2026-0001？（编号中的字母要大写）\n"
+    assert (here / "ledger/villages/cun/hazards.yaml").read_text(encoding="utf-8") == HAZARDS
