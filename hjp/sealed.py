@@ -433,16 +433,17 @@ def load_identity(path: Path, ledger_root: Path) -> Identity:
         raise SealError(f"无法读取私钥文件 {path}（{os_reason(exc)}）", 2) from None
     if not stat.S_ISREG(st.st_mode):
         raise SealError(f"{path} 不是普通文件；--identity 应指向保管人的私钥文件", 2)
-    # POSIX: like ssh, a key others can read is refused. Windows reports no such bits (see write_identity).
-    if os.name != "nt" and st.st_mode & 0o077:
-        raise SealError(f"私钥文件 {path} 的权限是 {stat.S_IMODE(st.st_mode):04o}，其他用户也能读取；"
-                        f"请先运行 chmod 600 '{path}'（并想一想它是否已被他人复制过）", 2)
     if st.st_size > KEY_FILE_MAX:
         raise SealError(f"{path} 有 {st.st_size} 字节，不是私钥文件（私钥文件只有几行）；请检查 --identity", 2)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SealError(f"无法读取私钥文件 {path}（{os_reason(exc)}）", 2) from None
+    # POSIX: like ssh, a key others can read is refused. Windows reports no such bits (see write_identity).
+    # Only a file that holds a key is told to chmod: /etc/passwd or recipients.txt is the wrong file.
+    if os.name != "nt" and st.st_mode & 0o077 and re.search(rb"(?mi)^\s*AGE-SECRET-KEY-1", raw):
+        raise SealError(f"私钥文件 {path} 的权限是 {stat.S_IMODE(st.st_mode):04o}，其他用户也能读取；"
+                        f"请先运行 chmod 600 '{path}'（并想一想它是否已被他人复制过）", 2)
     if looks_like_age(raw):
         raise SealError(f"{path} 是加密的文件（例如用口令保护的私钥），hjp 不能直接使用；"
                         f"请先用 age -d 解密到仓库之外的文件，权限设为 600", 2)

@@ -44,3 +44,23 @@ def test_an_id_in_lower_case_gets_the_upper_case_one(make_ledger, here):
     assert r.exit_code == 1
     assert r.stderr == "hjp: 错误：台账中没有编号为 yh-2026-0001 的记录；是不是要写 YH-2026-0001？（编号中的字母要大写）\n"
     assert (here / "ledger/villages/cun/hazards.yaml").read_text(encoding="utf-8") == HAZARDS
+
+
+@pytest.mark.skipif(__import__("os").name == "nt", reason="POSIX permission bits")
+def test_chmod_is_advised_only_for_a_file_that_holds_a_key(tmp_path, here):
+    from conftest import custodian_key
+
+    from hjp.sealed import SealError, load_identity
+
+    other = tmp_path / "passwd"
+    other.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    other.chmod(0o644)
+    with pytest.raises(SealError) as caught:
+        load_identity(other, here / "ledger")
+    assert "chmod 600" not in caught.value.message and "不是 age 私钥" in caught.value.message
+    key = tmp_path / "key.txt"
+    key.write_text(custodian_key()[0] + "\n", encoding="utf-8")
+    key.chmod(0o644)
+    with pytest.raises(SealError) as caught:
+        load_identity(key, here / "ledger")
+    assert f"请先运行 chmod 600 '{key}'" in caught.value.message
