@@ -211,6 +211,10 @@ def demo(
 
     from hjp.demo import DemoError, generate
 
+    here = Path(os.path.abspath(directory))
+    real = next((p for p in here.parents if (p / "town.yaml").is_file()), None)
+    if real is not None:  # synthetic records next to real ones, one `git add -A` from the history
+        raise fail(f"{directory} 在台账 {_shown_path(real)} 里面；示例台账请生成在台账之外，例如 hjp demo 示例台账")
     progress = None
     bar = None
     if sys.stdout.isatty():

@@ -64,3 +64,11 @@ def test_chmod_is_advised_only_for_a_file_that_holds_a_key(tmp_path, here):
     with pytest.raises(SealError) as caught:
         load_identity(key, here / "ledger")
     assert f"请先运行 chmod 600 '{key}'" in caught.value.message
+
+
+def test_a_demo_inside_a_real_ledger_is_refused(make_ledger, here):
+    root = make_ledger({"villages/cun/hazards.yaml": HAZARDS})
+    r = run("demo", str(root / "villages" / "shiyan"))
+    assert r.exit_code == 2
+    assert r.stderr == "hjp: 错误：ledger/villages/shiyan 在台账 ledger 里面；示例台账请生成在台账之外，例如 hjp demo 示例台账\n"
+    assert not (here / "ledger" / "villages" / "shiyan").exists()
