@@ -577,6 +577,9 @@ def _reporter(led: "Ledger", values: dict) -> "tuple[str, list] | None":
                          "按提示输入（不显示），或用 --reporter - 从标准输入读入\n")
     ask = given is None and values.get("source") == "举报" and _interactive()
     if given is None and not ask:
+        if values.get("source") == "举报":  # a script that forgot --reporter - loses the identity silently
+            sys.stderr.write("hjp: 提示：没有输入举报人，按匿名举报登记；要密封保存举报人，请加 --reporter -"
+                             "（从标准输入读入）或在终端中按提示输入\n")
         return None
     if values.get("source") != "举报":
         raise fail("只有来源为 举报 的隐患才写举报人；请去掉 --reporter，或写 --source 举报")

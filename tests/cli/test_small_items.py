@@ -72,3 +72,13 @@ def test_a_demo_inside_a_real_ledger_is_refused(make_ledger, here):
     assert r.exit_code == 2
     assert r.stderr == "hjp: 错误：ledger/villages/shiyan 在台账 ledger 里面；示例台账请生成在台账之外，例如 hjp demo 示例台账\n"
     assert not (here / "ledger" / "villages" / "shiyan").exists()
+
+
+def test_a_report_source_without_a_reporter_is_said_to_be_anonymous(make_ledger, here):
+    root = make_ledger({"villages/cun/hazards.yaml": HAZARDS})
+    r = run("new", "hazard", "--ledger", str(root), "--village", "cun", "--title", "举报的隐患", "--sector", "消防",
+            "--level", "一般", "--source", "举报", "--owner", "李某", "--deadline", "2026-12-10")
+    assert r.exit_code == 0, r.stderr
+    assert ("hjp: 提示：没有输入举报人，按匿名举报登记；要密封保存举报人，请加 --reporter -（从标准输入读入）"
+            "或在终端中按提示输入\n") in r.stderr
+    assert "reporter" not in (here / "ledger/villages/cun/hazards.yaml").read_text(encoding="utf-8")
