@@ -1,4 +1,4 @@
-"""An edit of a record that uses a YAML alias to another record's anchor (adversary F32): refused, as
+"""An edit of a record that uses a YAML alias to another record's anchor: refused, as
 before (it would change two records), but saying why — it said "YAML 语法错误" and sent the clerk to
 a validate that passes."""
 

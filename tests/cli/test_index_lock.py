@@ -1,4 +1,4 @@
-"""A stale .git/index.lock (left by a killed git, an editor, TortoiseGit) and --commit (adversary F24):
+"""A stale .git/index.lock (left by a killed git, an editor, TortoiseGit) and --commit:
 refused before anything is written, in Chinese, with the fix; git's English text was all the clerk got,
 after the ledger had been written."""
 

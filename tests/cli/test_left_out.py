@@ -1,5 +1,5 @@
 """`hjp report --allow-errors`: the first page says how many records are left out, and names a file
-left out whole (adversary F9: one Tab dropped a village's 48 hazards under a notice of "1条出错的记录").
+left out whole (one Tab dropped a village's 48 hazards under a notice of "1条出错的记录").
 Real .docx files re-opened, a real git repository for a file emptied since the last commit."""
 
 from __future__ import annotations

@@ -395,7 +395,7 @@ def test_new_hazard_on_a_terminal_asks_unit_location_date_and_the_five_measures(
                "《危险化学品企业重大事故隐患判定标准》第一条", "更换接地装置", "5000", "停止卸油作业", "王某", "2026-12-20"]
     r = invoke("new", "hazard", "--village", "何家畔村", input="".join(a + "\n" for a in answers))
     assert r.exit_code == 0, r.stderr
-    # asked by their Chinese names, never by the option the clerk did not type (adversary F17)
+    # asked by their Chinese names, never by the option the clerk did not type
     assert [(t.split("（")[0].split("：")[0], d) for t, d in asked] == [
         ("隐患名称", None), ("所属单位编号 DW-…", ""), ("所属单位编号 DW-…", ""), ("隐患部位", ""),
         ("发现日期", "2026-11-30"), ("发现日期", "2026-11-30"), ("行业领域", None), ("隐患等级", None),

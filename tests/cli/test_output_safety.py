@@ -1,4 +1,4 @@
-"""Where reports and exports may be written: never over the ledger (adversary F26), never over a
+"""Where reports and exports may be written: never over the ledger, never over a
 report the clerk has filled in (F16). Real git repositories, real files re-opened."""
 
 from __future__ import annotations

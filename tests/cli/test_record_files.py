@@ -1,5 +1,5 @@
 """Record files emptied, deleted or cut since the last commit (HJP221) and blank record files
-(HJP222): adversary F21 — a 0-byte or `hazards: []` village file passed validate and check while
+(HJP222): a 0-byte or `hazards: []` village file passed validate and check while
 every report dropped the village's records. Real git repositories in temp directories."""
 
 from __future__ import annotations

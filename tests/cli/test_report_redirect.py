@@ -1,4 +1,4 @@
-"""`hjp report NAME > 报告.md` on a console that is not UTF-8 (adversary F31): Python writes redirected
+"""`hjp report NAME > 报告.md` on a console that is not UTF-8: Python writes redirected
 output in the console's code page (GBK on a Chinese Windows), which turned 王䶮 into 王? in the county's
 report without a word. A report redirected to a file or pipe is written as UTF-8 instead; on a terminal
 that cannot show a character it degrades to ``?`` and says so, pointing to ``-o``."""

@@ -1,4 +1,4 @@
-"""Small things a clerk meets (adversary F18): a report as of a day before the plan, an ID typed in
+"""Small things a clerk meets: a report as of a day before the plan, an ID typed in
 lower case on a phone keyboard."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The chart's bars and 累计发现 reconcile (adversary F33): a 存量 hazard found before the plan counted
+"""The chart's bars and 累计发现 reconcile: a 存量 hazard found before the plan counted
 in 累计排查发现 (597) but not in the monthly bars (596), with nothing saying why."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Word file's package carries nothing of python-docx's template that misleads (adversary F2/F18):
+"""The Word file's package carries nothing of python-docx's template that misleads:
 no blank-page thumbnail (Explorer and WPS previewed every report as an empty sheet), no app.xml
 statistics of an empty page ("Microsoft Macintosh Word", 1 page, 0 words)."""
 

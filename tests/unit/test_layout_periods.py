@@ -1,4 +1,4 @@
-"""A recurring task's period in brackets is one atom of a Word table cell (adversary F2): （2024年第3季度）
+"""A recurring task's period in brackets is one atom of a Word table cell: （2024年第3季度）
 was 10.06 ems, over the 10-em limit of a word, so the column was sized without it and the word
 processor broke it as （2024年第3季 / 度）."""
 

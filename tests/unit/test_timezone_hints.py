@@ -1,4 +1,4 @@
-"""HJP219's fix for Beijing time written the ways people write it (adversary F27): a fuzzy match
+"""HJP219's fix for Beijing time written the ways people write it: a fuzzy match
 answered Asia/Brunei for Asia/Beijing and UTC for UTC+8 — following that moves "today" by hours."""
 
 from __future__ import annotations
