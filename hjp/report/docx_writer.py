@@ -321,6 +321,7 @@ class _Builder:
         self.last_table_rows: Any = None
         self.style_ids = {st.name: st.style_id for st in doc.styles if st.type == WD_STYLE_TYPE.PARAGRAPH}
         self.shared: dict[tuple[str, ...], tuple[list[float], list[float]]] = {}
+        self.cells: dict[tuple[str, float, bool], str] = {}  # cell_xml of plain cells
 
     def add_paragraph(self, style: str) -> Any:
         """A body paragraph in ``style``, without python-docx's per-call scan of every style."""
@@ -508,8 +509,10 @@ class _Builder:
             head = i == 0
             parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if head
                          else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            row_texts = texts[i]
             for j in range(ncols):
-                runs = self.cell_xml(cells[j].children or [], avail[j], bold=head) if j < len(cells) else ""
+                runs = self.cell_xml(cells[j].children or [], avail[j], bold=head, plain=row_texts[j]) \
+                    if j < len(cells) else ""
                 cell_ppr = head_ppr if head else first_ppr[j] if i == 1 and n > 2 else ppr[j]
                 parts.append(f"<w:tc>{tcw[j]}<w:p>{cell_ppr}{runs}</w:p></w:tc>")
             parts.append("</w:tr>")
@@ -528,13 +531,24 @@ class _Builder:
     def table_style(self) -> str:
         return self.doc.styles["Table Grid"].style_id
 
-    def cell_xml(self, children: list[Any], avail: float, *, bold: bool) -> str:
-        """A cell's runs, its plain text broken into lines that fit ``avail`` ems."""
+    def cell_xml(self, children: list[Any], avail: float, *, bold: bool, plain: str | None = None) -> str:
+        """A cell's runs, its plain text broken into lines that fit ``avail`` ems.
+
+        ``plain`` is ``_plain(children)`` when the caller has it. A plain cell's XML depends on its
+        text, width and weight alone, so a text met again in its column (a village, a status, a
+        date) is laid out once.
+        """
         if not all(t.type in _PLAIN_TOKENS or t.type == "html_inline" and BR.fullmatch(t.content.strip())
                    for t in children):
             return self.runs_xml(children, bold=bold)
-        lines = [piece for line in cell_lines(_plain(children)) for piece in fit_lines(line, avail)]
-        return "<w:r><w:br/></w:r>".join(_text_xml(line, bold, False) for line in lines)
+        if plain is None:
+            plain = _plain(children)
+        key = (plain, avail, bold)
+        xml = self.cells.get(key)
+        if xml is None:
+            lines = [piece for line in cell_lines(plain) for piece in fit_lines(line, avail)]
+            xml = self.cells[key] = "<w:r><w:br/></w:r>".join(_text_xml(line, bold, False) for line in lines)
+        return xml
 
     def runs_xml(self, children: list[Any], *, bold: bool = False) -> str:
         """The runs of one table cell as WordprocessingML text (same rules as ``inline``)."""

@@ -44,18 +44,39 @@ def char_em(c: str) -> float:
     return _ASCII_EM.get(c, 0.64)
 
 
+# Per character: (width in ems, full-width, alphanumeric); filled as characters are met.
+_CHARS: dict[str, tuple[float, bool, bool]] = {}
+_ALL_WIDE = re.compile(_CJK.pattern + "+")
+
+
+def _char(c: str) -> tuple[float, bool, bool]:
+    wide = bool(_CJK.match(c))
+    info = (1.0 if wide else _ASCII_EM.get(c, 0.64), wide, c.isalnum())
+    _CHARS[c] = info
+    return info
+
+
 def ems(text: str) -> float:
     """Printed width of one line of text, in ems (the space Word adds between scripts included)."""
-    total = 0.0
-    prev: bool | None = None
-    prev_c = ""
+    if _ALL_WIDE.fullmatch(text):
+        return float(len(text))  # what adding 1.0 per character gives, exactly
+    return _ems_from(text, 0.0, None, False)[0]
+
+
+def _ems_from(text: str, total: float, prev: bool | None, prev_alnum: bool) -> tuple[float, bool | None, bool]:
+    """``ems`` continued over ``text`` from the state after a prefix: (total, last full-width, last alnum).
+
+    Left to right, one addition per character (and per script change) as ``ems`` always did, so the
+    width of a prefix and then its continuation equals the width of the whole to the last bit.
+    """
+    get = _CHARS.get
     for c in text:
-        wide = bool(_CJK.match(c))
-        total += 1.0 if wide else _ASCII_EM.get(c, 0.64)
-        if prev is not None and wide != prev and (prev_c if wide else c).isalnum():
+        w, wide, alnum = get(c) or _char(c)
+        total += w
+        if prev is not None and wide != prev and (prev_alnum if wide else alnum):
             total += _AUTOSPACE_EM
-        prev, prev_c = wide, c
-    return total
+        prev, prev_alnum = wide, alnum
+    return total, prev, prev_alnum
 
 
 def cell_lines(text: str) -> list[str]:
@@ -312,15 +333,27 @@ def fit_lines(line: str, avail: float) -> list[str]:
             units.append(u)
     out: list[str] = []
     cur = ""
+    # The width of cur.rstrip() + u is ems() of it, continued from the state after cur.rstrip()
+    # (kept by text): the same additions in the same order, without measuring the line again per unit.
+    states: dict[str, tuple[float, bool | None, bool]] = {"": (0.0, None, False)}
     for u in units:
         if u.isspace():  # a space at a break stays at the end of the line, as a word processor keeps it
             cur += u
             continue
-        if cur and ems(cur.rstrip() + u) > avail:
+        if not cur:
+            cur = u
+            continue
+        head = cur.rstrip()
+        state = states.get(head)
+        if state is None:
+            state = states[head] = _ems_from(head, 0.0, None, False)
+        after = _ems_from(u, *state)
+        if after[0] > avail:
             out.append(cur)
             cur = u
         else:
             cur += u
+            states[head + u] = after
     if cur:
         out.append(cur)
     return out

@@ -70,3 +70,70 @@ def test_chart_has_one_integer_scale_and_no_title():
     assert ax.get_title() == ""  # the caption 图1 … says what it shows
     ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
     assert ticks and all(float(t).is_integer() for t in ticks)  # no 0.5 项
+
+
+# --- the measuring shortcuts give the very floats of the plain per-character loop -------------------
+
+def _reference_ems(text: str) -> float:
+    """``ems`` as first written: one pass, one addition per character and per script change."""
+    from hjp.report.layout import _ASCII_EM, _AUTOSPACE_EM, _CJK
+
+    total = 0.0
+    prev: bool | None = None
+    prev_c = ""
+    for c in text:
+        wide = bool(_CJK.match(c))
+        total += 1.0 if wide else _ASCII_EM.get(c, 0.64)
+        if prev is not None and wide != prev and (prev_c if wide else c).isalnum():
+            total += _AUTOSPACE_EM
+        prev, prev_c = wide, c
+    return total
+
+
+def _reference_fit_lines(line: str, avail: float) -> list[str]:
+    """``fit_lines`` as first written: each candidate line measured whole with the reference ``ems``."""
+    from hjp.report.layout import _AUTOSPACE_EM, _CLOSE, _OPEN, _UNIT
+
+    avail += 1e-6
+    if len(line) * (1 + _AUTOSPACE_EM) <= avail or _reference_ems(line) <= avail:
+        return [line]
+    units: list[str] = []
+    for m in _UNIT.finditer(line):
+        u = m.group()
+        if units and (u[0] in _CLOSE or units[-1][-1] in _OPEN) and not (len(u) > 1 and u[0] in _OPEN):
+            units[-1] += u
+        elif units and len(units[-1]) == 1 and units[-1] in _OPEN:
+            units[-1] += u
+        else:
+            units.append(u)
+    out: list[str] = []
+    cur = ""
+    for u in units:
+        if u.isspace():
+            cur += u
+            continue
+        if cur and _reference_ems(cur.rstrip() + u) > avail:
+            out.append(cur)
+            cur = u
+        else:
+            cur += u
+    if cur:
+        out.append(cur)
+    return out
+
+
+_CELL_ALPHABET = "何家畔村整改中逾期未验收销号（）()《》“”、，；： 　-_./%0123456789AZaz年月日\t—…·Ⅳ①é𠀀"
+
+
+def test_ems_and_fit_lines_equal_the_plain_loop_on_report_cells():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=3000, deadline=None, derandomize=True)
+    @given(st.text(alphabet=_CELL_ALPHABET, max_size=40), st.floats(min_value=0.5, max_value=30))
+    def check(text, avail):
+        assert ems(text) == _reference_ems(text)  # equal floats, not approximately
+        assert fit_lines(text, avail) == _reference_fit_lines(text, avail)
+
+    check()
+    for text in ("何家畔村", "", "2026年12月15日", "RW-hejiapan-4 已逾期（2期次）", "每月开展一次村级安全隐患排查（2024年4月）"):
+        assert ems(text) == _reference_ems(text)
