@@ -49,12 +49,11 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from hjp.files import write_atomic
 from hjp.report.layout import (COMFORT_EMS, SLACK_EMS, cell_lines, column_widths, ems, fit_lines, measure,
                                title_lines)
+from hjp.report.mdparse import markdown_parser
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -699,40 +698,6 @@ def _fit(measured: tuple[list[float], list[float]], ncols: int, total: float, si
             if widths is not None:
                 return widths, size
     return None, sizes[-1]
-
-
-# Characters at which markdown-it's inline rules (commonmark + strikethrough, html on) can start
-# anything other than plain text. Inline content free of them parses to one text token.
-_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&!~\n]")
-
-
-def _inline_fast(state: Any) -> None:
-    """markdown-it's core "inline" rule, skipping the inline parser for plain text.
-
-    A self-check report on 10,000 hazards has thousands of table cells, nearly all plain; the
-    full inline parser on each costs ~0.25 s. The result is token-for-token the same
-    (tests/unit/test_report_docx.py compares both parsers on every golden report).
-    """
-    md = state.md
-    for token in state.tokens:
-        if token.type != "inline":
-            continue
-        if token.children is None:
-            token.children = []
-        content = token.content
-        if content and not _INLINE_SPECIAL.search(content):
-            text = Token("text", "", 0)
-            text.content = content
-            token.children.append(text)
-        else:
-            md.inline.parse(content, md, state.env, token.children)
-
-
-def markdown_parser(*, fast: bool = True) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
-    if fast:
-        md.core.ruler.at("inline", _inline_fast)
-    return md
 
 
 def build(markdown: str, *, title: str, as_of: date, landscape: bool = False,
