@@ -7,7 +7,8 @@ them), splitting rows character by character, and running the full inline parser
 plain text. The replacements:
 
 - ``_inline_fast`` (the core "inline" rule): inline content free of any character an inline rule
-  could start on becomes one text token, without the inline parser;
+  could start on becomes one text token, without the inline parser (and so does each piece of it
+  between the ``<br>`` line breaks of a table cell, with an html_inline token for each ``<br>``);
 - ``_table_fast`` (the block "table" rule): markdown-it-py's own GFM table rule, step for step, but
   a row without a backslash is split with ``str.split`` (what its escaped split gives then) and the
   tokens are made directly.
@@ -91,6 +92,21 @@ def _inline_fast(state: Any) -> None:
             text = _token("text", "", 0, 0, False)
             text.content = content
             token.children.append(text)
+        elif "<br>" in content and not special(content.replace("<br>", "")):
+            # plain text and the line breaks cell_escape writes (the register's cells): a text token
+            # per piece and an html_inline token per <br>, as the inline parser makes them
+            children = token.children
+            pieces = content.split("<br>")
+            last = len(pieces) - 1
+            for k, piece in enumerate(pieces):
+                if piece:
+                    text = _token("text", "", 0, 0, False)
+                    text.content = piece
+                    children.append(text)
+                if k < last:
+                    br = _token("html_inline", "", 0, 0, False)
+                    br.content = "<br>"
+                    children.append(br)
         else:
             md.inline.parse(content, md, state.env, token.children)
 

@@ -303,7 +303,9 @@ TRICKY_TABLES = (
     "| h |\n|---|\n| r |\n# 标题\n\n| h |\n|---|\n| r |\n> 引用\n\n| h |\n|---|\n| r |\n- 列表\n\n"
     "- 项\n\n  | x | y |\n  |---|--:|\n  | 1 | 2 |\n\n> | q | r |\n> |---|---|\n> | 1 | 2 |\n\n"
     "| 没有分隔行 |\n| r |\n\n| a | b |\n|---|x--|\n\n| a | b |\n|---|\n\n| 只有表头 |\n|:-:|\n\n"
-    "| a |\n|---|\n| <br>、**粗** |\n    | 缩进 |\n\n|---|---|\n|---|---|\n"
+    "| a |\n|---|\n| <br>、**粗** |\n    | 缩进 |\n\n|---|---|\n|---|---|\n\n"
+    "| 换行 | b |\n|---|---|\n| 已整改<br>待验收 | <br>a<br><br>b<br> |\n| a <br> b | <br> |\n"
+    "| <BR>x<br/>y<br />z | a<br>*b* |\n| <br>a\\<br> | <br><b>x</b> |\n\na<br>b\n\n<br>\n\nx <br>\ny\n"
 )
 
 
@@ -403,3 +405,32 @@ def test_a_table_starts_a_page_with_at_least_two_rows_under_its_heading():
     rows = list(_body_table_doc(1).element.body.iter(qn("w:tr")))
     assert [tr.find(qn("w:tc")).find(qn("w:p")).find(qn("w:pPr")).find(qn("w:keepNext")) is not None
             for tr in rows] == [True, False]
+
+
+def test_reports_pause_the_collector_and_leave_it_as_found(demo_ledger, tmp_path, monkeypatch):
+    import gc
+
+    from hjp.report import docx_writer
+
+    during = []
+    real_build = docx_writer.build
+
+    def build(*args, **kw):
+        during.append(gc.isenabled())
+        return real_build(*args, **kw)
+
+    monkeypatch.setattr(docx_writer, "build", build)
+    led = load_ledger(demo_ledger, cache=False)
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            produced = reports.produce(led, "self-check", as_of=AS_OF)
+            assert gc.isenabled() is enabled
+            reports.write_docx(produced, tmp_path / "sc.docx", as_of=AS_OF, chart_name=None)
+            assert gc.isenabled() is enabled
+            with pytest.raises(reports.ReportError):
+                reports.produce(led, "no-such-report", as_of=AS_OF)
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert during == [False, False]
