@@ -244,3 +244,24 @@ def test_output_written_before_the_worker_starts_is_not_written_twice(make_ledge
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "一次\n"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cyclic_collector_is_off_in_a_transaction_and_back_as_found_after(root, enabled):
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with Transaction(root, clock=lambda tz: AS_OF, cache=False) as t:
+            assert not gc.isenabled()
+            t.add(edit.plan_new(t, "hazard", _values(0), village="xigou"))
+            t.commit()
+        assert gc.isenabled() is enabled
+        with pytest.raises(EditError):  # refused: back as found too
+            with Transaction(root, clock=lambda tz: AS_OF, cache=False) as t:
+                t.add(edit.plan_rectify(t, "YH-2026-0500", on=date(2027, 1, 1)))  # a date in the future
+                t.commit()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
