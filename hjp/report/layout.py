@@ -56,8 +56,12 @@ def _char(c: str) -> tuple[float, bool, bool]:
     return info
 
 
+@lru_cache(maxsize=1 << 16)
 def ems(text: str) -> float:
-    """Printed width of one line of text, in ems (the space Word adds between scripts included)."""
+    """Printed width of one line of text, in ems (the space Word adds between scripts included).
+
+    Cached: a report measures the same pieces (statuses, names, dates) thousands of times.
+    """
     if _ALL_WIDE.fullmatch(text):
         return float(len(text))  # what adding 1.0 per character gives, exactly
     return _ems_from(text, 0.0, None, False)[0]
