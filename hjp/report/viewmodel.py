@@ -159,15 +159,21 @@ def _count(row: HazardStats, h: m.Hazard, bucket: HazardBucket, as_of: date, sin
 
 
 def hazard_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since: date | None = None,
-                 key: str, labels: Sequence[str] = (), keep_empty: bool = True) -> list[HazardStats]:
+                 key: str, labels: Sequence[str] = (), keep_empty: bool = True,
+                 buckets: Sequence[HazardBucket | None] | None = None) -> list[HazardStats]:
     """Hazard statistics grouped by ``key`` ('village' slug, 'sector' or 'level'), then a 合计 row.
 
     ``labels`` fixes the order of the groups (and, with ``keep_empty``, shows empty ones too);
-    groups not in ``labels`` follow in sorted order.
+    groups not in ``labels`` follow in sorted order. ``buckets``: ``deadlines.hazard_bucket`` of each
+    hazard as of ``as_of``, in order, when the caller has them (a report groups the same hazards
+    four ways).
     """
     rows: dict[str, HazardStats] = {lab: HazardStats(lab) for lab in labels}
-    for slug, h in hazards:
-        bucket = deadlines.hazard_bucket(h, as_of)
+    if buckets is None:
+        triples = ((slug, h, deadlines.hazard_bucket(h, as_of)) for slug, h in hazards)
+    else:
+        triples = ((slug, h, b) for (slug, h), b in zip(hazards, buckets, strict=True))
+    for slug, h, bucket in triples:
         if bucket is None:
             continue
         group = slug if key == "village" else getattr(h, key)
@@ -183,10 +189,11 @@ def hazard_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since:
     return [*out, total]
 
 
-def source_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since: date | None = None
-                 ) -> list[HazardStats]:
+def source_stats(hazards: Iterable[tuple[str, m.Hazard]], *, as_of: date, since: date | None = None,
+                 buckets: Sequence[HazardBucket | None] | None = None) -> list[HazardStats]:
     """Hazard statistics by source, labelled as county tallies name them (部门检查, 企业自查 …), then 合计."""
-    rows = hazard_stats(hazards, as_of=as_of, since=since, key="source", labels=list(sections.SOURCE_LABELS))
+    rows = hazard_stats(hazards, as_of=as_of, since=since, key="source", labels=list(sections.SOURCE_LABELS),
+                        buckets=buckets)
     for r in rows[:-1]:
         r.label = sections.SOURCE_LABELS.get(r.label, r.label)
     return rows
@@ -849,12 +856,14 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
     months = month_series([h for _, h in hazards], start=start, as_of=d)
     if on_months is not None:
         on_months(months)
-    by_village = hazard_stats(hazards, as_of=d, since=since, key="village", labels=slugs)
+    buckets = [deadlines.hazard_bucket(h, d) for _, h in hazards]
+    by_village = hazard_stats(hazards, as_of=d, since=since, key="village", labels=slugs, buckets=buckets)
     for row in by_village[:-1]:
         row.label = ledger.villages[row.label].name
-    by_sector = hazard_stats(hazards, as_of=d, since=since, key="sector", labels=town.sectors, keep_empty=False)
-    by_level = hazard_stats(hazards, as_of=d, since=since, key="level", labels=LEVELS)
-    by_source = source_stats(hazards, as_of=d, since=since)
+    by_sector = hazard_stats(hazards, as_of=d, since=since, key="sector", labels=town.sectors, keep_empty=False,
+                             buckets=buckets)
+    by_level = hazard_stats(hazards, as_of=d, since=since, key="level", labels=LEVELS, buckets=buckets)
+    by_source = source_stats(hazards, as_of=d, since=since, buckets=buckets)
     years = list(range(start.year, d.year + 1)) if start <= d else []
     drills = drills_by_village(ledger, slugs, years, as_of=d, since=since)
     coverage = [c for c in coverage_by_year(ledger, slugs, as_of=d) if c.year in years]
@@ -871,7 +880,7 @@ def summary(ledger: Ledger, *, as_of: date, phase: m.Phase | None = None, villag
     rows = Rows(ledger)
     open_hazards = [deadlines.Item(h.id, h.id, "hazard", h.title, s, h.rectification.deadline,
                                    (d - h.rectification.deadline).days, [h.rectification.owner])
-                    for s, h in hazards if deadlines.hazard_bucket(h, d) is HazardBucket.OPEN]
+                    for (s, h), b in zip(hazards, buckets) if b is HazardBucket.OPEN]
     open_hazards.sort(key=lambda it: (it.due, it.key))
     units = sum(1 for s in slugs for u in ledger.villages[s].units if u.void is None and deadlines.operating(u, d, d))
     prob = problems(rows, ahead, town, skip)

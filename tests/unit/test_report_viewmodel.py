@@ -190,3 +190,21 @@ def test_rate_and_id_order():
     assert vm.rate(1, 0) is None and vm.rate(1, 4) == 0.25
     assert sorted(["RW-10", "RW-2", "RW-2024-1", "RW-BG-1"], key=vm._id_key) == ["RW-2", "RW-10", "RW-2024-1",
                                                                                   "RW-BG-1"]
+
+
+def test_hazard_stats_with_the_callers_buckets_equal_those_it_computes(tmp_path):
+    from hjp.demo import generate
+
+    generate(tmp_path / "ledgers", villages=3, hazards=300, seed=3)
+    led = load_ledger(tmp_path / "ledgers", cache=False)
+    hazards = [(s, h) for s, v in led.villages.items() for h in v.hazards]
+    for as_of, since in ((date(2025, 6, 30), None), (date(2026, 11, 30), date(2025, 1, 1))):
+        buckets = [deadlines.hazard_bucket(h, as_of) for _, h in hazards]
+        assert len(set(buckets)) > 3  # several buckets, and hazards found after the day (None)
+        for key in ("village", "sector", "level"):
+            assert vm.hazard_stats(hazards, as_of=as_of, since=since, key=key, buckets=buckets) == \
+                vm.hazard_stats(hazards, as_of=as_of, since=since, key=key)
+        assert vm.source_stats(hazards, as_of=as_of, since=since, buckets=buckets) == \
+            vm.source_stats(hazards, as_of=as_of, since=since)
+        with pytest.raises(ValueError):  # buckets out of step with the hazards are refused, not misread
+            vm.hazard_stats(hazards, as_of=as_of, key="level", buckets=buckets[:-1])
