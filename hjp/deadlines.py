@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
-from hjp.status import FAIL_ON, DeadlineState, HazardBucket, HazardStatus, ItemKind, TaskStatus
+from hjp.status import (CLOSURE_DAYS, FAIL_ON, STALE_DAYS, DeadlineState, HazardBucket, HazardStatus, ItemKind,
+                        TaskStatus)
 
 if TYPE_CHECKING:
     from hjp.load import Ledger
@@ -27,8 +28,6 @@ KINDS = tuple(k.value for k in ItemKind)  # ("hazard", "task", "milestone", "occ
 KIND_NAMES = {k.value: k.label for k in ItemKind}  # hazard → 隐患 …
 BUCKETS = tuple(s.value for s in DeadlineState)  # ("overdue", "due_soon", "stale", "awaiting_closure")
 FAILING = tuple(s.value for s in FAIL_ON["overdue"])  # what `hjp check --fail-on overdue` fails on
-STALE_DAYS = 90  # an ongoing task with no progress for longer than this is stale
-CLOSURE_DAYS = 30  # a rectified hazard not closed within this many days awaits closure (待销号)
 EVACUATION = "疏散逃生"
 # Record kinds (by file stem) whose items depend on the record alone — not on the town's plan nor on
 # other records, as a unit's drill coverage depends on drills: the audit loads only the records a

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from hjp.console import ascii_only
-from hjp.deadlines import CLOSURE_DAYS, STALE_DAYS
 from hjp.diagnostics import Diagnostic, Severity
 from hjp.messages import part
-from hjp.status import FAIL_ON, ITEM_KIND_FIXES, DeadlineState, ItemKind
+from hjp.status import CLOSURE_DAYS, FAIL_ON, ITEM_KIND_FIXES, STALE_DAYS, DeadlineState, ItemKind
 
 if TYPE_CHECKING:
     from hjp.audit import AuditResult, Backfill

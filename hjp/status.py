@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from enum import Enum
 
+# The deadline semantics' two spans (DESIGN §4), here so that output can word them without importing
+# hjp.deadlines (10 ms on every hjp validate, whose output never computes a deadline).
+STALE_DAYS = 90  # an ongoing task with no progress for longer than this is stale
+CLOSURE_DAYS = 30  # a rectified hazard not closed within this many days awaits closure (待销号)
+
 
 class HazardStatus(Enum):
     """A hazard's status as of a date, from its dates alone (DESIGN §3)."""

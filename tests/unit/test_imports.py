@@ -22,7 +22,7 @@ try:
     main()
 except SystemExit:
     pass
-names = ["pydantic", "yaml", "jinja2", "docx", "openpyxl", "python_calamine", "rich.table", "matplotlib"]
+names = ["pydantic", "yaml", "jinja2", "docx", "openpyxl", "python_calamine", "rich.table", "matplotlib", "hjp.deadlines"]
 sys.stderr.write("\\nLOADED=" + json.dumps([n for n in names if n in sys.modules]) + "\\n")
 """
 
