@@ -80,6 +80,7 @@ def _versions(h: dict[str, Any], fillers: int, rng: random.Random) -> list[dict[
             cur["notes"] = f"第{i + 1}次跟踪：{rng.choice(PROGRESS)}"
         out.append(dict(cur))
     cur["rectification"] = dict(h["rectification"])  # the final plan of 五定 as the demo has it
+    out.append(dict(cur))  # a commit of its own when a moved deadline is put back (equal versions are dropped below)
     for step in (("rectified_on",), ("verified_by", "closed_on", "evidence"), ("void",)):
         if any(k in h for k in step):
             cur.update({k: h[k] for k in step if k in h})
