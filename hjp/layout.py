@@ -187,20 +187,23 @@ def _sniff(path: Path, tops: dict[str, str]) -> str | None:
     return None
 
 
+def _visible(folder: Path) -> list[Path]:
+    """The entries of ``folder`` that are not hidden (editors' swap files, .hjp-cache), in name
+    order; none when it cannot be listed."""
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return []
+
+
 def village_entries(vdir: Path, display: Callable[[Path], str]) -> list[Diagnostic]:
     """HJP016 for every entry of a village directory that looks like a village file but is not
     read; HJP013 (a warning, as before) for other .yaml/.yml files."""
     out: list[Diagnostic] = []
     expected = list(VILLAGE_FILES)
     tops = {k.top: k.stem for k in KINDS if k.village}
-    try:
-        entries = sorted(vdir.iterdir())
-    except OSError:
-        return out
-    for path in entries:
+    for path in _visible(vdir):
         name = path.name
-        if name.startswith("."):
-            continue
         what = _what(path)
         if name in (f"{stem}.yaml" for stem in expected):
             if what is not None:
@@ -225,13 +228,9 @@ def root_entries(root: Path, display: Callable[[Path], str]) -> list[Diagnostic]
     directory but are not read, and for village files put there or directly in villages/."""
     out: list[Diagnostic] = []
     village_only = [s for s in VILLAGE_FILES if s not in TOWN_FILES]
-    try:
-        entries = sorted(root.iterdir())
-    except OSError:
-        return out
-    for path in entries:
+    for path in _visible(root):
         name = path.name
-        if name.startswith(".") or name == VILLAGES_DIR:
+        if name == VILLAGES_DIR:
             continue
         if name in (f"{stem}.yaml" for stem in TOWN_FILES):
             what = _what(path)
@@ -272,14 +271,8 @@ def _villages_entries(vdir: Path, display: Callable[[Path], str], village_only: 
     """What in villages/ is neither a village directory nor harmless: village files put there
     directly, and village entries that are not directories (a dangling link, a file)."""
     out: list[Diagnostic] = []
-    try:
-        entries = sorted(vdir.iterdir())
-    except OSError:
-        return out
-    for path in entries:
+    for path in _visible(vdir):
         name = path.name
-        if name.startswith("."):
-            continue
         what = _what(path)
         if what == _DIR:
             continue
