@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Callable
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = False,
-                 replace: Callable[[str, Path], None] = os.replace) -> None:
-    """Write ``data`` beside ``path`` and rename it over; the temporary file never outlives a failure.
+def complete_temp(path: Path, data: bytes, *, folder: Path | None = None, suffix: str = ".tmp",
+                  durable: bool = False) -> str:
+    """A temporary file holding all of ``data``, named after ``path`` in ``folder`` (default: beside
+    it), ready to be renamed over ``path``; never left behind when this fails.
 
-    The new file keeps the mode of the file it replaces (else the mode an ordinary write would give:
-    ``mkstemp`` makes 0600). ``replace`` is a seam for tests that inject a failure before the rename.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    It has the mode of the file it will replace (else the mode an ordinary write would give:
+    ``mkstemp`` makes 0600); ``durable`` fsyncs its bytes."""
+    fd, tmp = tempfile.mkstemp(dir=folder if folder is not None else path.parent, prefix=f".{path.name}.",
+                               suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -33,12 +34,29 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = False,
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = False,
+                 replace: Callable[[str, Path], None] = os.replace) -> None:
+    """Write ``data`` beside ``path`` and rename it over; the temporary file never outlives a failure
+    (``complete_temp`` makes it). ``replace`` is a seam for tests that inject a failure before the rename.
+    """
+    tmp = complete_temp(path, data, durable=durable)
+    try:
         replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
     if durable and hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
         dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)

@@ -28,7 +28,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -41,6 +40,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from hjp import kinds
 from hjp.diagnostics import Diagnostic, Severity, os_reason
+from hjp.files import complete_temp
 from hjp.yamltext import EditError, Tail, YamlText, as_parsed, decode, record_id, tail_of, written
 
 if TYPE_CHECKING:
@@ -1234,25 +1234,7 @@ def _temp(real: Path, data: bytes, tmp_dir: Path) -> str:
             folder = real.parent  # a rename cannot cross file systems
     except OSError:
         folder = real.parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{real.name}.", suffix=".hjp-tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, stat.S_IMODE(real.stat().st_mode))
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return tmp
+    return complete_temp(real, data, folder=folder, suffix=".hjp-tmp", durable=True)
 
 
 def _discard(temps: list[tuple[Written, str]], made_dirs: list[Path]) -> None:
